@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mesosim/mesosim/report"
+	"github.com/mesosim/mesosim/scenarios"
+	"github.com/mesosim/mesosim/sim"
+)
+
+// runOptions are the flags of `mesosim run`.
+type runOptions struct {
+	seed     uint64
+	duration string
+	events   string
+	format   string
+}
+
+func (o *runOptions) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.Uint64Var(&o.seed, "seed", 0, "root seed (overrides the scenario's seed)")
+	f.StringVar(&o.duration, "duration", "", "simulated horizon, a Go duration such as 10m (overrides the scenario's)")
+	f.StringVar(&o.events, "events", "", "write the JSONL event log to FILE (- for stdout)")
+	f.StringVar(&o.format, "format", "table", "summary format: table, json or csv")
+}
+
+func newRunCmd() *cobra.Command {
+	opts := &runOptions{}
+	cmd := &cobra.Command{
+		Use:   "run [SCENARIO.yaml|NAME]",
+		Short: "Run a scenario and print its summary",
+		Long: `Run a scenario file, or an embedded scenario by name (see "mesosim
+scenarios"). With no argument, runs the embedded default scenario.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := scenarios.DefaultName
+			if len(args) == 1 {
+				name = args[0]
+			}
+			return runScenario(cmd, opts, name)
+		},
+	}
+	opts.register(cmd)
+	return cmd
+}
+
+// load opens a scenario and applies the flag overrides.
+func (o *runOptions) load(cmd *cobra.Command, name string) (*scenarios.Scenario, error) {
+	sc, err := scenarios.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if cmd.Flags().Changed("seed") {
+		sc.Seed = o.seed
+	}
+	if o.duration != "" {
+		d, err := sim.ParseDuration(o.duration)
+		if err != nil {
+			return nil, badInput("--duration: %v", err)
+		}
+		if d <= 0 || d > scenarios.MaxDuration {
+			return nil, badInput("--duration: %s is out of range (0, %s]", o.duration, scenarios.MaxDuration)
+		}
+		sc.Duration = d
+	}
+	return sc, nil
+}
+
+func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
+	switch o.format {
+	case "table", "json", "csv":
+	default:
+		return badInput("--format: %q is not one of table, json, csv", o.format)
+	}
+	sc, err := o.load(cmd, name)
+	if err != nil {
+		return err
+	}
+	s, err := scenarios.Build(sc)
+	if err != nil {
+		return err
+	}
+	stdout := cmd.OutOrStdout()
+
+	// The event log goes to a temporary file renamed into place only when
+	// the run succeeded: never a half-written log.
+	var log *report.EventLog
+	var commit func() error
+	var abort func()
+	if o.events != "" {
+		var w io.Writer
+		if o.events == "-" {
+			bw := bufio.NewWriterSize(stdout, 1<<16)
+			w = bw
+			commit, abort = bw.Flush, func() {}
+		} else {
+			tmp, err := os.CreateTemp(filepath.Dir(o.events), "."+filepath.Base(o.events)+".*.tmp")
+			if err != nil {
+				return fmt.Errorf("--events: %w", err)
+			}
+			bw := bufio.NewWriterSize(tmp, 1<<20)
+			w = bw
+			commit = func() error {
+				if err := bw.Flush(); err != nil {
+					return err
+				}
+				if err := tmp.Close(); err != nil {
+					return err
+				}
+				return os.Rename(tmp.Name(), o.events)
+			}
+			abort = func() { tmp.Close(); os.Remove(tmp.Name()) }
+		}
+		log = report.NewEventLog(w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version})
+		s.World.Observe(log)
+	}
+	summary := report.NewSummary(report.SummaryConfig{FairSharingExcluded: sc.Master.FairSharingExcluded})
+	s.World.Observe(summary)
+
+	s.Run()
+
+	if log != nil {
+		if err := log.Close(); err != nil {
+			abort()
+			return fmt.Errorf("--events: %w", err)
+		}
+		if err := commit(); err != nil {
+			abort()
+			return fmt.Errorf("--events: %w", err)
+		}
+	}
+	res := summary.Finish(sc.Duration)
+	if o.events == "-" {
+		// The log owns stdout; the summary goes to stderr.
+		return writeResult(cmd.ErrOrStderr(), res, o.format)
+	}
+	return writeResult(stdout, res, o.format)
+}
+
+func writeResult(w io.Writer, res *report.Result, format string) error {
+	switch format {
+	case "json":
+		return res.WriteJSON(w)
+	case "csv":
+		return res.WriteCSV(w)
+	}
+	return res.WriteTable(w)
+}
+
+func newValidateCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate SCENARIO.yaml|NAME",
+		Short: "Check a scenario without running it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := scenarios.Open(args[0])
+			if err != nil {
+				return err
+			}
+			if _, err := scenarios.Build(sc); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d agents, %d frameworks, %d timeline entries, %s)\n",
+				sc.File, len(sc.Agents), len(sc.Frameworks), len(sc.Timeline), sc.Duration)
+			return err
+		},
+	}
+}
+
+func newScenariosCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "scenarios",
+		Short: "List the embedded scenarios",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			w := cmd.OutOrStdout()
+			for _, n := range scenarios.Builtin() {
+				src, _ := scenarios.BuiltinSource(n)
+				fmt.Fprintf(w, "%-22s %s\n", n, firstComment(string(src)))
+			}
+			return nil
+		},
+	}
+}
+
+// firstComment returns the first comment line of a YAML text, unprefixed.
+func firstComment(src string) string {
+	for _, line := range strings.Split(src, "\n") {
+		if strings.HasPrefix(line, "#") {
+			return strings.TrimSpace(strings.TrimPrefix(line, "#"))
+		}
+	}
+	return ""
+}

@@ -1,0 +1,252 @@
+package model
+
+import (
+	"math/rand/v2"
+
+	"github.com/mesosim/mesosim/sim"
+)
+
+// Scheduler is a framework's scheduling logic, called by its driver inside
+// the simulation with the Mesos v1 scheduler events. Callbacks run on the
+// simulation's single thread: no goroutines, no wall clock; to wait, use
+// Driver.After.
+type Scheduler interface {
+	// Subscribed is SUBSCRIBED.
+	Subscribed(d Driver)
+	// Offers is OFFERS: this cycle's offers for the framework.
+	Offers(d Driver, offers []OfferOut)
+	// Rescind is RESCIND.
+	Rescind(d Driver, offer string)
+	// Update is UPDATE. Reliable updates (UUID set) are acknowledged by the
+	// driver after Update returns.
+	Update(d Driver, status TaskStatus)
+}
+
+// Driver is what a Scheduler calls: the Mesos v1 scheduler calls, plus the
+// simulation's time, timers and the framework's own random stream.
+type Driver interface {
+	// Name returns the framework's name (its FrameworkID).
+	Name() string
+	// Role returns the framework's role.
+	Role() string
+	// Now returns the simulated time.
+	Now() sim.Time
+	// After runs fn d from now.
+	After(d sim.Time, fn func()) sim.Timer
+	// Rand returns the framework's own random stream.
+	Rand() *rand.Rand
+	// Accept launches tasks on offers; unused resources are filtered for
+	// refuseSeconds (negative: the 5 s default).
+	Accept(offers []string, tasks []TaskInfo, refuseSeconds float64)
+	// Decline declines offers, filtering them for refuseSeconds.
+	Decline(offers []string, refuseSeconds float64)
+	// Kill asks for a task to be killed.
+	Kill(task string)
+	// Suppress stops offers until Revive.
+	Suppress()
+	// Revive clears filters and asks for offers again.
+	Revive()
+	// Submitted records that the framework now wants task (for wait times).
+	Submitted(task string, res Resources)
+}
+
+// FrameworkConfig describes a framework at subscription.
+type FrameworkConfig struct {
+	Name           string
+	Role           string
+	PartitionAware bool
+	RefuseSeconds  float64
+}
+
+// Framework is the scheduler-side actor: the driver between the network
+// and a Scheduler. It tracks the offers it holds and its tasks' last known
+// states (its view, which may differ from the master's).
+type Framework struct {
+	cfg   FrameworkConfig
+	sched Scheduler
+	clock Clock
+	rng   *rand.Rand
+	emit  func(*Record)
+	out   []sim.Envelope
+
+	subscribed bool
+	removed    bool
+	offers     map[string]OfferOut
+	tasks      map[string]*frameworkTask
+}
+
+type frameworkTask struct {
+	agent string
+	state TaskState
+}
+
+// NewFramework returns a framework actor that has not subscribed yet.
+func NewFramework(cfg FrameworkConfig, sched Scheduler, clock Clock, rng *rand.Rand, emit func(*Record)) *Framework {
+	return &Framework{cfg: cfg, sched: sched, clock: clock, rng: rng, emit: emit,
+		offers: map[string]OfferOut{}, tasks: map[string]*frameworkTask{}}
+}
+
+// Config returns the framework's configuration.
+func (f *Framework) Config() FrameworkConfig { return f.cfg }
+
+// Outbox returns messages produced by timers and clears it.
+func (f *Framework) Outbox() []sim.Envelope {
+	out := f.out
+	f.out = nil
+	return out
+}
+
+func (f *Framework) send(msg sim.Message) {
+	if f.removed {
+		return
+	}
+	f.out = append(f.out, sim.Envelope{From: FrameworkAddress(f.cfg.Name), To: MasterAddress, Msg: msg})
+}
+
+// Start sends SUBSCRIBE.
+func (f *Framework) Start() []sim.Envelope {
+	f.send(Subscribe{Framework: f.cfg.Name, Role: f.cfg.Role, PartitionAware: f.cfg.PartitionAware})
+	return f.Outbox()
+}
+
+// Handle processes one message from the master.
+func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
+	if f.removed {
+		return nil
+	}
+	switch msg := e.Msg.(type) {
+	case Subscribed:
+		f.subscribed = true
+		f.sched.Subscribed(f)
+	case Offers:
+		for _, o := range msg.Offers {
+			f.offers[o.ID] = o
+		}
+		f.sched.Offers(f, msg.Offers)
+	case Rescind:
+		if _, ok := f.offers[msg.Offer]; ok {
+			delete(f.offers, msg.Offer)
+			f.sched.Rescind(f, msg.Offer)
+		}
+	case Update:
+		st := msg.Status
+		f.emit(&Record{T: f.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: st.Agent,
+			State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "framework"})
+		t := f.tasks[st.Task]
+		if t == nil {
+			t = &frameworkTask{agent: st.Agent}
+			f.tasks[st.Task] = t
+		}
+		t.state = st.State
+		f.sched.Update(f, st)
+		if st.UUID != 0 {
+			f.send(Acknowledge{Framework: f.cfg.Name, Agent: st.Agent, Task: st.Task, UUID: st.UUID})
+		}
+		if st.State.Terminal() {
+			delete(f.tasks, st.Task)
+		}
+	}
+	return f.Outbox()
+}
+
+// Name implements Driver.
+func (f *Framework) Name() string { return f.cfg.Name }
+
+// Role implements Driver.
+func (f *Framework) Role() string { return f.cfg.Role }
+
+// Now implements Driver.
+func (f *Framework) Now() sim.Time { return f.clock.Now() }
+
+// After implements Driver.
+func (f *Framework) After(d sim.Time, fn func()) sim.Timer {
+	return f.clock.After(d, func() {
+		if !f.removed {
+			fn()
+		}
+	})
+}
+
+// Rand implements Driver.
+func (f *Framework) Rand() *rand.Rand { return f.rng }
+
+// Accept implements Driver.
+func (f *Framework) Accept(offers []string, tasks []TaskInfo, refuseSeconds float64) {
+	for _, id := range offers {
+		if o, ok := f.offers[id]; ok {
+			for _, t := range tasks {
+				f.tasks[t.ID] = &frameworkTask{agent: o.Agent, state: TaskStaging}
+			}
+			delete(f.offers, id)
+		}
+	}
+	f.send(Accept{Framework: f.cfg.Name, Offers: offers, Launch: tasks, RefuseSeconds: refuseSeconds})
+}
+
+// Decline implements Driver.
+func (f *Framework) Decline(offers []string, refuseSeconds float64) {
+	for _, id := range offers {
+		delete(f.offers, id)
+	}
+	f.send(Decline{Framework: f.cfg.Name, Offers: offers, RefuseSeconds: refuseSeconds})
+}
+
+// Kill implements Driver.
+func (f *Framework) Kill(task string) { f.send(Kill{Framework: f.cfg.Name, Task: task}) }
+
+// Suppress implements Driver.
+func (f *Framework) Suppress() { f.send(Suppress{Framework: f.cfg.Name}) }
+
+// Revive implements Driver.
+func (f *Framework) Revive() { f.send(Revive{Framework: f.cfg.Name}) }
+
+// Submitted implements Driver.
+func (f *Framework) Submitted(task string, res Resources) {
+	f.emit(&Record{T: f.clock.Now(), Kind: KindTaskSubmitted, Task: task, Framework: f.cfg.Name, Resources: res})
+}
+
+// DeclineAgent declines every offer the framework holds on agent (the
+// timeline's decline entry). A negative refuseSeconds uses the framework's
+// own refuse_seconds.
+func (f *Framework) DeclineAgent(agent string, refuseSeconds float64) []sim.Envelope {
+	if refuseSeconds < 0 {
+		refuseSeconds = f.cfg.RefuseSeconds
+	}
+	var ids []string
+	for _, id := range sortedKeys(f.offers) {
+		if f.offers[id].Agent == agent {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 0 {
+		f.Decline(ids, refuseSeconds)
+	}
+	return f.Outbox()
+}
+
+// Release kills every task the framework believes runs on agent.
+func (f *Framework) Release(agent string) []sim.Envelope {
+	for _, id := range sortedKeys(f.tasks) {
+		if t := f.tasks[id]; t.agent == agent && !t.state.Terminal() {
+			f.Kill(id)
+		}
+	}
+	return f.Outbox()
+}
+
+// Call runs fn (a timeline action on the driver) and returns the messages
+// it produced.
+func (f *Framework) Call(fn func(d Driver)) []sim.Envelope {
+	if !f.removed {
+		fn(f)
+	}
+	return f.Outbox()
+}
+
+// Teardown sends TEARDOWN; the framework stops handling messages.
+func (f *Framework) Teardown() []sim.Envelope {
+	f.send(Teardown{Framework: f.cfg.Name})
+	out := f.Outbox()
+	f.removed = true
+	return out
+}

@@ -1,0 +1,557 @@
+package model
+
+import (
+	"strconv"
+
+	"github.com/mesosim/mesosim/sim"
+)
+
+// MaxRefuse caps a filter's duration at 365 days, as Mesos does.
+const MaxRefuse = 365 * 24 * sim.Hour
+
+// DefaultRefuse is Mesos's default refuse_seconds (5 s).
+const DefaultRefuse = 5 * sim.Second
+
+// MasterConfig holds the master's knobs.
+type MasterConfig struct {
+	// AllocationInterval is the period of the batch allocation cycle.
+	AllocationInterval sim.Time
+	// OfferTimeout rescinds an offer (with no filter) after that long; 0 is
+	// never, Mesos's default.
+	OfferTimeout sim.Time
+}
+
+// Master is the Mesos master: it admits agents and frameworks, runs the
+// allocation cycles, turns grants into offers, launches tasks and forwards
+// status updates. Its handlers return the messages it sends.
+type Master struct {
+	cfg   MasterConfig
+	clock Clock
+	alloc Allocator
+	emit  func(*Record)
+	out   []sim.Envelope
+
+	agents     map[string]*masterAgent
+	agentOrder []string
+	frameworks map[string]*masterFramework
+	offers     map[string]*masterOffer
+	nextOffer  uint64
+
+	cycle         int64
+	pending       sim.Timer
+	hasPending    bool
+	pendingAll    bool
+	pendingAgents map[string]bool
+	started       bool
+}
+
+type masterAgent struct {
+	name   string
+	total  Resources
+	tasks  map[string]*masterTask // by framework/task
+	offers map[string]bool
+}
+
+type masterFramework struct {
+	name           string
+	role           string
+	partitionAware bool
+	tasks          map[string]*masterTask
+	taskOrder      []string
+	offers         map[string]bool
+}
+
+type masterTask struct {
+	id, framework, agent string
+	res                  Resources
+	state                TaskState
+	terminalUUID         uint64
+}
+
+type masterOffer struct {
+	id, framework, role, agent string
+	res                        Resources
+	timer                      sim.Timer
+	hasTimer                   bool
+}
+
+// NewMaster returns a master that allocates with alloc and reports records
+// through emit.
+func NewMaster(cfg MasterConfig, clock Clock, alloc Allocator, emit func(*Record)) *Master {
+	if cfg.AllocationInterval <= 0 {
+		cfg.AllocationInterval = sim.Second
+	}
+	return &Master{
+		cfg: cfg, clock: clock, alloc: alloc, emit: emit,
+		agents:        map[string]*masterAgent{},
+		frameworks:    map[string]*masterFramework{},
+		offers:        map[string]*masterOffer{},
+		pendingAgents: map[string]bool{},
+	}
+}
+
+// Start arms the periodic allocation: as in Mesos, the first batch cycle
+// runs one allocation_interval after the start.
+func (m *Master) Start() {
+	if m.started {
+		return
+	}
+	m.started = true
+	m.clock.After(m.cfg.AllocationInterval, m.tick)
+}
+
+// Cycles returns how many allocation cycles ran.
+func (m *Master) Cycles() int64 { return m.cycle }
+
+// Outbox returns the messages produced outside Handle (by timers) and
+// clears it.
+func (m *Master) Outbox() []sim.Envelope {
+	out := m.out
+	m.out = nil
+	return out
+}
+
+func (m *Master) send(to sim.Address, msg sim.Message) {
+	m.out = append(m.out, sim.Envelope{From: MasterAddress, To: to, Msg: msg})
+}
+
+func (m *Master) record(r Record) {
+	r.T = m.clock.Now()
+	m.emit(&r)
+}
+
+// Handle processes one message and returns the messages the master sends.
+func (m *Master) Handle(e sim.Envelope) []sim.Envelope {
+	switch msg := e.Msg.(type) {
+	case RegisterSlave:
+		m.registerAgent(msg)
+	case UnregisterSlave:
+		m.RemoveAgent(msg.Agent, "unregistered")
+	case Subscribe:
+		m.subscribe(msg)
+	case Teardown:
+		m.RemoveFramework(msg.Framework, "teardown")
+	case Accept:
+		m.accept(msg)
+	case Decline:
+		m.decline(msg)
+	case Suppress:
+		if f := m.frameworks[msg.Framework]; f != nil {
+			m.record(Record{Kind: KindFrameworkSuppress, Framework: f.name})
+			m.alloc.Suppress(f.name)
+		}
+	case Revive:
+		if f := m.frameworks[msg.Framework]; f != nil {
+			m.record(Record{Kind: KindFrameworkRevive, Framework: f.name})
+			m.alloc.Revive(f.name)
+			m.trigger("")
+		}
+	case Kill:
+		m.kill(msg)
+	case Acknowledge:
+		m.acknowledge(msg)
+	case StatusUpdate:
+		m.statusUpdate(msg.Status)
+	}
+	return m.Outbox()
+}
+
+// SetWeight is the operator's weight update. It does not trigger a cycle.
+func (m *Master) SetWeight(role string, w float64) {
+	m.record(Record{Kind: KindWeightSet, Role: role, Weight: w})
+	m.alloc.SetWeight(role, w)
+}
+
+func (m *Master) registerAgent(msg RegisterSlave) {
+	if _, ok := m.agents[msg.Agent]; ok {
+		m.send(AgentAddress(msg.Agent), SlaveRegistered{Agent: msg.Agent})
+		return
+	}
+	a := &masterAgent{name: msg.Agent, total: msg.Resources, tasks: map[string]*masterTask{}, offers: map[string]bool{}}
+	m.agents[a.name] = a
+	m.agentOrder = append(m.agentOrder, a.name)
+	m.record(Record{Kind: KindAgentAdded, Agent: a.name, Resources: a.total})
+	m.alloc.AddAgent(a.name, a.total, nil)
+	m.send(AgentAddress(a.name), SlaveRegistered{Agent: a.name})
+	m.trigger(a.name)
+}
+
+// RemoveAgent removes an agent: its offers are rescinded and its tasks
+// become LOST (GONE for partition-aware frameworks), REASON_SLAVE_REMOVED.
+func (m *Master) RemoveAgent(name, reason string) {
+	a := m.agents[name]
+	if a == nil {
+		return
+	}
+	for _, id := range sortedKeys(a.offers) {
+		m.rescind(m.offers[id], "agent_removed", true)
+	}
+	for _, key := range sortedKeys(a.tasks) {
+		t := a.tasks[key]
+		f := m.frameworks[t.framework]
+		state := TaskLost
+		if f != nil && f.partitionAware {
+			state = TaskGone
+		}
+		m.masterUpdate(t, state, ReasonAgentRemoved)
+		m.forgetTask(t)
+	}
+	m.alloc.RemoveAgent(name)
+	delete(m.agents, name)
+	for i, n := range m.agentOrder {
+		if n == name {
+			m.agentOrder = append(m.agentOrder[:i], m.agentOrder[i+1:]...)
+			break
+		}
+	}
+	delete(m.pendingAgents, name)
+	m.record(Record{Kind: KindAgentRemoved, Agent: name, Reason: reason, Resources: a.total})
+}
+
+func (m *Master) subscribe(msg Subscribe) {
+	if _, ok := m.frameworks[msg.Framework]; ok {
+		m.send(FrameworkAddress(msg.Framework), Subscribed{Framework: msg.Framework})
+		return
+	}
+	f := &masterFramework{name: msg.Framework, role: msg.Role, partitionAware: msg.PartitionAware,
+		tasks: map[string]*masterTask{}, offers: map[string]bool{}}
+	m.frameworks[f.name] = f
+	m.record(Record{Kind: KindFrameworkAdded, Framework: f.name, Role: f.role})
+	m.alloc.AddFramework(f.name, f.role)
+	m.send(FrameworkAddress(f.name), Subscribed{Framework: f.name})
+	m.trigger("")
+}
+
+// RemoveFramework removes a framework: its offers are rescinded and its
+// tasks marked KILLED with REASON_FRAMEWORK_REMOVED; agents shut them down.
+func (m *Master) RemoveFramework(name, reason string) {
+	f := m.frameworks[name]
+	if f == nil {
+		return
+	}
+	for _, id := range sortedKeys(f.offers) {
+		m.rescind(m.offers[id], "framework_removed", false)
+	}
+	agents := map[string]bool{}
+	for _, id := range f.taskOrder {
+		t := f.tasks[id]
+		if t == nil {
+			continue
+		}
+		agents[t.agent] = true
+		if !t.state.Terminal() {
+			m.transition(t, TaskStatus{Task: t.id, Framework: t.framework, Agent: t.agent,
+				State: TaskKilled, Reason: ReasonFrameworkRemoved, Source: SourceMaster})
+		}
+		m.forgetTask(t)
+	}
+	for _, a := range sortedKeys(agents) {
+		if _, ok := m.agents[a]; ok {
+			m.send(AgentAddress(a), ShutdownFramework{Framework: name})
+		}
+	}
+	m.alloc.RemoveFramework(name)
+	delete(m.frameworks, name)
+	m.record(Record{Kind: KindFrameworkRemoved, Framework: name, Reason: reason})
+}
+
+// refuse turns a refuse_seconds value into a filter duration: 0 is no
+// filter, negative is the 5 s default, capped at 365 days.
+func refuse(seconds float64) sim.Time {
+	switch {
+	case seconds == 0:
+		return 0
+	case seconds < 0 || seconds != seconds:
+		return DefaultRefuse
+	case seconds >= MaxRefuse.Seconds():
+		return MaxRefuse
+	}
+	return sim.FromSeconds(seconds)
+}
+
+func (m *Master) decline(msg Decline) {
+	for _, id := range msg.Offers {
+		o := m.offers[id]
+		if o == nil || o.framework != msg.Framework {
+			continue
+		}
+		m.removeOffer(o)
+		m.record(Record{Kind: KindOfferDeclined, Offer: o.id, Framework: o.framework, Agent: o.agent,
+			RefuseSeconds: refuse(msg.RefuseSeconds).Seconds(), Resources: o.res})
+		m.alloc.Recover(o.framework, o.agent, o.res, refuse(msg.RefuseSeconds))
+	}
+}
+
+func (m *Master) accept(msg Accept) {
+	f := m.frameworks[msg.Framework]
+	if f == nil {
+		return
+	}
+	var offers []*masterOffer
+	valid := len(msg.Offers) > 0
+	for _, id := range msg.Offers {
+		o := m.offers[id]
+		if o == nil || o.framework != msg.Framework || (len(offers) > 0 && o.agent != offers[0].agent) {
+			valid = false
+			continue
+		}
+		offers = append(offers, o)
+	}
+	if !valid {
+		// An accept naming an invalid or rescinded offer fails whole: the
+		// valid offers in it are recovered with no filter and every task
+		// is DROPPED (LOST for frameworks that are not partition-aware).
+		for _, o := range offers {
+			m.removeOffer(o)
+			m.record(Record{Kind: KindOfferDeclined, Offer: o.id, Framework: o.framework, Agent: o.agent, Resources: o.res})
+			m.alloc.Recover(o.framework, o.agent, o.res, 0)
+		}
+		state := TaskLost
+		if f.partitionAware {
+			state = TaskDropped
+		}
+		for _, ti := range msg.Launch {
+			st := TaskStatus{Task: ti.ID, Framework: f.name, State: state, Reason: ReasonInvalidOffers, Source: SourceMaster}
+			m.record(Record{Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, State: st.State.String(),
+				Reason: st.Reason, Source: st.Source, SeenBy: "master"})
+			m.send(FrameworkAddress(f.name), Update{Status: st})
+		}
+		return
+	}
+	agent := offers[0].agent
+	a := m.agents[agent]
+	var offered Resources
+	for _, o := range offers {
+		offered = offered.Add(o.res)
+		m.removeOffer(o)
+	}
+	remaining := offered
+	var used Resources
+	for _, ti := range msg.Launch {
+		if ti.Resources.IsEmpty() || !remaining.Contains(ti.Resources) || f.tasks[ti.ID] != nil {
+			st := TaskStatus{Task: ti.ID, Framework: f.name, Agent: agent, State: TaskError, Reason: "REASON_TASK_INVALID", Source: SourceMaster}
+			m.record(Record{Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: agent, State: st.State.String(),
+				Reason: st.Reason, Source: st.Source, SeenBy: "master"})
+			m.send(FrameworkAddress(f.name), Update{Status: st})
+			continue
+		}
+		remaining = remaining.Sub(ti.Resources)
+		used = used.Add(ti.Resources)
+		t := &masterTask{id: ti.ID, framework: f.name, agent: agent, res: ti.Resources, state: TaskStaging}
+		f.tasks[t.id] = t
+		f.taskOrder = append(f.taskOrder, t.id)
+		a.tasks[taskKey(f.name, t.id)] = t
+		m.record(Record{Kind: KindTaskLaunched, Task: t.id, Framework: f.name, Agent: agent, Resources: t.res, Submitted: ti.Submitted})
+		m.send(AgentAddress(agent), RunTask{Framework: f.name, Task: ti})
+	}
+	left := used
+	for _, o := range offers {
+		part := o.res.Sub(o.res.Sub(left))
+		left = left.Sub(part)
+		m.record(Record{Kind: KindOfferAccepted, Offer: o.id, Framework: f.name, Agent: agent, Tasks: len(msg.Launch), Resources: part})
+	}
+	if !remaining.IsEmpty() {
+		m.alloc.Recover(f.name, agent, remaining, refuse(msg.RefuseSeconds))
+	}
+}
+
+func (m *Master) kill(msg Kill) {
+	f := m.frameworks[msg.Framework]
+	if f == nil {
+		return
+	}
+	t := f.tasks[msg.Task]
+	if t == nil || t.state.Terminal() {
+		return
+	}
+	m.send(AgentAddress(t.agent), KillTask{Framework: f.name, Task: t.id})
+}
+
+func (m *Master) statusUpdate(st TaskStatus) {
+	f := m.frameworks[st.Framework]
+	if f == nil {
+		return
+	}
+	t := f.tasks[st.Task]
+	if t == nil {
+		return
+	}
+	m.transition(t, st)
+	m.send(FrameworkAddress(f.name), Update{Status: st})
+}
+
+// transition records a status the master accepted and recovers the task's
+// resources when it becomes terminal (Mesos recovers on the terminal
+// update, not on its acknowledgement).
+func (m *Master) transition(t *masterTask, st TaskStatus) {
+	m.record(Record{Kind: KindTaskStatus, Task: t.id, Framework: t.framework, Agent: t.agent,
+		State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "master"})
+	wasTerminal := t.state.Terminal()
+	t.state = st.State
+	if st.State.Terminal() {
+		t.terminalUUID = st.UUID
+		if !wasTerminal {
+			m.alloc.Recover(t.framework, t.agent, t.res, 0)
+		}
+	}
+}
+
+// masterUpdate is an update the master itself generates (no UUID: never
+// retried nor acknowledged) and sends to the framework.
+func (m *Master) masterUpdate(t *masterTask, state TaskState, reason string) {
+	st := TaskStatus{Task: t.id, Framework: t.framework, Agent: t.agent, State: state, Reason: reason, Source: SourceMaster}
+	if !t.state.Terminal() {
+		m.transition(t, st)
+	}
+	if _, ok := m.frameworks[t.framework]; ok {
+		m.send(FrameworkAddress(t.framework), Update{Status: st})
+	}
+}
+
+func (m *Master) acknowledge(msg Acknowledge) {
+	f := m.frameworks[msg.Framework]
+	if f == nil {
+		return
+	}
+	t := f.tasks[msg.Task]
+	if t == nil {
+		return
+	}
+	m.send(AgentAddress(t.agent), StatusUpdateAcknowledgement{Framework: f.name, Task: t.id, UUID: msg.UUID})
+	// The master forgets a task only when its terminal update is acked.
+	if t.state.Terminal() && t.terminalUUID == msg.UUID {
+		m.forgetTask(t)
+	}
+}
+
+func (m *Master) forgetTask(t *masterTask) {
+	if f := m.frameworks[t.framework]; f != nil && f.tasks[t.id] == t {
+		delete(f.tasks, t.id)
+		for i, id := range f.taskOrder {
+			if id == t.id {
+				f.taskOrder = append(f.taskOrder[:i], f.taskOrder[i+1:]...)
+				break
+			}
+		}
+	}
+	if a := m.agents[t.agent]; a != nil {
+		delete(a.tasks, taskKey(t.framework, t.id))
+	}
+}
+
+func (m *Master) removeOffer(o *masterOffer) {
+	delete(m.offers, o.id)
+	if f := m.frameworks[o.framework]; f != nil {
+		delete(f.offers, o.id)
+	}
+	if a := m.agents[o.agent]; a != nil {
+		delete(a.offers, o.id)
+	}
+	if o.hasTimer {
+		m.clock.Cancel(o.timer)
+	}
+}
+
+// rescind withdraws an offer and recovers it with no filter; notify sends
+// RESCIND to the framework.
+func (m *Master) rescind(o *masterOffer, reason string, notify bool) {
+	if o == nil {
+		return
+	}
+	m.removeOffer(o)
+	m.record(Record{Kind: KindOfferRescinded, Offer: o.id, Framework: o.framework, Agent: o.agent, Reason: reason, Resources: o.res})
+	m.alloc.Recover(o.framework, o.agent, o.res, 0)
+	if notify {
+		m.send(FrameworkAddress(o.framework), Rescind{Offer: o.id})
+	}
+}
+
+// trigger asks for an event-driven cycle over one agent ("" for all),
+// batched with any cycle already pending at this instant.
+func (m *Master) trigger(agent string) {
+	if agent == "" {
+		m.pendingAll = true
+	} else {
+		m.pendingAgents[agent] = true
+	}
+	if !m.hasPending {
+		m.hasPending = true
+		m.pending = m.clock.After(0, func() {
+			m.hasPending = false
+			m.runCycle()
+		})
+	}
+}
+
+// tick is the periodic batch allocation. It runs the cycle within its own
+// timer event (so a filter expiring at the same instant but armed later
+// still hides this cycle) and merges a pending event-driven cycle; the next
+// tick is armed after the cycle, as Mesos's batch() does.
+func (m *Master) tick() {
+	if m.hasPending {
+		m.clock.Cancel(m.pending)
+		m.hasPending = false
+	}
+	m.pendingAll = true
+	m.runCycle()
+	m.clock.After(m.cfg.AllocationInterval, m.tick)
+}
+
+func (m *Master) runCycle() {
+	var candidates []string
+	if m.pendingAll {
+		candidates = append(candidates, m.agentOrder...)
+	} else {
+		for _, n := range m.agentOrder {
+			if m.pendingAgents[n] {
+				candidates = append(candidates, n)
+			}
+		}
+	}
+	m.pendingAll = false
+	clear(m.pendingAgents)
+	m.cycle++
+	m.record(Record{Kind: KindAllocation, Cycle: m.cycle, Agents: len(candidates)})
+	grants := m.alloc.Allocate(candidates)
+	if len(grants) == 0 {
+		return
+	}
+	// One OFFERS callback per framework per cycle, in the order frameworks
+	// first received a grant.
+	var order []string
+	byFramework := map[string][]OfferOut{}
+	for _, g := range grants {
+		f := m.frameworks[g.Framework]
+		a := m.agents[g.Agent]
+		if f == nil || a == nil {
+			continue
+		}
+		m.nextOffer++
+		o := &masterOffer{id: "o" + strconv.FormatUint(m.nextOffer, 10), framework: g.Framework, role: g.Role, agent: g.Agent, res: g.Resources}
+		m.offers[o.id] = o
+		f.offers[o.id] = true
+		a.offers[o.id] = true
+		if m.cfg.OfferTimeout > 0 {
+			o.hasTimer = true
+			o.timer = m.clock.After(m.cfg.OfferTimeout, func() {
+				if m.offers[o.id] == o {
+					o.hasTimer = false
+					m.rescind(o, "offer_timeout", true)
+				}
+			})
+		}
+		m.record(Record{Kind: KindOffer, Offer: o.id, Framework: o.framework, Role: o.role, Agent: o.agent, Resources: o.res})
+		if _, ok := byFramework[g.Framework]; !ok {
+			order = append(order, g.Framework)
+		}
+		byFramework[g.Framework] = append(byFramework[g.Framework], OfferOut{ID: o.id, Agent: o.agent, Role: o.role, Resources: o.res})
+	}
+	for _, fw := range order {
+		m.send(FrameworkAddress(fw), Offers{Offers: byFramework[fw]})
+	}
+}
+
+// OutstandingOffers returns the ids of the offers not yet answered, sorted.
+func (m *Master) OutstandingOffers() []string { return sortedKeys(m.offers) }
+
+func taskKey(framework, task string) string { return framework + "/" + task }

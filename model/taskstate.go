@@ -1,0 +1,60 @@
+package model
+
+// TaskState is a Mesos task state.
+type TaskState uint8
+
+// The Mesos task states (mesos.proto).
+const (
+	TaskStaging TaskState = iota
+	TaskStarting
+	TaskRunning
+	TaskKilling
+	TaskFinished
+	TaskFailed
+	TaskKilled
+	TaskError
+	TaskLost
+	TaskDropped
+	TaskUnreachable
+	TaskGone
+	TaskGoneByOperator
+	TaskUnknown
+)
+
+var taskStateNames = [...]string{
+	"TASK_STAGING", "TASK_STARTING", "TASK_RUNNING", "TASK_KILLING",
+	"TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_ERROR", "TASK_LOST",
+	"TASK_DROPPED", "TASK_UNREACHABLE", "TASK_GONE", "TASK_GONE_BY_OPERATOR",
+	"TASK_UNKNOWN",
+}
+
+// String returns the Mesos name, e.g. TASK_RUNNING.
+func (s TaskState) String() string {
+	if int(s) < len(taskStateNames) {
+		return taskStateNames[s]
+	}
+	return "TASK_INVALID"
+}
+
+// Terminal reports whether Mesos counts s as terminal (FINISHED, FAILED,
+// KILLED, ERROR, LOST, DROPPED, GONE, GONE_BY_OPERATOR).
+func (s TaskState) Terminal() bool {
+	switch s {
+	case TaskFinished, TaskFailed, TaskKilled, TaskError, TaskLost,
+		TaskDropped, TaskGone, TaskGoneByOperator:
+		return true
+	}
+	return false
+}
+
+// Update sources and reasons used by the model (mesos.proto names).
+const (
+	SourceMaster   = "SOURCE_MASTER"
+	SourceAgent    = "SOURCE_SLAVE"
+	SourceExecutor = "SOURCE_EXECUTOR"
+
+	ReasonFrameworkRemoved = "REASON_FRAMEWORK_REMOVED"
+	ReasonAgentRemoved     = "REASON_SLAVE_REMOVED"
+	ReasonInvalidOffers    = "REASON_INVALID_OFFERS"
+	ReasonTaskKilled       = "REASON_TASK_KILLED_DURING_LAUNCH"
+)

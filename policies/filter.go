@@ -1,0 +1,121 @@
+package policies
+
+import (
+	"github.com/mesosim/mesosim/model"
+	"github.com/mesosim/mesosim/sim"
+)
+
+// filter is one refused-offer filter of a (framework, role, agent): it
+// hides an offer of that agent to that framework only if the refused
+// resources contain the new offer.
+type filter struct {
+	c     *client
+	agent *agentState
+	group *filterGroup
+	timer sim.Timer
+	dead  bool
+}
+
+// filterGroup gathers an agent's filters with identical refused resources,
+// so that one containment test per group and cycle decides for all its
+// frameworks at once.
+type filterGroup struct {
+	res     model.Resources
+	members bitset
+	size    int         // live filters in the group
+	extra   map[int]int // client idx -> live filters beyond the first (rare)
+}
+
+// agentState is the allocator's view of one agent.
+type agentState struct {
+	name      string
+	total     model.Resources
+	allocated model.Resources
+	groups    []*filterGroup
+	filters   filterList
+}
+
+func (a *agentState) addFilter(f *filter, res model.Resources) {
+	var g *filterGroup
+	for _, x := range a.groups {
+		if x.res.Equal(res) {
+			g = x
+			break
+		}
+	}
+	if g == nil {
+		g = &filterGroup{res: res}
+		a.groups = append(a.groups, g)
+	}
+	f.group = g
+	g.size++
+	if g.members.has(f.c.idx) {
+		if g.extra == nil {
+			g.extra = map[int]int{}
+		}
+		g.extra[f.c.idx]++
+	} else {
+		g.members.set(f.c.idx)
+	}
+	a.filters.add(f)
+}
+
+func (a *agentState) dropFilter(f *filter) {
+	g := f.group
+	g.size--
+	if n := g.extra[f.c.idx]; n > 0 {
+		if n == 1 {
+			delete(g.extra, f.c.idx)
+		} else {
+			g.extra[f.c.idx] = n - 1
+		}
+	} else {
+		g.members.clear(f.c.idx)
+	}
+	if g.size == 0 {
+		for i, x := range a.groups {
+			if x == g {
+				a.groups = append(a.groups[:i], a.groups[i+1:]...)
+				break
+			}
+		}
+	}
+}
+
+// filtered returns the clients whose filters on this agent hide an offer of
+// res, reusing buf.
+func (a *agentState) filtered(res model.Resources, buf bitset) bitset {
+	buf = buf[:0]
+	for _, g := range a.groups {
+		if g.res.Contains(res) {
+			g.members.orInto(&buf)
+		}
+	}
+	return buf
+}
+
+// filterList is a list of filters with lazy removal: dead entries are
+// dropped once they make up half of it.
+type filterList struct {
+	items []*filter
+	dead  int
+}
+
+func (l *filterList) add(f *filter) { l.items = append(l.items, f) }
+
+// died notes that one of the list's filters is now dead.
+func (l *filterList) died() {
+	l.dead++
+	if l.dead*2 < len(l.items) {
+		return
+	}
+	out := l.items[:0]
+	for _, f := range l.items {
+		if !f.dead {
+			out = append(out, f)
+		}
+	}
+	clear(l.items[len(out):])
+	l.items = out
+	l.dead = 0
+}

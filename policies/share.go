@@ -1,0 +1,95 @@
+package policies
+
+import "github.com/mesosim/mesosim/model"
+
+// quantities is a vector of scalar quantities indexed by interned resource
+// name (see names): the sorters' allocations, updated in place.
+type quantities []model.Milli
+
+// names interns scalar resource names for quantities.
+type names struct {
+	index    map[string]int
+	excluded []bool // fair-sharing excluded, by index
+	exclude  []string
+}
+
+func (n *names) id(name string) int {
+	if i, ok := n.index[name]; ok {
+		return i
+	}
+	if n.index == nil {
+		n.index = map[string]int{}
+	}
+	i := len(n.index)
+	n.index[name] = i
+	n.excluded = append(n.excluded, excludedName(n.exclude, name))
+	return i
+}
+
+// add adds (sign 1) or removes (sign -1) the scalars of res to q.
+func (n *names) add(q *quantities, res model.Resources, sign model.Milli) {
+	for _, it := range res.Items() {
+		if !it.IsScalar() {
+			continue
+		}
+		i := n.id(it.Name)
+		for len(*q) <= i {
+			*q = append(*q, 0)
+		}
+		(*q)[i] += sign * it.Scalar
+	}
+}
+
+// dominantShare is DRF's share: the maximum over scalar resources r of
+// allocation_r / total_r, skipping fair-sharing-excluded names and names
+// whose cluster total is zero, divided by the weight. The denominator is the
+// whole cluster (reserved and revocable included).
+func (n *names) dominantShare(alloc, total quantities, weight float64) float64 {
+	share := 0.0
+	for i, q := range alloc {
+		if q <= 0 || i >= len(total) || total[i] <= 0 || n.excluded[i] {
+			continue
+		}
+		if s := float64(q) / float64(total[i]); s > share {
+			share = s
+		}
+	}
+	if weight > 0 && weight != 1 {
+		share /= weight
+	}
+	return share
+}
+
+func excludedName(excluded []string, name string) bool {
+	for _, e := range excluded {
+		if e == name {
+			return true
+		}
+	}
+	return false
+}
+
+// allocatable reports whether res meets one of the minimum AND-sets,
+// compared by scalar quantity whatever the reservation. No sets means any
+// non-empty resources are allocatable.
+func allocatable(res model.Resources, min []model.Resources) bool {
+	if res.IsEmpty() {
+		return false
+	}
+	if len(min) == 0 {
+		return true
+	}
+	for _, set := range min {
+		ok := true
+		for _, it := range set.Items() {
+			if it.IsScalar() && res.Scalar(it.Name) < it.Scalar {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,494 @@
+package report
+
+import (
+	"slices"
+
+	"github.com/mesosim/mesosim/model"
+	"github.com/mesosim/mesosim/sim"
+)
+
+// SummaryConfig configures a Summary.
+type SummaryConfig struct {
+	// FairSharingExcluded names resources left out of dominant shares, as
+	// the master's --fair_sharing_excluded_resource_names (e.g. gpus).
+	FairSharingExcluded []string
+}
+
+// Summary is an observer that accounts, from records alone, what every
+// framework and role was allocated over time, and turns that into
+// time-weighted shares and utilisations, offer counts and task waits.
+// docs/summary.md defines each column.
+//
+// Resources count as allocated from the moment they are offered, as in
+// Mesos's allocator: an `offer` adds its resources to the framework; a
+// decline or rescind returns them; an accept returns the unused part, and
+// the used part stays until the master sees each task reach a terminal
+// state. Removing an agent returns every offer and task on it, and removing
+// a framework returns every offer and task it held, as the allocator's
+// removeSlave and removeFramework do. Quantities are summed by resource name
+// over reservation roles (cpus and cpus(r1) are both cpus); only scalars
+// count.
+//
+// Each record costs O(resource names) time, except that the first record at
+// a new instant that changes the cluster total closes every framework's and
+// role's time integrals, O(frameworks + roles). Output never depends on map
+// iteration order.
+type Summary struct {
+	names   []string       // interned resource names; index 0 is cpus, 1 mem
+	nameIdx map[string]int // name -> index in names
+	excl    []bool         // by name index: left out of dominant shares
+
+	now     sim.Time // time of the latest record
+	totalsT sim.Time // time of the latest flush of all accounts
+
+	total   account    // the cluster total, as an account
+	cluster account    // everything allocated
+	accts   []*account // every framework and role account, in creation order
+
+	frameworks map[string]*framework
+	roles      map[string]*role
+	agents     map[string]*agent
+	offers     map[string]*holding
+	tasks      map[taskKey]*holding
+
+	agentsUp                                      int
+	offersN, declined, rescinded, launched, finsh int64
+	cycles                                        int64
+
+	scratch []int64
+}
+
+const (
+	cpusIdx = 0
+	memIdx  = 1
+)
+
+// account is a piecewise-constant allocation vector and the integrals over
+// time of its dominant share, cpus and mem, closed up to last.
+type account struct {
+	alloc    []int64 // milli-units, by name index
+	last     sim.Time
+	intShare float64 // share × µs
+	intCPU   float64 // milli-cpus × µs
+	intMem   float64 // milli-MB × µs
+}
+
+type framework struct {
+	name  string
+	role  *role
+	acct  account
+	held  holdList // offers and tasks it holds now
+	waits []float64
+
+	offers, declined, rescinded, launched, finished int64
+}
+
+type role struct {
+	name       string
+	acct       account
+	frameworks []*framework // in order of arrival
+}
+
+type agent struct {
+	res  []int64 // what agent_added brought
+	up   bool
+	held holdList // offers and tasks on it now
+}
+
+type taskKey struct{ framework, task string }
+
+// holding is one outstanding offer or one task that still counts as
+// allocated. It sits in two intrusive lists: its framework's and its
+// agent's, so that removing either returns its resources in O(1) each.
+type holding struct {
+	fw     *framework
+	ag     *agent
+	qty    []int64
+	active bool // still counted (and linked into both lists)
+	offer  string
+	isTask bool
+
+	fPrev, fNext *holding
+	aPrev, aNext *holding
+}
+
+type holdList struct{ head *holding }
+
+// NewSummary returns an empty summary.
+func NewSummary(cfg SummaryConfig) *Summary {
+	s := &Summary{
+		nameIdx:    map[string]int{},
+		frameworks: map[string]*framework{},
+		roles:      map[string]*role{},
+		agents:     map[string]*agent{},
+		offers:     map[string]*holding{},
+		tasks:      map[taskKey]*holding{},
+	}
+	s.intern("cpus")
+	s.intern("mem")
+	for _, n := range cfg.FairSharingExcluded {
+		s.excl[s.intern(n)] = true
+	}
+	return s
+}
+
+func (s *Summary) intern(name string) int {
+	if i, ok := s.nameIdx[name]; ok {
+		return i
+	}
+	i := len(s.names)
+	s.names = append(s.names, name)
+	s.excl = append(s.excl, false)
+	s.nameIdx[name] = i
+	return i
+}
+
+// qty converts the scalar entries of r to a vector by name index, appended
+// to dst[:0].
+func (s *Summary) qty(dst []int64, r model.Resources) []int64 {
+	dst = dst[:0]
+	for _, e := range r.Items() {
+		if !e.IsScalar() || e.Scalar == 0 {
+			continue
+		}
+		i := s.intern(e.Name)
+		for len(dst) <= i {
+			dst = append(dst, 0)
+		}
+		dst[i] += int64(e.Scalar)
+	}
+	return dst
+}
+
+// share is the dominant share of alloc against the current cluster total:
+// the largest alloc/total over resource names that are not excluded and
+// whose total is positive. Unweighted.
+func (s *Summary) share(alloc []int64) float64 {
+	best := 0.0
+	for i, a := range alloc {
+		if a == 0 || s.excl[i] || i >= len(s.total.alloc) {
+			continue
+		}
+		t := s.total.alloc[i]
+		if t <= 0 {
+			continue
+		}
+		if x := float64(a) / float64(t); x > best {
+			best = x
+		}
+	}
+	return best
+}
+
+// accrue closes a's integrals up to now. The cluster total has not changed
+// since a.last (flushAll guarantees it), so the share over [a.last, now] is
+// the share against the current total.
+func (s *Summary) accrue(a *account, now sim.Time) {
+	if dt := now - a.last; dt > 0 {
+		d := float64(dt)
+		if sh := s.share(a.alloc); sh != 0 {
+			a.intShare += sh * d
+		}
+		a.intCPU += float64(at(a.alloc, cpusIdx)) * d
+		a.intMem += float64(at(a.alloc, memIdx)) * d
+	}
+	if now > a.last {
+		a.last = now
+	}
+}
+
+func at(v []int64, i int) int64 {
+	if i < len(v) {
+		return v[i]
+	}
+	return 0
+}
+
+// addTo adds sign×q to a.alloc.
+func addTo(a *account, q []int64, sign int64) {
+	for len(a.alloc) < len(q) {
+		a.alloc = append(a.alloc, 0)
+	}
+	for i, x := range q {
+		a.alloc[i] += sign * x
+	}
+}
+
+// flushAll closes every integral at s.now; called before the cluster total
+// changes.
+func (s *Summary) flushAll() {
+	if s.now <= s.totalsT {
+		return
+	}
+	for _, a := range s.accts {
+		s.accrue(a, s.now)
+	}
+	s.accrue(&s.cluster, s.now)
+	s.accrue(&s.total, s.now)
+	s.totalsT = s.now
+}
+
+func (s *Summary) changeTotal(q []int64, sign int64) {
+	s.flushAll()
+	addTo(&s.total, q, sign)
+}
+
+// allocate adds sign×q to f's allocation (and its role's and the cluster's).
+func (s *Summary) allocate(f *framework, q []int64, sign int64) {
+	if len(q) == 0 {
+		return
+	}
+	for _, a := range [...]*account{&f.acct, &f.role.acct, &s.cluster} {
+		s.accrue(a, s.now)
+		addTo(a, q, sign)
+	}
+}
+
+func (s *Summary) newAccount(a *account) {
+	a.last = s.now
+	s.accts = append(s.accts, a)
+}
+
+func (s *Summary) role(name string) *role {
+	if name == "" {
+		name = model.DefaultRole
+	}
+	r := s.roles[name]
+	if r == nil {
+		r = &role{name: name}
+		s.newAccount(&r.acct)
+		s.roles[name] = r
+	}
+	return r
+}
+
+// framework returns the framework named name, creating it in roleName if it
+// is new (a framework first seen in an offer gets the offer's role).
+func (s *Summary) framework(name, roleName string) *framework {
+	f := s.frameworks[name]
+	if f == nil {
+		f = &framework{name: name, role: s.role(roleName)}
+		f.role.frameworks = append(f.role.frameworks, f)
+		s.newAccount(&f.acct)
+		s.frameworks[name] = f
+	}
+	return f
+}
+
+// setRole moves f, with what it holds now, to the role named name.
+func (s *Summary) setRole(f *framework, name string) {
+	r := s.role(name)
+	if r == f.role {
+		return
+	}
+	s.accrue(&f.role.acct, s.now)
+	addTo(&f.role.acct, f.acct.alloc, -1)
+	f.role.frameworks = slices.DeleteFunc(f.role.frameworks, func(g *framework) bool { return g == f })
+	f.role = r
+	r.frameworks = append(r.frameworks, f)
+	s.accrue(&r.acct, s.now)
+	addTo(&r.acct, f.acct.alloc, 1)
+}
+
+func (s *Summary) agent(name string) *agent {
+	a := s.agents[name]
+	if a == nil {
+		a = &agent{}
+		s.agents[name] = a
+	}
+	return a
+}
+
+// hold records that f holds q on agent ag and links the holding into both
+// lists. It does not change any allocation: the caller has allocated q.
+func (s *Summary) hold(f *framework, ag *agent, q []int64) *holding {
+	h := &holding{fw: f, ag: ag, qty: q, active: true}
+	h.fNext = f.held.head
+	if h.fNext != nil {
+		h.fNext.fPrev = h
+	}
+	f.held.head = h
+	h.aNext = ag.held.head
+	if h.aNext != nil {
+		h.aNext.aPrev = h
+	}
+	ag.held.head = h
+	return h
+}
+
+// unlink takes h out of both lists and marks it inactive. It does not
+// change any allocation.
+func (h *holding) unlink() {
+	if !h.active {
+		return
+	}
+	h.active = false
+	if h.fPrev != nil {
+		h.fPrev.fNext = h.fNext
+	} else {
+		h.fw.held.head = h.fNext
+	}
+	if h.fNext != nil {
+		h.fNext.fPrev = h.fPrev
+	}
+	if h.aPrev != nil {
+		h.aPrev.aNext = h.aNext
+	} else {
+		h.ag.held.head = h.aNext
+	}
+	if h.aNext != nil {
+		h.aNext.aPrev = h.aPrev
+	}
+	h.fPrev, h.fNext, h.aPrev, h.aNext = nil, nil, nil, nil
+}
+
+// release returns h's resources and forgets an offer. A released task stays
+// in s.tasks (inactive) until the master sees it end, so that a later
+// TASK_FINISHED still counts once.
+func (s *Summary) release(h *holding) {
+	if !h.active {
+		return
+	}
+	s.allocate(h.fw, h.qty, -1)
+	h.unlink()
+	if !h.isTask {
+		delete(s.offers, h.offer)
+	}
+}
+
+// releaseAll releases holdings until head returns nil; each release
+// unlinks the current head.
+func (s *Summary) releaseAll(head func() *holding) {
+	for h := head(); h != nil; h = head() {
+		s.release(h)
+	}
+}
+
+// Observe implements model.Observer.
+func (s *Summary) Observe(r *model.Record) {
+	if r.T > s.now {
+		s.now = r.T
+	}
+	switch r.Kind {
+	case model.KindAgentAdded:
+		a := s.agent(r.Agent)
+		if a.up { // re-registration without removal: replace its total
+			s.changeTotal(a.res, -1)
+			s.agentsUp--
+		}
+		a.res = s.qty(nil, r.Resources)
+		a.up = true
+		s.agentsUp++
+		s.changeTotal(a.res, 1)
+
+	case model.KindAgentRemoved:
+		a := s.agents[r.Agent]
+		if a == nil || !a.up {
+			return
+		}
+		s.releaseAll(func() *holding { return a.held.head })
+		q := a.res
+		if !r.Resources.IsEmpty() {
+			q = s.qty(s.scratch, r.Resources)
+			s.scratch = q
+		}
+		s.changeTotal(q, -1)
+		a.up = false
+		a.res = nil
+		s.agentsUp--
+
+	case model.KindFrameworkAdded:
+		f := s.frameworks[r.Framework]
+		if f == nil {
+			s.framework(r.Framework, r.Role)
+		} else if r.Role != "" {
+			s.setRole(f, r.Role)
+		}
+
+	case model.KindFrameworkRemoved:
+		if f := s.frameworks[r.Framework]; f != nil {
+			s.releaseAll(func() *holding { return f.held.head })
+		}
+
+	case model.KindAllocation:
+		s.cycles++
+
+	case model.KindOffer:
+		f := s.framework(r.Framework, r.Role)
+		f.offers++
+		s.offersN++
+		if old := s.offers[r.Offer]; old != nil { // a reused id: drop the old one
+			s.release(old)
+		}
+		q := s.qty(nil, r.Resources)
+		s.allocate(f, q, 1)
+		h := s.hold(f, s.agent(r.Agent), q)
+		h.offer = r.Offer
+		s.offers[r.Offer] = h
+
+	case model.KindOfferDeclined, model.KindOfferRescinded:
+		if r.Kind == model.KindOfferDeclined {
+			s.framework(r.Framework, "").declined++
+			s.declined++
+		} else {
+			s.framework(r.Framework, "").rescinded++
+			s.rescinded++
+		}
+		if h := s.offers[r.Offer]; h != nil {
+			s.release(h)
+		}
+
+	case model.KindOfferAccepted:
+		h := s.offers[r.Offer]
+		if h == nil {
+			return
+		}
+		// Return the whole offer, then take back the part tasks use: the
+		// used part then belongs to the tasks launched from it.
+		used := s.qty(s.scratch, r.Resources)
+		s.scratch = used
+		s.release(h)
+		s.allocate(h.fw, used, 1)
+
+	case model.KindTaskLaunched:
+		f := s.framework(r.Framework, "")
+		f.launched++
+		s.launched++
+		if r.Submitted >= 0 {
+			f.waits = append(f.waits, (r.T - r.Submitted).Seconds())
+		}
+		k := taskKey{r.Framework, r.Task}
+		if old := s.tasks[k]; old != nil { // launched twice: keep the latest
+			s.release(old)
+		}
+		h := s.hold(f, s.agent(r.Agent), s.qty(nil, r.Resources))
+		h.isTask = true
+		s.tasks[k] = h
+
+	case model.KindTaskStatus:
+		if r.SeenBy != "master" || !terminal(r.State) {
+			return
+		}
+		k := taskKey{r.Framework, r.Task}
+		h := s.tasks[k]
+		if h == nil {
+			return
+		}
+		s.release(h)
+		delete(s.tasks, k)
+		if r.State == "TASK_FINISHED" {
+			h.fw.finished++
+			s.finsh++
+		}
+	}
+}
+
+// terminal reports whether state is a terminal Mesos task state.
+func terminal(state string) bool {
+	switch state {
+	case "TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_ERROR",
+		"TASK_LOST", "TASK_DROPPED", "TASK_GONE", "TASK_GONE_BY_OPERATOR":
+		return true
+	}
+	return false
+}

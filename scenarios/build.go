@@ -1,0 +1,147 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/mesosim/mesosim/model"
+	"github.com/mesosim/mesosim/policies"
+	"github.com/mesosim/mesosim/sim"
+)
+
+// Sim is a scenario wired into a world, ready to run.
+type Sim struct {
+	Scenario *Scenario
+	World    *model.World
+	// Schedulers holds each framework's scheduler by name (for inspection).
+	Schedulers map[string]model.Scheduler
+}
+
+// Build wires a validated scenario: agents are added at t=0 in file order,
+// then frameworks subscribe in file order, then the timeline entries are
+// scheduled in time order (ties in file order), and last the master's
+// periodic allocation is armed, so that at any instant the timeline applies
+// before the cycles it triggers.
+func Build(sc *Scenario) (*Sim, error) {
+	var allocErr error
+	w := model.NewWorld(model.WorldConfig{
+		Seed:         sc.Seed,
+		Master:       model.MasterConfig{AllocationInterval: sc.Master.AllocationInterval, OfferTimeout: sc.Master.OfferTimeout},
+		NetworkDelay: sc.Network.Delay,
+	}, func(clock model.Clock, streams sim.Streams) model.Allocator {
+		a, err := policies.NewAllocator(sc.Master.Allocator, model.AllocatorConfig{
+			AllocationInterval:  sc.Master.AllocationInterval,
+			MinAllocatable:      sc.Master.MinAllocatable,
+			FairSharingExcluded: sc.Master.FairSharingExcluded,
+			Clock:               clock,
+			Rand:                streams.Get("allocator"),
+		})
+		allocErr = err
+		return a
+	})
+	if allocErr != nil {
+		return nil, allocErr
+	}
+	s := &Sim{Scenario: sc, World: w, Schedulers: map[string]model.Scheduler{}}
+	for _, role := range sc.Master.WeightRoles {
+		weight := sc.Master.Weights[role]
+		w.At(0, func() { w.SetWeight(role, weight) })
+	}
+	for _, a := range sc.Agents {
+		w.At(0, func() { s.must(w.AddAgent(a.Name, a.Resources)) })
+	}
+	for i := range sc.Frameworks {
+		f := &sc.Frameworks[i]
+		sched, err := s.scheduler(f)
+		if err != nil {
+			return nil, err
+		}
+		w.At(0, func() { s.must(w.AddFramework(frameworkConfig(f), sched)) })
+	}
+	for i := range sc.Timeline {
+		if err := s.schedule(&sc.Timeline[i]); err != nil {
+			return nil, err
+		}
+	}
+	w.Start()
+	return s, nil
+}
+
+// must panics on an error the validator should have made impossible.
+func (s *Sim) must(err error) {
+	if err != nil {
+		panic(fmt.Sprintf("scenario %s: %v (a validation gap)", s.Scenario.File, err))
+	}
+}
+
+// Run runs the simulation to the scenario's duration.
+func (s *Sim) Run() { s.World.Run(s.Scenario.Duration) }
+
+func frameworkConfig(f *FrameworkSpec) model.FrameworkConfig {
+	return model.FrameworkConfig{
+		Name:           f.Name,
+		Role:           f.Role,
+		PartitionAware: slices.Contains(f.Capabilities, "partition_aware"),
+		RefuseSeconds:  f.RefuseSeconds,
+	}
+}
+
+func (s *Sim) scheduler(f *FrameworkSpec) (model.Scheduler, error) {
+	cfg := policies.BehaviorConfig{RefuseSeconds: f.RefuseSeconds}
+	if wl := f.Workload; wl != nil {
+		cfg.Workload = &policies.WorkloadConfig{
+			Interarrival: policies.Dist(wl.Interarrival),
+			TasksPerJob:  policies.Dist(wl.TasksPerJob),
+			TaskCPUs:     policies.Dist(wl.TaskCPUs),
+			TaskMem:      policies.Dist(wl.TaskMem),
+			TaskDuration: policies.Dist(wl.TaskDuration),
+			MaxJobs:      wl.MaxJobs,
+			Start:        wl.Start,
+		}
+	}
+	sched, err := policies.NewBehavior(f.Behavior, cfg)
+	if err != nil {
+		return nil, &Error{File: s.Scenario.File, Line: f.Line, Msg: err.Error()}
+	}
+	s.Schedulers[f.Name] = sched
+	return sched, nil
+}
+
+func (s *Sim) schedule(e *Event) error {
+	w := s.World
+	var fn func()
+	switch e.Kind {
+	case KindAddAgent:
+		a := e.Agent
+		fn = func() { s.must(w.AddAgent(a.Name, a.Resources)) }
+	case KindRemoveAgent:
+		fn = func() { s.must(w.RemoveAgent(e.Name)) }
+	case KindAddFramework:
+		f := e.Framework
+		sched, err := s.scheduler(f)
+		if err != nil {
+			return err
+		}
+		fn = func() { s.must(w.AddFramework(frameworkConfig(f), sched)) }
+	case KindRemoveFramework:
+		fn = func() { s.must(w.RemoveFramework(e.Name)) }
+	case KindDecline:
+		refuse := -1.0 // the framework's own refuse_seconds
+		if e.HasRefuse {
+			refuse = e.RefuseSeconds
+		}
+		fn = func() { s.must(w.DeclineAgent(e.FrameworkName, e.AgentName, refuse)) }
+	case KindRelease:
+		fn = func() { s.must(w.Release(e.FrameworkName, e.AgentName)) }
+	case KindSuppress:
+		fn = func() { s.must(w.CallFramework(e.Name, func(d model.Driver) { d.Suppress() })) }
+	case KindRevive:
+		fn = func() { s.must(w.CallFramework(e.Name, func(d model.Driver) { d.Revive() })) }
+	case KindSetWeight:
+		fn = func() { w.SetWeight(e.Role, e.Weight) }
+	default:
+		return &Error{File: s.Scenario.File, Line: e.Line, Msg: fmt.Sprintf("timeline action %q is not supported", e.Kind)}
+	}
+	w.At(e.At, fn)
+	return nil
+}

@@ -1,0 +1,44 @@
+package scenarios
+
+import (
+	"embed"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+)
+
+//go:embed builtin/*.yaml
+var builtinFS embed.FS
+
+// DefaultName is the embedded scenario `mesosim run` uses with no argument.
+const DefaultName = "default"
+
+// Builtin returns the names of the embedded scenarios, sorted.
+func Builtin() []string {
+	entries, _ := builtinFS.ReadDir("builtin")
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// BuiltinSource returns the YAML text of an embedded scenario.
+func BuiltinSource(name string) ([]byte, bool) {
+	data, err := builtinFS.ReadFile("builtin/" + name + ".yaml")
+	return data, err == nil
+}
+
+// Open loads a scenario named by arg: an existing file path, or else the
+// name of an embedded scenario.
+func Open(arg string) (*Scenario, error) {
+	if _, err := os.Stat(arg); err == nil {
+		return Load(arg)
+	}
+	if data, ok := BuiltinSource(arg); ok {
+		return Parse(arg+".yaml", data)
+	}
+	return nil, &Error{File: arg, Msg: fmt.Sprintf("no such file, and no embedded scenario of that name (embedded: %s)", strings.Join(Builtin(), ", "))}
+}

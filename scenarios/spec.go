@@ -1,0 +1,165 @@
+// Package scenarios decodes and validates scenario files (the YAML language
+// described in docs and in the design note "scenario-and-log"). The result
+// is a plain, fully validated Scenario value: names resolved, defaults
+// applied, counts expanded and the timeline sorted. Nothing here wires a
+// simulation; that is the builder's job.
+package scenarios
+
+import (
+	"github.com/mesosim/mesosim/model"
+	"github.com/mesosim/mesosim/sim"
+)
+
+// Event kinds: the action keys of a timeline entry.
+const (
+	KindAddAgent        = "add_agent"
+	KindRemoveAgent     = "remove_agent"
+	KindAddFramework    = "add_framework"
+	KindRemoveFramework = "remove_framework"
+	KindDecline         = "decline"
+	KindRelease         = "release"
+	KindSuppress        = "suppress"
+	KindRevive          = "revive"
+	KindSetWeight       = "set_weight"
+)
+
+// Distribution kinds for workload parameters.
+const (
+	DistConstant    = "constant"
+	DistUniform     = "uniform"
+	DistExponential = "exponential"
+)
+
+// Defaults applied when a key is absent.
+const (
+	DefaultSeed               uint64   = 1
+	DefaultAllocationInterval sim.Time = sim.Second
+	DefaultRefuseSeconds      float64  = 5 // Mesos's Filters.refuse_seconds default
+	DefaultRole                        = "*"
+)
+
+// DefaultMinAllocatable is the text of Mesos's default minimum allocatable
+// resources (--min_allocatable_resources): each entry is one AND-set, and an
+// offer is made if any one of them is satisfied.
+var DefaultMinAllocatable = []string{"cpus:0.01", "mem:32"}
+
+// Limits on what a scenario may ask for. Exceeding any one is an error that
+// names the limit.
+const (
+	MaxFileSize    = 64 << 20 // bytes
+	MaxNodes       = 1_000_000
+	MaxAgents      = 100_000 // expanded, including timeline add_agent
+	MaxFrameworks  = 10_000  // expanded, including timeline add_framework
+	MaxTimeline    = 1_000_000
+	MaxCount       = 100_000
+	MaxDuration    = 365 * 24 * sim.Hour
+	MaxNameLength  = 256
+	MaxJobsLimit   = 1_000_000
+	MaxTasksPerJob = 100_000
+)
+
+// Capabilities a framework may declare (Mesos FrameworkInfo.Capability
+// names, lowercased).
+var Capabilities = []string{
+	"gpu_resources",
+	"multi_role",
+	"partition_aware",
+	"region_aware",
+	"reservation_refinement",
+}
+
+// Scenario is a decoded, validated scenario file.
+type Scenario struct {
+	File     string
+	Name     string
+	Seed     uint64
+	Duration sim.Time
+
+	Master  MasterSpec
+	Network NetworkSpec
+
+	Agents     []AgentSpec     // count expanded, file order; added at t=0
+	Frameworks []FrameworkSpec // count expanded, file order; subscribe at t=0 after the agents
+	Timeline   []Event         // stably sorted by At (ties keep file order)
+}
+
+// MasterSpec configures the master and its allocator.
+type MasterSpec struct {
+	Allocator           string   // default "drf"
+	AllocationInterval  sim.Time // default 1s; > 0
+	MinAllocatable      []model.Resources
+	FairSharingExcluded []string
+	OfferTimeout        sim.Time           // 0 = offers never expire
+	Weights             map[string]float64 // role -> weight (> 0)
+	WeightRoles         []string           // sorted keys of Weights
+}
+
+// NetworkSpec configures the simulated network.
+type NetworkSpec struct {
+	Delay sim.Time
+}
+
+// AgentSpec is one agent (after count expansion).
+type AgentSpec struct {
+	Name      string
+	Resources model.Resources
+	Line      int
+}
+
+// FrameworkSpec is one framework (after count expansion).
+type FrameworkSpec struct {
+	Name     string
+	Role     string // default "*"
+	Behavior string
+	// RefuseSeconds is the filter passed when declining (default 5; a
+	// negative value is normalised to 5, as Mesos does).
+	RefuseSeconds float64
+	Capabilities  []string
+	Workload      *WorkloadSpec // non-nil iff Behavior == "workload"
+	Line          int
+}
+
+// Dist is a distribution. Constant uses Value; uniform uses Min and Max;
+// exponential uses Mean, with Min and Max as optional clamps (0 = none).
+// For duration-valued distributions every field is in seconds.
+type Dist struct {
+	Kind                  string
+	Value, Min, Max, Mean float64
+}
+
+// WorkloadSpec parameterises the synthetic job generator of the workload
+// behaviour.
+type WorkloadSpec struct {
+	Interarrival Dist     // seconds between job arrivals; exponential = Poisson arrivals
+	TasksPerJob  Dist     // integers >= 1; default constant 1
+	TaskCPUs     Dist     // cpus per task, > 0
+	TaskMem      Dist     // MB per task, > 0
+	TaskDuration Dist     // seconds
+	MaxJobs      int      // 0 = until the horizon
+	Start        sim.Time // first arrival not before this
+}
+
+// Event is one timeline entry (add_agent and add_framework with a count
+// are expanded into several events at the same instant).
+type Event struct {
+	At   sim.Time
+	Line int
+	Kind string
+
+	Agent     *AgentSpec     // add_agent
+	Framework *FrameworkSpec // add_framework
+
+	// Name is the agent (remove_agent) or framework (remove_framework,
+	// suppress, revive) the event is about.
+	Name string
+
+	FrameworkName, AgentName string // decline, release
+
+	// RefuseSeconds is the decline filter; when the entry gives none
+	// (HasRefuse false) it is the framework's refuse_seconds.
+	RefuseSeconds float64
+	HasRefuse     bool
+
+	Role   string  // set_weight
+	Weight float64 // set_weight
+}

@@ -1,0 +1,76 @@
+package sim
+
+// Loop is the single-threaded event loop of one simulation. Events are
+// closures run in (time, seq) order; an event may schedule more events.
+type Loop struct {
+	now    Time
+	queue  Heap[func()]
+	events uint64
+}
+
+// Timer is a scheduled event that can be cancelled.
+type Timer = Handle[func()]
+
+// NewLoop returns a loop at time zero with nothing scheduled.
+func NewLoop() *Loop { return &Loop{} }
+
+// Now returns the current simulated time.
+func (l *Loop) Now() Time { return l.now }
+
+// Events returns how many events the loop has run.
+func (l *Loop) Events() uint64 { return l.events }
+
+// Pending returns how many events are scheduled.
+func (l *Loop) Pending() int { return l.queue.Len() }
+
+// At schedules fn at time at. A time in the past is taken as now, so the
+// event still runs after everything already scheduled for now.
+func (l *Loop) At(at Time, fn func()) Timer {
+	if at < l.now {
+		at = l.now
+	}
+	return l.queue.Push(at, fn)
+}
+
+// After schedules fn d after now, saturating at Never.
+func (l *Loop) After(d Time, fn func()) Timer {
+	if d < 0 {
+		d = 0
+	}
+	at := l.now + d
+	if at < l.now { // overflow
+		at = Never
+	}
+	return l.queue.Push(at, fn)
+}
+
+// Cancel removes a scheduled event; it reports false if it already ran or
+// was cancelled.
+func (l *Loop) Cancel(t Timer) bool { return l.queue.Cancel(t) }
+
+// Scheduled reports whether t is still waiting to run.
+func (l *Loop) Scheduled(t Timer) bool { return l.queue.Pending(t) }
+
+// Step runs the next event if its time is at most until. It reports whether
+// an event ran.
+func (l *Loop) Step(until Time) bool {
+	at, ok := l.queue.Peek()
+	if !ok || at > until {
+		return false
+	}
+	at, fn, _ := l.queue.Pop()
+	l.now = at
+	l.events++
+	fn()
+	return true
+}
+
+// Run runs every event due at or before until, then leaves the clock at
+// until (if until is later than the last event).
+func (l *Loop) Run(until Time) {
+	for l.Step(until) {
+	}
+	if until > l.now && until != Never {
+		l.now = until
+	}
+}

@@ -1,0 +1,94 @@
+package sim
+
+// Address names an actor on the simulated network ("master", "agent/a1",
+// "framework/f1").
+type Address string
+
+// Message is anything actors send each other. Type returns the Mesos name of
+// the message (SUBSCRIBE, OFFERS, RunTask, StatusUpdate, ...).
+type Message interface{ Type() string }
+
+// Envelope is one message in flight.
+type Envelope struct {
+	From, To Address
+	Msg      Message
+}
+
+// Route is what a fault model decides for one envelope: the extra delays of
+// each copy to deliver. No copies means the message is dropped.
+type Route struct {
+	Delays []Time
+}
+
+// FaultModel is the network's seam for faults (loss, delay, duplication,
+// partitions). It is consulted for every send; nil means a perfect network.
+type FaultModel interface {
+	Route(now Time, e Envelope) Route
+}
+
+// Network delivers envelopes through the loop. Messages between one
+// (sender, receiver) pair arrive in the order they were sent; with zero
+// delay a message sent at t arrives at t, after the events already queued
+// for t.
+type Network struct {
+	loop    *Loop
+	deliver func(Envelope)
+	delay   Time
+	faults  FaultModel
+	last    map[[2]Address]Time
+	sent    uint64
+	dropped uint64
+	onDrop  func(Envelope)
+}
+
+// NewNetwork returns a network that hands every arriving envelope to
+// deliver.
+func NewNetwork(l *Loop, deliver func(Envelope)) *Network {
+	return &Network{loop: l, deliver: deliver, last: map[[2]Address]Time{}}
+}
+
+// SetDelay sets the base one-way delay of every message (default zero).
+func (n *Network) SetDelay(d Time) {
+	if d < 0 {
+		d = 0
+	}
+	n.delay = d
+}
+
+// SetFaults installs a fault model (nil for a perfect network).
+func (n *Network) SetFaults(f FaultModel) { n.faults = f }
+
+// OnDrop registers a callback told of every dropped envelope.
+func (n *Network) OnDrop(fn func(Envelope)) { n.onDrop = fn }
+
+// Sent returns how many envelopes were sent.
+func (n *Network) Sent() uint64 { return n.sent }
+
+// Dropped returns how many envelopes the fault model dropped.
+func (n *Network) Dropped() uint64 { return n.dropped }
+
+// Send puts e on the wire.
+func (n *Network) Send(e Envelope) {
+	n.sent++
+	delays := []Time{0}
+	if n.faults != nil {
+		delays = n.faults.Route(n.loop.Now(), e).Delays
+	}
+	if len(delays) == 0 {
+		n.dropped++
+		if n.onDrop != nil {
+			n.onDrop(e)
+		}
+		return
+	}
+	key := [2]Address{e.From, e.To}
+	for _, extra := range delays {
+		at := n.loop.Now() + n.delay + extra
+		if last, ok := n.last[key]; ok && at < last {
+			at = last // per-pair order: never overtake an earlier message
+		}
+		n.last[key] = at
+		env := e
+		n.loop.At(at, func() { n.deliver(env) })
+	}
+}
