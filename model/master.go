@@ -1,6 +1,7 @@
 package model
 
 import (
+	"sort"
 	"strconv"
 
 	"github.com/mesosim/mesosim/sim"
@@ -36,6 +37,7 @@ type Master struct {
 	frameworks map[string]*masterFramework
 	offers     map[string]*masterOffer
 	nextOffer  uint64
+	nextTask   uint64
 
 	cycle         int64
 	pending       sim.Timer
@@ -57,11 +59,11 @@ type masterFramework struct {
 	role           string
 	partitionAware bool
 	tasks          map[string]*masterTask
-	taskOrder      []string
 	offers         map[string]bool
 }
 
 type masterTask struct {
+	seq                  uint64 // launch order
 	id, framework, agent string
 	res                  Resources
 	state                TaskState
@@ -233,11 +235,12 @@ func (m *Master) RemoveFramework(name, reason string) {
 		m.rescind(m.offers[id], "framework_removed", false)
 	}
 	agents := map[string]bool{}
-	for _, id := range f.taskOrder {
-		t := f.tasks[id]
-		if t == nil {
-			continue
-		}
+	tasks := make([]*masterTask, 0, len(f.tasks))
+	for _, t := range f.tasks {
+		tasks = append(tasks, t)
+	}
+	sort.Slice(tasks, func(i, j int) bool { return tasks[i].seq < tasks[j].seq })
+	for _, t := range tasks {
 		agents[t.agent] = true
 		if !t.state.Terminal() {
 			m.transition(t, TaskStatus{Task: t.id, Framework: t.framework, Agent: t.agent,
@@ -337,9 +340,9 @@ func (m *Master) accept(msg Accept) {
 		}
 		remaining = remaining.Sub(ti.Resources)
 		used = used.Add(ti.Resources)
-		t := &masterTask{id: ti.ID, framework: f.name, agent: agent, res: ti.Resources, state: TaskStaging}
+		m.nextTask++
+		t := &masterTask{seq: m.nextTask, id: ti.ID, framework: f.name, agent: agent, res: ti.Resources, state: TaskStaging}
 		f.tasks[t.id] = t
-		f.taskOrder = append(f.taskOrder, t.id)
 		a.tasks[taskKey(f.name, t.id)] = t
 		m.record(Record{Kind: KindTaskLaunched, Task: t.id, Framework: f.name, Agent: agent, Resources: t.res, Submitted: ti.Submitted})
 		m.send(AgentAddress(agent), RunTask{Framework: f.name, Task: ti})
@@ -427,12 +430,6 @@ func (m *Master) acknowledge(msg Acknowledge) {
 func (m *Master) forgetTask(t *masterTask) {
 	if f := m.frameworks[t.framework]; f != nil && f.tasks[t.id] == t {
 		delete(f.tasks, t.id)
-		for i, id := range f.taskOrder {
-			if id == t.id {
-				f.taskOrder = append(f.taskOrder[:i], f.taskOrder[i+1:]...)
-				break
-			}
-		}
 	}
 	if a := m.agents[t.agent]; a != nil {
 		delete(a.tasks, taskKey(t.framework, t.id))

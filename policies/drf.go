@@ -17,8 +17,7 @@ type DRF struct {
 	cfg     model.AllocatorConfig
 	clock   model.Clock
 	rng     *rand.Rand
-	total   model.Resources
-	totalQ  quantities
+	totalQ  quantities // cluster totals by scalar name
 	names   names
 	agents  map[string]*agentState
 	clients map[string]*client
@@ -66,7 +65,6 @@ func (d *DRF) totalsChanged() {
 func (d *DRF) AddAgent(name string, total model.Resources, used []model.Usage) {
 	a := &agentState{name: name, total: total}
 	d.agents[name] = a
-	d.total = d.total.Add(total)
 	d.names.add(&d.totalQ, total, 1)
 	d.totalsChanged()
 	for _, u := range used {
@@ -95,7 +93,6 @@ func (d *DRF) RemoveAgent(name string) {
 		}
 	}
 	delete(d.agents, name)
-	d.total = d.total.Sub(a.total)
 	d.names.add(&d.totalQ, a.total, -1)
 	d.totalsChanged()
 }
