@@ -68,6 +68,10 @@ func Parse(file string, data []byte) (sc *Scenario, err error) {
 // returns the root content node. It refuses aliases, anchors, over-large
 // trees and multi-document streams.
 func (d *decoder) document(data []byte) *yaml.Node {
+	// Refuse inputs with too many nodes before go-yaml builds them.
+	if n, line := estimateNodes(data, MaxNodes); n > MaxNodes {
+		d.failf(line, "the document has more than %d YAML nodes (limit)", MaxNodes)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -123,14 +127,13 @@ func (d *decoder) checkTree(root *yaml.Node) {
 type decoder struct {
 	file string
 
-	horizon      sim.Time
-	agentLine    map[string]int // name -> line where first defined
-	frameLine    map[string]int
-	nAgents      int
-	nFrameworks  int
-	nTimeline    int
-	events       []pending
-	frameworkMap map[string]*FrameworkSpec
+	horizon     sim.Time
+	agentLine   map[string]int // name -> line where first defined
+	frameLine   map[string]int
+	nAgents     int
+	nFrameworks int
+	nTimeline   int
+	events      []pending
 }
 
 // pending is a timeline event with the lines of its name nodes, for error
@@ -176,6 +179,9 @@ func (d *decoder) mapping(n *yaml.Node, path string, allowed []string, nullOK bo
 		return m
 	}
 	if n.Kind != yaml.MappingNode {
+		if allowed == nil {
+			d.failf(n.Line, "%s: expected a mapping, got %s", pathName(path), describe(n))
+		}
 		d.failf(n.Line, "%s: expected a mapping with keys %s, got %s", pathName(path), strings.Join(allowed, ", "), describe(n))
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -377,7 +383,6 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 	sc := &Scenario{File: d.file, Seed: DefaultSeed}
 	d.agentLine = map[string]int{}
 	d.frameLine = map[string]int{}
-	d.frameworkMap = map[string]*FrameworkSpec{}
 
 	sc.Name = d.name(d.require(m, "name"), "name")
 	if n := m.get("seed"); n != nil {
@@ -394,7 +399,7 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 		d.failf(dn.Line, "duration: must be greater than 0")
 	}
 	if sc.Duration > MaxDuration {
-		d.failf(dn.Line, "duration: %s exceeds the limit of 365 days", n2s(dn))
+		d.failf(dn.Line, "duration: %s exceeds the limit of 365 days", dn.Value)
 	}
 	d.horizon = sc.Duration
 
@@ -422,8 +427,6 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 	}
 	return sc
 }
-
-func n2s(n *yaml.Node) string { return n.Value }
 
 var masterKeys = []string{"allocator", "allocation_interval", "min_allocatable", "fair_sharing_excluded", "offer_timeout", "weights"}
 
@@ -886,5 +889,374 @@ func (d *decoder) timelineEntry(n *yaml.Node) {
 		d.role(ev.Role, rn.Line, bm.field("role"))
 		ev.Weight = d.weight(wn, bm.field("weight"))
 		add(pending{ev: ev})
+	}
+}
+
+// ---- node estimate --------------------------------------------------------
+
+// estimateNodes returns a lower bound on the number of nodes go-yaml builds
+// for data (over all its documents), scanning the bytes once without
+// building anything, and stopping as soon as the count passes limit; line
+// is where it did. Parsing a 64 MiB file of tiny nodes would take gigabytes
+// before the node walk could refuse it, so Parse refuses such input here
+// first. The scan follows go-yaml's tokenizer closely enough to count
+// indicators that each stand for a distinct node: a block sequence entry
+// ("- "), an explicit key ("? "), a mapping value (": ", and ':' in flow
+// context), and the first node of each flow collection entry. It skips
+// comments, quoted scalars, block scalars and the continuation lines of
+// multi-line plain scalars. A node the scan cannot attribute (an implicit
+// key, an empty value in a flow mapping) is not counted, so the estimate is
+// never above the true count and at worst about a third of it.
+func estimateNodes(data []byte, limit int) (n, line int) {
+	e := &estimator{data: data, line: 1, lastColl: -1, keyCol: -1, skip: skipNone, limit: limit}
+	e.run()
+	return e.n, e.line
+}
+
+const (
+	skipNone  = iota
+	skipPlain // continuation lines of a multi-line plain scalar
+	skipBlock // content lines of a literal or folded block scalar
+)
+
+type estimator struct {
+	data      []byte
+	i, line   int
+	n, limit  int
+	flow      int  // flow collection depth
+	entry     bool // in flow context, at the start of an entry
+	lineStart int  // offset of the current line
+	lastColl  int  // indentation of the block collection of the last indicator
+	keyCol    int  // column where the current node began on this line, or -1
+	skip      int  // skipNone, skipPlain or skipBlock
+	skipAbove int  // while skipping, lines indented more than this are skipped
+}
+
+func (e *estimator) at(i int) byte {
+	if i < len(e.data) {
+		return e.data[i]
+	}
+	return 0
+}
+
+func blankz(c byte) bool { return c == 0 || c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+func isAnchorChar(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || c == '-'
+}
+
+func isTagChar(c byte) bool {
+	return isAnchorChar(c) || strings.IndexByte(";/?:@&=+$,.!~*'()[]%", c) >= 0
+}
+
+func (e *estimator) col() int { return e.i - e.lineStart }
+
+// docMarker reports whether a document marker ("---" or "...") starts at i,
+// which must be the start of a line.
+func (e *estimator) docMarker(i int) bool {
+	c := e.at(i)
+	return (c == '-' || c == '.') && e.at(i+1) == c && e.at(i+2) == c && blankz(e.at(i+3))
+}
+
+func (e *estimator) run() {
+	e.newLine()
+	for e.i < len(e.data) && e.n <= e.limit {
+		switch c := e.data[e.i]; c {
+		case '\n':
+			e.i++
+			e.line++
+			e.lineStart = e.i
+			e.newLine()
+		case ' ', '\t', '\r':
+			e.i++
+		case '#':
+			e.toEOL()
+		default:
+			if e.flow > 0 {
+				e.flowToken()
+			} else {
+				e.blockToken()
+			}
+		}
+	}
+}
+
+func (e *estimator) toEOL() {
+	if j := bytes.IndexByte(e.data[e.i:], '\n'); j >= 0 {
+		e.i += j
+	} else {
+		e.i = len(e.data)
+	}
+}
+
+// newLine handles the start of a line (e.i == e.lineStart): document
+// markers, directives, and the lines a block or plain scalar swallows.
+func (e *estimator) newLine() {
+	for {
+		if e.docMarker(e.i) {
+			e.flow, e.skip, e.lastColl, e.keyCol = 0, skipNone, -1, -1
+			e.i += 3
+			return
+		}
+		ind := 0
+		for e.at(e.i+ind) == ' ' {
+			ind++
+		}
+		j := e.i + ind
+		for e.at(j) == ' ' || e.at(j) == '\t' || e.at(j) == '\r' {
+			j++
+		}
+		blank := j >= len(e.data) || e.data[j] == '\n'
+		if e.flow > 0 {
+			return
+		}
+		e.keyCol = -1
+		if e.skip != skipNone {
+			comment := !blank && e.data[j] == '#'
+			if blank || (ind > e.skipAbove && !(e.skip == skipPlain && comment)) {
+				// Swallowed by the scalar: skip the whole line.
+				k := bytes.IndexByte(e.data[e.i:], '\n')
+				if k < 0 {
+					e.i = len(e.data)
+					return
+				}
+				e.i += k + 1
+				e.line++
+				e.lineStart = e.i
+				continue
+			}
+			e.skip = skipNone
+		}
+		if ind == 0 && e.at(e.i) == '%' {
+			e.toEOL()
+		}
+		return
+	}
+}
+
+// startNode notes the column where a node begins (for the indentation of
+// a mapping whose key it may be).
+func (e *estimator) startNode() {
+	if e.keyCol < 0 {
+		e.keyCol = e.col()
+	}
+}
+
+// blockToken scans one token in block context.
+func (e *estimator) blockToken() {
+	c, next := e.data[e.i], e.at(e.i+1)
+	switch {
+	case (c == '-' || c == '?') && blankz(next):
+		e.n++ // a sequence entry or an explicit key
+		e.lastColl, e.keyCol = e.col(), -1
+		e.i++
+	case c == ':' && blankz(next):
+		e.n++ // a mapping value
+		if e.keyCol >= 0 {
+			e.lastColl = e.keyCol
+		} else {
+			e.lastColl = e.col()
+		}
+		e.keyCol = -1
+		e.i++
+	case c == '[' || c == '{':
+		e.startNode()
+		e.flow, e.entry = 1, true
+		e.i++
+	case c == '&' || c == '!':
+		e.startNode()
+		e.property()
+	case c == '*':
+		e.startNode()
+		e.i++
+		for isAnchorChar(e.at(e.i)) {
+			e.i++
+		}
+	case c == '|' || c == '>':
+		e.toEOL()
+		e.skip, e.skipAbove = skipBlock, e.lastColl
+	case c == '\'' || c == '"':
+		e.startNode()
+		e.quoted()
+	case c == ']' || c == '}' || c == ',' || c == '@' || c == '`' || c == '%':
+		e.i++ // not a valid token start here; go-yaml reports an error
+	default:
+		e.startNode()
+		e.blockPlain()
+	}
+}
+
+// blockPlain skips a plain scalar in block context.
+func (e *estimator) blockPlain() {
+	for e.i < len(e.data) {
+		switch c := e.data[e.i]; {
+		case c == ':' && blankz(e.at(e.i+1)):
+			return
+		case c == '\n':
+			// Later lines indented past the collection continue the scalar.
+			e.skip, e.skipAbove = skipPlain, e.lastColl
+			return
+		case c == ' ' || c == '\t' || c == '\r':
+			j := e.i
+			for e.at(j) == ' ' || e.at(j) == '\t' || e.at(j) == '\r' {
+				j++
+			}
+			if e.at(j) == '#' {
+				e.i = j
+				return
+			}
+			e.i = j
+		default:
+			e.i++
+		}
+	}
+}
+
+// flowToken scans one token in flow context.
+func (e *estimator) flowToken() {
+	c, next := e.data[e.i], e.at(e.i+1)
+	first := e.entry
+	switch {
+	case c == '[' || c == '{':
+		if first {
+			e.n++
+		}
+		e.flow++
+		e.entry = true
+		e.i++
+		return
+	case c == ']' || c == '}':
+		e.flow--
+		e.entry = false
+		e.i++
+		return
+	case c == ',':
+		e.entry = true
+		e.i++
+		return
+	case c == ':':
+		e.n++ // a mapping value (go-yaml: any ':' at a token start in flow context)
+		e.entry = false
+		e.i++
+		return
+	case c == '-' && blankz(next), c == '|', c == '>', c == '@', c == '`', c == '%':
+		e.entry = false
+		e.i++ // not valid here; go-yaml reports an error
+		return
+	}
+	if first {
+		e.n++ // the first node of a flow entry (a key, or the entry itself)
+		e.entry = false
+	}
+	switch {
+	case c == '?':
+		e.i++
+	case c == '&' || c == '!':
+		e.property()
+		e.entry = false
+	case c == '*':
+		e.i++
+		for isAnchorChar(e.at(e.i)) {
+			e.i++
+		}
+	case c == '\'' || c == '"':
+		e.quoted()
+	default:
+		e.flowPlain()
+	}
+}
+
+// flowPlain skips a plain scalar in flow context; it may span lines.
+func (e *estimator) flowPlain() {
+	for e.i < len(e.data) {
+		switch c := e.data[e.i]; {
+		case c == ':' && blankz(e.at(e.i+1)):
+			return
+		case c == ',' || c == '[' || c == ']' || c == '{' || c == '}' || c == '?':
+			return
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			j := e.i
+			for {
+				b := e.at(j)
+				if b == '\n' {
+					e.line++
+					e.lineStart = j + 1
+					if e.docMarker(j + 1) {
+						e.i = j + 1
+						e.flow = 0
+						return
+					}
+				} else if b != ' ' && b != '\t' && b != '\r' {
+					break
+				}
+				j++
+			}
+			e.i = j
+			if e.at(j) == '#' {
+				return
+			}
+		default:
+			e.i++
+		}
+	}
+}
+
+// property skips an anchor (&name) or a tag (!tag, !<verbatim>).
+func (e *estimator) property() {
+	if e.data[e.i] == '&' {
+		e.i++
+		for isAnchorChar(e.at(e.i)) {
+			e.i++
+		}
+		return
+	}
+	if e.at(e.i+1) == '<' {
+		if j := bytes.IndexByte(e.data[e.i:], '>'); j >= 0 {
+			e.countLines(e.i, e.i+j)
+			e.i += j + 1
+			return
+		}
+		e.i = len(e.data)
+		return
+	}
+	e.i++
+	for isTagChar(e.at(e.i)) {
+		e.i++
+	}
+}
+
+// quoted skips a single- or double-quoted scalar, which may span lines.
+func (e *estimator) quoted() {
+	q := e.data[e.i]
+	j := e.i + 1
+	for j < len(e.data) {
+		b := e.data[j]
+		switch {
+		case b == '\n':
+			e.line++
+			e.lineStart = j + 1
+		case q == '"' && b == '\\':
+			if e.at(j+1) == '\n' {
+				e.line++
+				e.lineStart = j + 2
+			}
+			j++
+		case b == q && q == '\'' && e.at(j+1) == '\'':
+			j++
+		case b == q:
+			e.i = j + 1
+			return
+		}
+		j++
+	}
+	e.i = len(e.data)
+}
+
+func (e *estimator) countLines(from, to int) {
+	for k := from; k < to; k++ {
+		if e.data[k] == '\n' {
+			e.line++
+			e.lineStart = k + 1
+		}
 	}
 }

@@ -1,14 +1,19 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/sim"
@@ -583,5 +588,90 @@ func TestLargeScenario(t *testing.T) {
 	if _, err := Parse("large.yaml", []byte(b.String()+"  - {at: 1s, add_agent: {name: one-too-many, resources: \"cpus:1\"}}\n")); err == nil ||
 		!strings.Contains(err.Error(), "too many agents: more than the limit of 100000") {
 		t.Fatalf("one agent over the limit: %v", err)
+	}
+}
+
+// treeNodes counts the nodes of every document in data, or returns false
+// when go-yaml rejects it.
+func treeNodes(data []byte) (int, bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	total := 0
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if err == io.EOF {
+			return total, true
+		}
+		if err != nil {
+			return 0, false
+		}
+		stack := []*yaml.Node{&doc}
+		for len(stack) > 0 {
+			n := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			total++
+			stack = append(stack, n.Content...)
+		}
+	}
+}
+
+// FuzzEstimateNodes checks that the pre-parse node estimate never exceeds
+// the number of nodes go-yaml builds, so no acceptable file is refused.
+func FuzzEstimateNodes(f *testing.F) {
+	for _, dir := range []string{"testdata/good", "testdata/bad", "builtin"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+		for _, file := range files {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+		}
+	}
+	for _, s := range estimateSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<16 {
+			return
+		}
+		est, _ := estimateNodes(data, math.MaxInt)
+		real, ok := treeNodes(data)
+		if ok && est > real {
+			t.Fatalf("estimate %d > %d nodes for %q", est, real, data)
+		}
+	})
+}
+
+var estimateSeeds = []string{
+	"a: [1, 2, {b: c, d: [e, f]}]\n",
+	"- a\n- b: c\n  d: e\n- - f\n  - g\n",
+	"key: |\n  - not\n  - counted\nnext: 1\n",
+	"key:\n    multi line\n  - plain\nnext: x\n",
+	"? a\n: b\n? [c]\n: {d: e}\n",
+	"[a: , b: c]\n",
+	"{a, b, c}\n",
+	"{\"a\":1, 'b': 2}\n",
+	"- &x a\n- *x\n- !!str b\n- !<tag:yaml.org,2002:str> c\n",
+	"a: 'it''s, [x]'\nb: \"q\\\" , [y]\"\n",
+	"--- |\n  - a\n  - b\n",
+	"- a\n---\n- b: c\n",
+	"%YAML 1.1\n---\na: b # c, d\n...\n",
+	"- - - a\n    - b\n  - c\n",
+	"a:\n- b\n- c\nd: e\n",
+	"x: [a\n  , b\n  ]\n",
+}
+
+func TestEstimateNodes(t *testing.T) {
+	for _, s := range estimateSeeds {
+		est, _ := estimateNodes([]byte(s), math.MaxInt)
+		real, ok := treeNodes([]byte(s))
+		if !ok {
+			t.Errorf("seed %q does not parse", s)
+			continue
+		}
+		if est > real || est*3+4 < real {
+			t.Errorf("%q: estimate %d for %d nodes", s, est, real)
+		}
 	}
 }
