@@ -52,10 +52,11 @@ func (l *Loop) Cancel(t Timer) bool { return l.queue.Cancel(t) }
 func (l *Loop) Scheduled(t Timer) bool { return l.queue.Pending(t) }
 
 // Step runs the next event if its time is at most until. It reports whether
-// an event ran.
+// an event ran. Events at Never never run: Never is later than any time a
+// simulation reaches.
 func (l *Loop) Step(until Time) bool {
 	at, ok := l.queue.Peek()
-	if !ok || at > until {
+	if !ok || at > until || at == Never {
 		return false
 	}
 	at, fn, _ := l.queue.Pop()

@@ -83,7 +83,7 @@ func (n *Network) Send(e Envelope) {
 	}
 	key := [2]Address{e.From, e.To}
 	for _, extra := range delays {
-		at := n.loop.Now() + n.delay + extra
+		at := addSat(n.loop.Now(), addSat(n.delay, max(extra, 0)))
 		if last, ok := n.last[key]; ok && at < last {
 			at = last // per-pair order: never overtake an earlier message
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -29,7 +30,36 @@ func (t Time) String() string {
 	if t == Never {
 		return "never"
 	}
+	if t > math.MaxInt64/1000 || t < math.MinInt64/1000 {
+		return longString(t)
+	}
 	return time.Duration(t * 1000).String()
+}
+
+// longString formats a time beyond time.Duration's range the way
+// time.Duration would ("2562047h47m16.854776s").
+func longString(t Time) string {
+	sign := ""
+	u := uint64(t)
+	if t < 0 {
+		sign, u = "-", uint64(-t)
+	}
+	h, rem := u/uint64(Hour), u%uint64(Hour)
+	m, rem := rem/uint64(Minute), rem%uint64(Minute)
+	s, us := rem/uint64(Second), rem%uint64(Second)
+	frac := ""
+	if us > 0 {
+		frac = "." + strings.TrimRight(fmt.Sprintf("%06d", us), "0")
+	}
+	return fmt.Sprintf("%s%dh%dm%d%ss", sign, h, m, s, frac)
+}
+
+// addSat adds two non-negative times, saturating at Never.
+func addSat(a, b Time) Time {
+	if a > Never-b {
+		return Never
+	}
+	return a + b
 }
 
 // FromSeconds converts seconds to Time, rounding to the nearest microsecond
@@ -52,7 +82,11 @@ func ParseDuration(s string) (Time, error) {
 		if f > float64(Never)/float64(Second) || f < -float64(Never)/float64(Second) {
 			return 0, fmt.Errorf("duration %q out of range", s)
 		}
-		return FromSeconds(f), nil
+		t := FromSeconds(f)
+		if us := f * float64(Second); math.Abs(float64(t)-us) > math.Max(1e-3, math.Abs(us)*1e-15) {
+			return 0, fmt.Errorf("duration %q is finer than a microsecond", s)
+		}
+		return t, nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
