@@ -27,6 +27,21 @@ type AllocatorConfig struct {
 	Clock               Clock
 	// Rand is the allocator's own stream ("allocator").
 	Rand *rand.Rand
+	// Quota holds the initial quota of top-level roles (SetQuota changes it).
+	Quota map[string]Quota
+	// Capacity holds the capacity queues of the capacity allocator, by role.
+	Capacity map[string]Capacity
+}
+
+// FrameworkInfo is what the allocator learns of a framework at
+// subscription.
+type FrameworkInfo struct {
+	Name string
+	Role string
+	// MinAllocatable overrides the master's minimum allocatable resources
+	// for this framework (FrameworkInfo.offer_filters in Mesos). Nil keeps
+	// the master's; an empty non-nil list means anything is allocatable.
+	MinAllocatable []Resources
 }
 
 // Grant is one allocation decision: resources of an agent for a framework
@@ -55,7 +70,7 @@ type Allocator interface {
 	// RemoveAgent forgets an agent, its allocations and the filters on it.
 	RemoveAgent(agent string)
 	// AddFramework registers a framework in one role.
-	AddFramework(framework, role string)
+	AddFramework(info FrameworkInfo)
 	// RemoveFramework forgets a framework, its allocations and filters.
 	RemoveFramework(framework string)
 	// Suppress takes the framework out of its role's sorter; filters stay.
@@ -69,6 +84,9 @@ type Allocator interface {
 	Recover(framework, agent string, res Resources, filter sim.Time)
 	// SetWeight sets a role's weight (kept for roles with no framework yet).
 	SetWeight(role string, weight float64)
+	// SetQuota sets a top-level role's quota (a zero Quota removes it). It
+	// does not trigger a cycle.
+	SetQuota(role string, q Quota)
 	// Allocate runs one allocation cycle over the candidate agents (in the
 	// order the master knows them) and returns the grants in the order
 	// they were made.

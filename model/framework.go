@@ -46,8 +46,9 @@ type Driver interface {
 	Suppress()
 	// Revive clears filters and asks for offers again.
 	Revive()
-	// Submitted records that the framework now wants task (for wait times).
-	Submitted(task string, res Resources)
+	// Submitted records that the framework now wants task of job (for wait
+	// and job completion times).
+	Submitted(task, job string, res Resources)
 }
 
 // FrameworkConfig describes a framework at subscription.
@@ -56,6 +57,8 @@ type FrameworkConfig struct {
 	Role           string
 	PartitionAware bool
 	RefuseSeconds  float64
+	// MinAllocatable is the framework's offer filter (nil: the master's).
+	MinAllocatable []Resources
 }
 
 // Framework is the scheduler-side actor: the driver between the network
@@ -105,7 +108,7 @@ func (f *Framework) send(msg sim.Message) {
 
 // Start sends SUBSCRIBE.
 func (f *Framework) Start() []sim.Envelope {
-	f.send(Subscribe{Framework: f.cfg.Name, Role: f.cfg.Role, PartitionAware: f.cfg.PartitionAware})
+	f.send(Subscribe{Framework: f.cfg.Name, Role: f.cfg.Role, PartitionAware: f.cfg.PartitionAware, MinAllocatable: f.cfg.MinAllocatable})
 	return f.Outbox()
 }
 
@@ -201,8 +204,8 @@ func (f *Framework) Suppress() { f.send(Suppress{Framework: f.cfg.Name}) }
 func (f *Framework) Revive() { f.send(Revive{Framework: f.cfg.Name}) }
 
 // Submitted implements Driver.
-func (f *Framework) Submitted(task string, res Resources) {
-	f.emit(&Record{T: f.clock.Now(), Kind: KindTaskSubmitted, Task: task, Framework: f.cfg.Name, Resources: res})
+func (f *Framework) Submitted(task, job string, res Resources) {
+	f.emit(&Record{T: f.clock.Now(), Kind: KindTaskSubmitted, Task: task, Job: job, Framework: f.cfg.Name, Resources: res})
 }
 
 // DeclineAgent declines every offer the framework holds on agent (the

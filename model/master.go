@@ -158,6 +158,12 @@ func (m *Master) Handle(e sim.Envelope) []sim.Envelope {
 	return m.Outbox()
 }
 
+// SetQuota is the operator's quota update. It does not trigger a cycle.
+func (m *Master) SetQuota(role string, q Quota) {
+	m.record(Record{Kind: KindQuotaSet, Role: role, Detail: "guarantee=" + q.Guarantee.String() + " limit=" + q.Limit.String()})
+	m.alloc.SetQuota(role, q)
+}
+
 // SetWeight is the operator's weight update. It does not trigger a cycle.
 func (m *Master) SetWeight(role string, w float64) {
 	m.record(Record{Kind: KindWeightSet, Role: role, Weight: w})
@@ -219,7 +225,7 @@ func (m *Master) subscribe(msg Subscribe) {
 		tasks: map[string]*masterTask{}, offers: map[string]bool{}}
 	m.frameworks[f.name] = f
 	m.record(Record{Kind: KindFrameworkAdded, Framework: f.name, Role: f.role})
-	m.alloc.AddFramework(f.name, f.role)
+	m.alloc.AddFramework(FrameworkInfo{Name: f.name, Role: f.role, MinAllocatable: msg.MinAllocatable})
 	m.send(FrameworkAddress(f.name), Subscribed{Framework: f.name})
 	m.trigger("")
 }
@@ -344,7 +350,7 @@ func (m *Master) accept(msg Accept) {
 		t := &masterTask{seq: m.nextTask, id: ti.ID, framework: f.name, agent: agent, res: ti.Resources, state: TaskStaging}
 		f.tasks[t.id] = t
 		a.tasks[taskKey(f.name, t.id)] = t
-		m.record(Record{Kind: KindTaskLaunched, Task: t.id, Framework: f.name, Agent: agent, Resources: t.res, Submitted: ti.Submitted})
+		m.record(Record{Kind: KindTaskLaunched, Task: t.id, Job: ti.Job, Framework: f.name, Agent: agent, Resources: t.res, Submitted: ti.Submitted})
 		m.send(AgentAddress(agent), RunTask{Framework: f.name, Task: ti})
 	}
 	left := used

@@ -11,7 +11,9 @@ import "github.com/mesosim/mesosim/sim"
 // own fields: how long the executor runs the task (sim.Never: until killed)
 // and when the framework first wanted it (for wait times; -1 if unknown).
 type TaskInfo struct {
-	ID        string
+	ID string
+	// Job groups tasks into a job (mesosim's own field, for job metrics).
+	Job       string
 	Resources Resources
 	Duration  sim.Time
 	Submitted sim.Time
@@ -36,6 +38,9 @@ type Subscribe struct {
 	Role      string
 	// PartitionAware is the PARTITION_AWARE capability.
 	PartitionAware bool
+	// MinAllocatable is the framework's offer filter for its role (nil: the
+	// master's default).
+	MinAllocatable []Resources
 }
 
 // Subscribed is SUBSCRIBED: the master's answer to Subscribe.

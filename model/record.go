@@ -12,6 +12,7 @@ const (
 	KindFrameworkSuppress  = "framework_suppressed"
 	KindFrameworkRevive    = "framework_revived"
 	KindWeightSet          = "weight_set"
+	KindQuotaSet           = "quota_set"
 	KindAllocation         = "allocation"
 	KindOffer              = "offer"
 	KindOfferDeclined      = "offer_declined"
@@ -37,6 +38,7 @@ type Record struct {
 	Role      string
 	Offer     string
 	Task      string
+	Job       string // task_submitted, task_launched: the task's job, if any
 	Resources Resources
 
 	Reason string

@@ -977,3 +977,37 @@ func ScalarResource(name string, q Milli) Resources {
 	}
 	return Resources{items: []Resource{{Name: name, Scalar: q}}}
 }
+
+// CapScalars returns r with each unreserved scalar entry capped at
+// limit(name) when limit reports a cap (entries capped to zero or below are
+// dropped). Reserved and non-scalar entries are kept as they are.
+func (r Resources) CapScalars(limit func(name string) (Milli, bool)) Resources {
+	changed := false
+	for _, it := range r.items {
+		if it.Role == "" && it.IsScalar() {
+			if c, ok := limit(it.Name); ok && it.Scalar > c {
+				changed = true
+				break
+			}
+		}
+	}
+	if !changed {
+		return r
+	}
+	out := make([]Resource, 0, len(r.items))
+	for _, it := range r.items {
+		if it.Role == "" && it.IsScalar() {
+			if c, ok := limit(it.Name); ok && it.Scalar > c {
+				if c <= 0 {
+					continue
+				}
+				it.Scalar = c
+			}
+		}
+		out = append(out, it)
+	}
+	if len(out) == 0 {
+		return Resources{}
+	}
+	return Resources{items: out}
+}

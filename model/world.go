@@ -210,6 +210,12 @@ func (w *World) CallFramework(name string, fn func(d Driver)) error {
 	return nil
 }
 
+// SetQuota is the operator's quota update on the master.
+func (w *World) SetQuota(role string, q Quota) {
+	w.master.SetQuota(role, q)
+	w.send(w.master.Outbox())
+}
+
 // SetWeight is the operator's weight update on the master.
 func (w *World) SetWeight(role string, weight float64) {
 	w.master.SetWeight(role, weight)

@@ -13,7 +13,10 @@ type AllocatorFactory func(cfg model.AllocatorConfig) model.Allocator
 // allocators is the registry of allocation policies by name, the one place
 // a new policy is added (as nomad's BuiltinSchedulers).
 var allocators = map[string]AllocatorFactory{
-	"drf": func(cfg model.AllocatorConfig) model.Allocator { return NewDRF(cfg) },
+	"drf":      func(cfg model.AllocatorConfig) model.Allocator { return NewDRF(cfg) },
+	"random":   func(cfg model.AllocatorConfig) model.Allocator { return newHierarchical(cfg, randomOrder{}) },
+	"fifo":     func(cfg model.AllocatorConfig) model.Allocator { return newHierarchical(cfg, fifoOrder{}) },
+	"capacity": func(cfg model.AllocatorConfig) model.Allocator { return newHierarchical(cfg, capacityOrder{}) },
 }
 
 // NewAllocator builds the allocator registered under name.

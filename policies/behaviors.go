@@ -15,6 +15,21 @@ type BehaviorConfig struct {
 	RefuseSeconds float64
 	// Workload configures the workload behaviour.
 	Workload *WorkloadConfig
+	// ThinkTime is how long the framework holds an offer before answering
+	// it: Think.Base plus Think.PerTask for every task it launches from the
+	// offer (the Omega paper's simulator's decision time model).
+	Think ThinkTime
+	// SuppressWhenIdle makes a workload framework suppress offers while it
+	// has nothing to launch and revive when work arrives, instead of
+	// declining with a filter.
+	SuppressWhenIdle bool
+}
+
+// ThinkTime is a framework's decision time per offer: a constant plus a
+// per-task part.
+type ThinkTime struct {
+	Base    sim.Time
+	PerTask sim.Time
 }
 
 // BehaviorFactory builds a scheduler for one framework.

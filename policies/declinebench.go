@@ -13,7 +13,7 @@ import (
 // every offer declined with a filter longer than the run. One cycle is one
 // allocation over all agents.
 type DeclineOffers struct {
-	drf    *DRF
+	drf    *Hierarchical
 	loop   *sim.Loop
 	agents []string
 	offers int
@@ -32,7 +32,7 @@ func NewDeclineOffers(agents, frameworks int, seed uint64) *DeclineOffers {
 	names := make([]string, frameworks)
 	for i := range names {
 		names[i] = "framework" + strconv.Itoa(i)
-		b.drf.AddFramework(names[i], "role1")
+		b.drf.AddFramework(model.FrameworkInfo{Name: names[i], Role: "role1"})
 	}
 	total := model.ScalarResource("cpus", 24000).Add(model.ScalarResource("mem", 4096000))
 	used := model.ScalarResource("cpus", 16000)

@@ -8,7 +8,7 @@ import (
 	"github.com/mesosim/mesosim/sim"
 )
 
-func newTestDRF(excluded ...string) (*DRF, *sim.Loop) {
+func newTestDRF(excluded ...string) (*Hierarchical, *sim.Loop) {
 	loop := sim.NewLoop()
 	d := NewDRF(model.AllocatorConfig{
 		AllocationInterval:  sim.Second,
@@ -26,8 +26,8 @@ func newTestDRF(excluded ...string) (*DRF, *sim.Loop) {
 func TestDRFPaperExample(t *testing.T) {
 	d, _ := newTestDRF()
 	d.AddAgent("cluster", model.MustParseResources("cpus:9;mem:18432"), nil)
-	d.AddFramework("fa", "A")
-	d.AddFramework("fb", "B")
+	d.AddFramework(model.FrameworkInfo{Name: "fa", Role: "A"})
+	d.AddFramework(model.FrameworkInfo{Name: "fb", Role: "B"})
 	demand := map[string]model.Resources{
 		"fa": model.MustParseResources("cpus:1;mem:4096"),
 		"fb": model.MustParseResources("cpus:3;mem:1024"),
@@ -88,7 +88,7 @@ func TestDominantShare(t *testing.T) {
 }
 
 // order returns the framework sorter order of role as "name,name".
-func order(d *DRF, role string) string {
+func fwOrder(d *Hierarchical, role string) string {
 	var names []string
 	for _, c := range d.roles.leaf(role).frameworks.sorted(d) {
 		names = append(names, c.name)
@@ -96,7 +96,7 @@ func order(d *DRF, role string) string {
 	return strings.Join(names, ",")
 }
 
-func roleOrder(d *DRF) string {
+func roleOrder(d *Hierarchical) string {
 	var names []string
 	for _, l := range d.roles.leaves(d) {
 		names = append(names, l.path)
@@ -128,7 +128,7 @@ func TestFrameworkSorterOrder(t *testing.T) {
 			d, _ := newTestDRF()
 			d.AddAgent("a", model.MustParseResources("cpus:10;mem:1000"), nil)
 			for _, f := range tc.fws {
-				d.AddFramework(f, "r")
+				d.AddFramework(model.FrameworkInfo{Name: f, Role: "r"})
 			}
 			a := d.agents["a"]
 			for _, al := range tc.allocs {
@@ -140,7 +140,7 @@ func TestFrameworkSorterOrder(t *testing.T) {
 					d.allocate(c, a, res, true)
 				}
 			}
-			if got := order(d, "r"); got != tc.want {
+			if got := fwOrder(d, "r"); got != tc.want {
 				t.Fatalf("order = %s, want %s", got, tc.want)
 			}
 		})
@@ -174,7 +174,7 @@ func TestRoleSorterWeightsAndHierarchy(t *testing.T) {
 			d, _ := newTestDRF()
 			d.AddAgent("a", model.MustParseResources("cpus:10;mem:1000"), nil)
 			for _, f := range sortedNames(tc.roles) {
-				d.AddFramework(f, tc.roles[f])
+				d.AddFramework(model.FrameworkInfo{Name: f, Role: tc.roles[f]})
 			}
 			for _, r := range sortedNames(tc.weights) {
 				d.SetWeight(r, tc.weights[r])
@@ -192,7 +192,7 @@ func TestRoleSorterWeightsAndHierarchy(t *testing.T) {
 func TestFilterHidesOnlyContainedOffers(t *testing.T) {
 	d, loop := newTestDRF()
 	d.AddAgent("a", model.MustParseResources("cpus:4;mem:1024"), nil)
-	d.AddFramework("f", "r")
+	d.AddFramework(model.FrameworkInfo{Name: "f", Role: "r"})
 	g := d.Allocate([]string{"a"})
 	if len(g) != 1 {
 		t.Fatalf("grants = %v", g)
@@ -226,7 +226,7 @@ func TestSuppressReviveAndMinAllocatable(t *testing.T) {
 	d.cfg.MinAllocatable = []model.Resources{model.MustParseResources("cpus:1;mem:100"), model.MustParseResources("mem:2000")}
 	d.AddAgent("small", model.MustParseResources("cpus:0.5;mem:1000"), nil)
 	d.AddAgent("ok", model.MustParseResources("cpus:1;mem:100"), nil)
-	d.AddFramework("f", "r")
+	d.AddFramework(model.FrameworkInfo{Name: "f", Role: "r"})
 	g := d.Allocate([]string{"small", "ok"})
 	if len(g) != 1 || g[0].Agent != "ok" {
 		t.Fatalf("want only agent ok allocatable, got %v", g)

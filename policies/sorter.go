@@ -11,7 +11,11 @@ type client struct {
 	name   string
 	role   string
 	idx    int // dense index for bitsets
+	seq    int // subscription order
 	active bool
+	// minAlloc is the framework's own minimum allocatable (nil: the
+	// master's).
+	minAlloc []model.Resources
 
 	alloc   quantities
 	byAgent map[string]model.Resources
@@ -55,7 +59,7 @@ func (s *frameworkSorter) search(share float64, count uint64, name string) int {
 	})
 }
 
-func (s *frameworkSorter) insert(c *client, d *DRF) {
+func (s *frameworkSorter) insert(c *client, d *Hierarchical) {
 	c.sortedShare, c.sortedCount = d.share(c.alloc, 1), c.count
 	i := s.search(c.sortedShare, c.sortedCount, c.name)
 	s.clients = append(s.clients, nil)
@@ -73,7 +77,7 @@ func (s *frameworkSorter) take(c *client) {
 	s.clients = s.clients[:len(s.clients)-1]
 }
 
-func (s *frameworkSorter) add(c *client, d *DRF) {
+func (s *frameworkSorter) add(c *client, d *Hierarchical) {
 	s.sorted(d)
 	s.insert(c, d)
 	if c.active {
@@ -82,7 +86,7 @@ func (s *frameworkSorter) add(c *client, d *DRF) {
 	}
 }
 
-func (s *frameworkSorter) remove(c *client, d *DRF) {
+func (s *frameworkSorter) remove(c *client, d *Hierarchical) {
 	s.sorted(d)
 	s.take(c)
 	if c.active {
@@ -106,7 +110,7 @@ func (s *frameworkSorter) setActive(c *client, on bool) {
 }
 
 // update moves c after its allocation changed.
-func (s *frameworkSorter) update(c *client, d *DRF) {
+func (s *frameworkSorter) update(c *client, d *Hierarchical) {
 	if s.dirty {
 		return // re-sorted wholesale on next use
 	}
@@ -119,7 +123,7 @@ func (s *frameworkSorter) update(c *client, d *DRF) {
 }
 
 // sorted returns the clients in DRF order.
-func (s *frameworkSorter) sorted(d *DRF) []*client {
+func (s *frameworkSorter) sorted(d *Hierarchical) []*client {
 	if s.dirty {
 		for _, c := range s.clients {
 			c.sortedShare, c.sortedCount = d.share(c.alloc, 1), c.count
@@ -197,7 +201,7 @@ func (t *roleTree) leaf(role string) *roleNode {
 
 // allocated adds (or with sub, removes) res along the leaf's path; count
 // grows only on additions.
-func (t *roleTree) allocated(d *DRF, leaf *roleNode, res model.Resources, sub bool) {
+func (t *roleTree) allocated(d *Hierarchical, leaf *roleNode, res model.Resources, sub bool) {
 	for n := leaf; n != nil && n != &t.root; n = n.parent {
 		if sub {
 			d.names.add(&n.alloc, res, -1)
@@ -221,7 +225,7 @@ func (t *roleTree) invalidate() {
 
 // leaves returns the role leaves in hierarchical DRF order: siblings sorted
 // at each level, the tree walked depth first.
-func (t *roleTree) leaves(d *DRF) []*roleNode {
+func (t *roleTree) leaves(d *Hierarchical) []*roleNode {
 	if !t.stale {
 		return t.order
 	}
@@ -246,4 +250,15 @@ func (t *roleTree) leaves(d *DRF) []*roleNode {
 	walk(&t.root)
 	t.stale = false
 	return t.order
+}
+
+// leafList returns every role leaf, sorted by path.
+func (t *roleTree) leafList() []*roleNode {
+	var out []*roleNode
+	for _, p := range sortedNames(t.nodes) {
+		if l := t.nodes[p].leaf; l != nil {
+			out = append(out, l)
+		}
+	}
+	return out
 }

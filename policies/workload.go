@@ -99,13 +99,14 @@ func (w *Workload) arrive(d model.Driver) {
 		res := model.ScalarResource("cpus", cpus).Add(model.ScalarResource("mem", mem))
 		t := model.TaskInfo{
 			ID:        job + "-t" + strconv.Itoa(i),
+			Job:       job,
 			Resources: res,
 			Duration:  sim.FromSeconds(w.cfg.TaskDuration.Sample(r)),
 			Submitted: d.Now(),
 		}
 		w.pending = append(w.pending, &pendingTask{info: t, cpus: cpus, mem: mem})
 		w.live++
-		d.Submitted(t.ID, res)
+		d.Submitted(t.ID, job, res)
 	}
 	if w.cfg.MaxJobs == 0 || w.jobs < w.cfg.MaxJobs {
 		d.After(w.interarrival(d), func() { w.arrive(d) })

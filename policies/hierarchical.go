@@ -1,0 +1,323 @@
+package policies
+
+import (
+	"math/rand/v2"
+
+	"github.com/mesosim/mesosim/model"
+	"github.com/mesosim/mesosim/sim"
+)
+
+// Hierarchical is the allocator core shared by every policy, after Mesos's
+// hierarchical allocator (src/master/allocator/mesos/hierarchical.cpp) as
+// described in ../shared/reference/mesos-allocator.md: agents shuffled
+// twice per cycle from the allocator's own stream, a quota stage then a
+// fair-share stage, one offer per (agent, role) holding everything of the
+// agent the role may use (capped by quota limits and by the headroom kept
+// for unmet guarantees), offers counting toward shares at once, filters per
+// (framework, role, agent), and minimum allocatable resources (per
+// framework when it sets its own). What differs between policies is only
+// the order in which roles and frameworks are visited (see order.go).
+type Hierarchical struct {
+	cfg     model.AllocatorConfig
+	clock   model.Clock
+	rng     *rand.Rand
+	order   order
+	totalQ  quantities // cluster totals by scalar name
+	names   names
+	agents  map[string]*agentState
+	clients map[string]*client
+	nextIdx int
+	roles   *roleTree
+	weights map[string]float64
+	quota   quotaState
+	buf     bitset
+}
+
+// NewDRF returns Mesos's hierarchical DRF allocator: roles and frameworks
+// in DRF order (weighted dominant share, then allocation count, then name).
+func NewDRF(cfg model.AllocatorConfig) *Hierarchical { return newHierarchical(cfg, drfOrder{}) }
+
+func newHierarchical(cfg model.AllocatorConfig, o order) *Hierarchical {
+	h := &Hierarchical{
+		cfg: cfg, clock: cfg.Clock, rng: cfg.Rand, order: o,
+		agents:  map[string]*agentState{},
+		clients: map[string]*client{},
+		roles:   newRoleTree(),
+		weights: map[string]float64{},
+		names:   names{exclude: cfg.FairSharingExcluded},
+	}
+	for _, role := range sortedNames(cfg.Quota) {
+		h.SetQuota(role, cfg.Quota[role])
+	}
+	return h
+}
+
+func (h *Hierarchical) share(alloc quantities, weight float64) float64 {
+	return h.names.dominantShare(alloc, h.totalQ, weight)
+}
+
+func (h *Hierarchical) weight(role string) float64 {
+	if w, ok := h.weights[role]; ok {
+		return w
+	}
+	return 1
+}
+
+// totalsChanged re-sorts everything on next use: every share's denominator
+// moved.
+func (h *Hierarchical) totalsChanged() {
+	h.roles.invalidate()
+	for _, n := range h.roles.nodes {
+		if n.leaf != nil {
+			n.leaf.frameworks.dirty = true
+		}
+	}
+}
+
+// AddAgent implements model.Allocator.
+func (h *Hierarchical) AddAgent(name string, total model.Resources, used []model.Usage) {
+	a := &agentState{name: name, total: total}
+	h.agents[name] = a
+	h.names.add(&h.totalQ, total, 1)
+	h.quota.agentChanged(h, total, 1)
+	h.totalsChanged()
+	for _, u := range used {
+		if c := h.clients[u.Framework]; c != nil {
+			h.allocate(c, a, u.Resources, false)
+		}
+	}
+}
+
+// RemoveAgent implements model.Allocator.
+func (h *Hierarchical) RemoveAgent(name string) {
+	a := h.agents[name]
+	if a == nil {
+		return
+	}
+	for _, c := range h.sortedClients() {
+		if res, ok := c.byAgent[name]; ok {
+			h.unallocate(c, a, res)
+		}
+	}
+	for _, f := range a.filters.items {
+		if !f.dead {
+			f.dead = true
+			h.clock.Cancel(f.timer)
+			f.c.filters.died()
+		}
+	}
+	delete(h.agents, name)
+	h.names.add(&h.totalQ, a.total, -1)
+	h.quota.agentChanged(h, a.total, -1)
+	h.totalsChanged()
+}
+
+// AddFramework implements model.Allocator.
+func (h *Hierarchical) AddFramework(info model.FrameworkInfo) {
+	c := &client{name: info.Name, role: info.Role, idx: h.nextIdx, seq: h.nextIdx, active: true,
+		byAgent: map[string]model.Resources{}, minAlloc: info.MinAllocatable}
+	h.nextIdx++
+	h.clients[c.name] = c
+	h.roles.leaf(c.role).frameworks.add(c, h)
+}
+
+// RemoveFramework implements model.Allocator.
+func (h *Hierarchical) RemoveFramework(name string) {
+	c := h.clients[name]
+	if c == nil {
+		return
+	}
+	for _, agent := range sortedNames(c.byAgent) {
+		h.unallocate(c, h.agents[agent], c.byAgent[agent])
+	}
+	h.clearFilters(c)
+	h.roles.leaf(c.role).frameworks.remove(c, h)
+	delete(h.clients, name)
+}
+
+// Suppress implements model.Allocator.
+func (h *Hierarchical) Suppress(name string) {
+	if c := h.clients[name]; c != nil {
+		h.roles.leaf(c.role).frameworks.setActive(c, false)
+	}
+}
+
+// Revive implements model.Allocator.
+func (h *Hierarchical) Revive(name string) {
+	if c := h.clients[name]; c != nil {
+		h.clearFilters(c)
+		h.roles.leaf(c.role).frameworks.setActive(c, true)
+	}
+}
+
+// SetWeight implements model.Allocator.
+func (h *Hierarchical) SetWeight(role string, w float64) {
+	h.weights[role] = w
+	h.roles.invalidate()
+}
+
+// SetQuota implements model.Allocator.
+func (h *Hierarchical) SetQuota(role string, q model.Quota) { h.quota.set(h, role, q) }
+
+// Recover implements model.Allocator.
+func (h *Hierarchical) Recover(framework, agent string, res model.Resources, refuse sim.Time) {
+	c := h.clients[framework]
+	a := h.agents[agent]
+	if c == nil || a == nil || res.IsEmpty() {
+		return
+	}
+	h.unallocate(c, a, res)
+	if refuse <= 0 {
+		return
+	}
+	// The effective filter always outlives the next batch cycle.
+	refuse = max(refuse, h.cfg.AllocationInterval)
+	f := &filter{c: c, agent: a}
+	a.addFilter(f, res)
+	c.filters.add(f)
+	f.timer = h.clock.After(refuse, func() { h.expire(f) })
+}
+
+func (h *Hierarchical) expire(f *filter) {
+	if f.dead {
+		return
+	}
+	f.dead = true
+	f.agent.dropFilter(f)
+	f.agent.filters.died()
+	f.c.filters.died()
+}
+
+func (h *Hierarchical) clearFilters(c *client) {
+	for _, f := range c.filters.items {
+		if !f.dead {
+			f.dead = true
+			h.clock.Cancel(f.timer)
+			f.agent.dropFilter(f)
+			f.agent.filters.died()
+		}
+	}
+	c.filters = filterList{}
+}
+
+func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, count bool) {
+	a.allocated = a.allocated.Add(res)
+	h.names.add(&c.alloc, res, 1)
+	c.byAgent[a.name] = c.byAgent[a.name].Add(res)
+	if count {
+		c.count++
+	}
+	h.quota.allocated(h, c.role, res, 1)
+	leaf := h.roles.leaf(c.role)
+	h.roles.allocated(h, leaf, res, false)
+	leaf.frameworks.update(c, h)
+}
+
+func (h *Hierarchical) unallocate(c *client, a *agentState, res model.Resources) {
+	a.allocated = a.allocated.Sub(res)
+	h.names.add(&c.alloc, res, -1)
+	if left := c.byAgent[a.name].Sub(res); left.IsEmpty() {
+		delete(c.byAgent, a.name)
+	} else {
+		c.byAgent[a.name] = left
+	}
+	h.quota.allocated(h, c.role, res, -1)
+	leaf := h.roles.leaf(c.role)
+	h.roles.allocated(h, leaf, res, true)
+	leaf.frameworks.update(c, h)
+}
+
+// Allocate implements model.Allocator: one cycle over the candidates.
+func (h *Hierarchical) Allocate(candidates []string) []model.Grant {
+	agents := make([]*agentState, 0, len(candidates))
+	for _, n := range candidates {
+		if a := h.agents[n]; a != nil {
+			agents = append(agents, a)
+		}
+	}
+	var grants []model.Grant
+	// Stage 1, quota: roles whose guarantee is not met yet, in the policy's
+	// order, get up to their unmet guarantee (plus their reservations).
+	h.shuffle(agents)
+	if h.quota.active() {
+		for _, a := range agents {
+			grants = h.offerAgent(a, grants, true)
+		}
+	}
+	// Stage 2, fair share: shuffle again; for each agent, roles and their
+	// frameworks in the policy's order; the first framework that is active,
+	// not filtered and for which the offer is allocatable takes everything
+	// of the agent its role may use.
+	h.shuffle(agents)
+	for _, a := range agents {
+		grants = h.offerAgent(a, grants, false)
+	}
+	return grants
+}
+
+// offerAgent offers one agent in one stage.
+func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStage bool) []model.Grant {
+	avail := a.total.Sub(a.allocated)
+	if avail.IsEmpty() {
+		return grants
+	}
+	h.order.visit(h, func(leaf *roleNode, clients []*client) bool {
+		fs := leaf.frameworks
+		if fs.nActive == 0 {
+			return false
+		}
+		offer := h.offerable(avail, leaf.path, quotaStage)
+		if offer.IsEmpty() {
+			return false
+		}
+		h.buf = a.filtered(offer, h.buf)
+		if andCount(h.buf, fs.active) == fs.nActive {
+			return false // every active framework of the role filters this
+		}
+		for _, c := range clients {
+			if !c.active || h.buf.has(c.idx) || !allocatable(offer, h.minAllocatable(c)) {
+				continue
+			}
+			grants = append(grants, model.Grant{Framework: c.name, Role: c.role, Agent: a.name, Resources: offer})
+			h.allocate(c, a, offer, true)
+			avail = avail.Sub(offer)
+			break
+		}
+		return avail.IsEmpty()
+	})
+	return grants
+}
+
+// offerable is what of avail an offer to role may hold in a stage: the
+// role's reservations (and its ancestors'), non-scalars, and unreserved
+// scalars capped by the quota limit, by the headroom other roles' unmet
+// guarantees need and, in the quota stage, by the role's unmet guarantee.
+func (h *Hierarchical) offerable(avail model.Resources, role string, quotaStage bool) model.Resources {
+	offer := avail.AllocatableTo(role)
+	if quotaStage || h.quota.active() {
+		offer = h.quota.chop(h, offer, role, quotaStage)
+	}
+	if h.order.capped() {
+		offer = h.order.cap(h, offer, role)
+	}
+	return offer
+}
+
+func (h *Hierarchical) minAllocatable(c *client) []model.Resources {
+	if c.minAlloc != nil {
+		return c.minAlloc
+	}
+	return h.cfg.MinAllocatable
+}
+
+func (h *Hierarchical) shuffle(agents []*agentState) {
+	h.rng.Shuffle(len(agents), func(i, j int) { agents[i], agents[j] = agents[j], agents[i] })
+}
+
+func (h *Hierarchical) sortedClients() []*client {
+	out := make([]*client, 0, len(h.clients))
+	for _, n := range sortedNames(h.clients) {
+		out = append(out, h.clients[n])
+	}
+	return out
+}
