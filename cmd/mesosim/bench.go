@@ -20,7 +20,7 @@ frameworks in one role, every offer declined with a filter longer than the
 run. Prints the mean and the slowest cycle in wall time (the only command
 that reads the wall clock; simulations never do). The Go benchmark
 BenchmarkDeclineOffers in package policies measures the same thing.`,
-		Args: cobra.NoArgs,
+		Args: checkArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if agents < 1 || agents > 100_000 || frameworks < 1 || frameworks > 10_000 || cycles < 1 || cycles > 10_000 {
 				return badInput("--agents must be in [1, 100000], --frameworks in [1, 10000], --cycles in [1, 10000]")

@@ -62,6 +62,18 @@ func isFlagError(err error) bool {
 	return errors.As(err, &fe)
 }
 
+// checkArgs wraps a cobra positional-argument check so that a wrong number
+// of arguments (or an unknown subcommand, which cobra reports through the
+// root's check) is bad input, exit status 2.
+func checkArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return inputError{err}
+		}
+		return nil
+	}
+}
+
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	opts := &runOptions{format: "table"}
 	root := &cobra.Command{
@@ -74,7 +86,7 @@ byte-identical history.
 
 With no subcommand it runs the embedded default scenario (same as
 "mesosim run").`,
-		Args:          cobra.NoArgs,
+		Args:          checkArgs(cobra.NoArgs),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -93,7 +105,7 @@ func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print mesosim's version",
-		Args:  cobra.NoArgs,
+		Args:  checkArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, err := fmt.Fprintf(cmd.OutOrStdout(), "mesosim %s\n", version)
 			return err

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -38,7 +41,7 @@ func newRunCmd() *cobra.Command {
 		Short: "Run a scenario and print its summary",
 		Long: `Run a scenario file, or an embedded scenario by name (see "mesosim
 scenarios"). With no argument, runs the embedded default scenario.`,
-		Args: cobra.MaximumNArgs(1),
+		Args: checkArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := scenarios.DefaultName
 			if len(args) == 1 {
@@ -101,12 +104,13 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 			w = bw
 			commit, abort = bw.Flush, func() {}
 		} else {
-			tmp, err := os.CreateTemp(filepath.Dir(o.events), "."+filepath.Base(o.events)+".*.tmp")
+			tmp, err := createTemp(o.events)
 			if err != nil {
-				return fmt.Errorf("--events: %w", err)
+				return err
 			}
 			bw := bufio.NewWriterSize(tmp, 1<<20)
 			w = bw
+			committed := false
 			commit = func() error {
 				if err := bw.Flush(); err != nil {
 					return err
@@ -114,9 +118,20 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 				if err := tmp.Close(); err != nil {
 					return err
 				}
-				return os.Rename(tmp.Name(), o.events)
+				if err := os.Rename(tmp.Name(), o.events); err != nil {
+					return err
+				}
+				committed = true
+				return nil
 			}
-			abort = func() { tmp.Close(); os.Remove(tmp.Name()) }
+			abort = func() {
+				if !committed {
+					tmp.Close()
+					os.Remove(tmp.Name())
+				}
+			}
+			// On every way out, a panic included: no temporary file left.
+			defer abort()
 		}
 		log = report.NewEventLog(w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version})
 		s.World.Observe(log)
@@ -144,6 +159,37 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	return writeResult(stdout, res, o.format)
 }
 
+// createTemp creates the temporary file the event log is written to before
+// it is renamed to path: a new file beside path, created with mode 0666
+// less the umask as a plain create would be (os.CreateTemp's 0600 would
+// leave the renamed log readable by its owner only).
+func createTemp(path string) (*os.File, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, badInput("--events: %s is a directory", path)
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		if err == nil {
+			return nil, fmt.Errorf("--events: cannot create %s: %s is not a directory", path, dir)
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("--events: cannot create %s: directory %s: %w", path, dir, err)
+	}
+	base := "." + filepath.Base(path) + "." + strconv.Itoa(os.Getpid()) + "."
+	for i := 0; ; i++ {
+		f, err := os.OpenFile(filepath.Join(dir, base+strconv.Itoa(i)+".tmp"), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || i >= 10_000 {
+			return nil, fmt.Errorf("--events: cannot create %s: %w", path, err)
+		}
+	}
+}
+
 func writeResult(w io.Writer, res *report.Result, format string) error {
 	switch format {
 	case "json":
@@ -158,7 +204,7 @@ func newValidateCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "validate SCENARIO.yaml|NAME",
 		Short: "Check a scenario without running it",
-		Args:  cobra.ExactArgs(1),
+		Args:  checkArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := scenarios.Open(args[0])
 			if err != nil {
@@ -178,7 +224,7 @@ func newScenariosCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "scenarios",
 		Short: "List the embedded scenarios",
-		Args:  cobra.NoArgs,
+		Args:  checkArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			w := cmd.OutOrStdout()
 			for _, n := range scenarios.Builtin() {
