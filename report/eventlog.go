@@ -140,12 +140,17 @@ func appendRecord(b []byte, r *model.Record) []byte {
 		b = appendStr(b, "agent", r.Agent)
 		b = appendStr(b, "reason", r.Reason)
 		b = appendRes(b, r)
+	case model.KindQuotaSet:
+		b = appendStr(b, "role", r.Role)
+		b = appendStr(b, "detail", r.Detail)
 	case model.KindTaskSubmitted:
 		b = appendStr(b, "task", r.Task)
+		b = appendNonEmpty(b, "job", r.Job)
 		b = appendStr(b, "framework", r.Framework)
 		b = appendRes(b, r)
 	case model.KindTaskLaunched:
 		b = appendStr(b, "task", r.Task)
+		b = appendNonEmpty(b, "job", r.Job)
 		b = appendStr(b, "framework", r.Framework)
 		b = appendStr(b, "agent", r.Agent)
 		b = appendRes(b, r)
@@ -189,6 +194,7 @@ func appendAllFields(b []byte, r *model.Record) []byte {
 	b = appendNonEmpty(b, "role", r.Role)
 	b = appendNonEmpty(b, "offer", r.Offer)
 	b = appendNonEmpty(b, "task", r.Task)
+	b = appendNonEmpty(b, "job", r.Job)
 	if !r.Resources.IsEmpty() {
 		b = appendRes(b, r)
 	}
