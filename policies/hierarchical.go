@@ -26,7 +26,9 @@ type Hierarchical struct {
 	names   names
 	agents  map[string]*agentState
 	clients map[string]*client
-	nextIdx int
+	// subscribed holds the frameworks in subscription order.
+	subscribed []*client
+	nextIdx    int
 	roles   *roleTree
 	weights map[string]float64
 	quota   quotaState
@@ -118,6 +120,7 @@ func (h *Hierarchical) AddFramework(info model.FrameworkInfo) {
 		byAgent: map[string]model.Resources{}, minAlloc: info.MinAllocatable}
 	h.nextIdx++
 	h.clients[c.name] = c
+	h.subscribed = append(h.subscribed, c)
 	h.roles.leaf(c.role).frameworks.add(c, h)
 }
 
@@ -133,6 +136,12 @@ func (h *Hierarchical) RemoveFramework(name string) {
 	h.clearFilters(c)
 	h.roles.leaf(c.role).frameworks.remove(c, h)
 	delete(h.clients, name)
+	for i, x := range h.subscribed {
+		if x == c {
+			h.subscribed = append(h.subscribed[:i], h.subscribed[i+1:]...)
+			break
+		}
+	}
 }
 
 // Suppress implements model.Allocator.

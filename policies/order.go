@@ -103,8 +103,10 @@ func weightedShuffle(h *Hierarchical, nodes []*roleNode) {
 type fifoOrder struct{ uncapped }
 
 func (fifoOrder) visit(h *Hierarchical, try func(*roleNode, []*client) bool) {
-	for _, c := range h.bySubscription() {
-		if try(h.roles.leaf(c.role), []*client{c}) {
+	one := make([]*client, 1)
+	for _, c := range h.subscribed {
+		one[0] = c
+		if try(h.roles.leaf(c.role), one) {
 			return
 		}
 	}
@@ -199,14 +201,4 @@ func (o capacityOrder) cap(h *Hierarchical, offer model.Resources, role string) 
 		}
 		return model.Milli(math.Floor(maxCapacity*float64(h.totalQ[i]))) - used, true
 	})
-}
-
-// bySubscription returns the frameworks in subscription order.
-func (h *Hierarchical) bySubscription() []*client {
-	out := make([]*client, 0, len(h.clients))
-	for _, c := range h.clients {
-		out = append(out, c)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
-	return out
 }
