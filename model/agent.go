@@ -1,44 +1,93 @@
 package model
 
-import "github.com/mesosim/mesosim/sim"
+import (
+	"math/rand/v2"
+
+	"github.com/mesosim/mesosim/sim"
+)
+
+// Agent protocol constants (../shared/reference/mesos-protocol.md,
+// "Timeouts and defaults").
+const (
+	// PingInterval is how often the master pings an agent.
+	PingInterval = 15 * sim.Second
+	// MaxMissedPings is how many pongs may go missing before the master
+	// marks the agent unreachable (and the agent decides the master is
+	// gone).
+	MaxMissedPings = 5
+	// UpdateRetryMin and UpdateRetryMax bound the status update manager's
+	// doubling retry interval.
+	UpdateRetryMin = 10 * sim.Second
+	UpdateRetryMax = 10 * sim.Minute
+	// RegisterBackoffMax caps the agent's (re-)registration backoff.
+	RegisterBackoffMax = sim.Minute
+)
 
 // Agent is a Mesos agent with its executors folded in: it runs tasks for
 // their duration and reports their states through the status update
-// manager, one FIFO stream per task.
+// manager, one FIFO stream per task, retried until acknowledged.
 type Agent struct {
 	name  string
+	id    string // agent ID: name, or name#N after N-1 host reboots
 	res   Resources
 	clock Clock
+	rng   *rand.Rand
 	emit  func(*Record)
 	out   []sim.Envelope
 
-	registered bool
-	stopped    bool
-	tasks      map[string]*agentTask // by framework/task
-	nextUUID   uint64
+	// everRegistered: the agent registered once, so it re-registers (with
+	// its tasks) rather than registering anew.
+	everRegistered bool
+	connected      bool
+	down           bool
+	stopped        bool
+	// epoch grows at every crash: timers of an older epoch do nothing.
+	epoch     uint64
+	attempts  int
+	pingTimer sim.Timer
+	hasPing   bool
+
+	tasks    map[string]*agentTask // by framework/task
+	nextUUID uint64
+	incarn   int
 }
 
 type agentTask struct {
-	framework string
-	info      TaskInfo
-	state     TaskState
-	timer     sim.Timer
-	hasTimer  bool
+	framework      string
+	role           string
+	partitionAware bool
+	checkpoint     bool
+	info           TaskInfo
+	state          TaskState
+	// endsAt is when the task finishes (sim.Never: until killed).
+	endsAt   sim.Time
+	timer    sim.Timer
+	hasTimer bool
 	// stream is the task's status update stream: only its head is in
 	// flight; the next is sent when the head is acknowledged.
-	stream []TaskStatus
+	stream     []TaskStatus
+	retry      sim.Timer
+	hasRetry   bool
+	retryDelay sim.Time
 }
 
-// NewAgent returns an agent that has not registered yet.
-func NewAgent(name string, res Resources, clock Clock, emit func(*Record)) *Agent {
-	return &Agent{name: name, res: res, clock: clock, emit: emit, tasks: map[string]*agentTask{}}
+// NewAgent returns an agent that has not registered yet; rng drives its
+// registration backoff.
+func NewAgent(name string, res Resources, clock Clock, rng *rand.Rand, emit func(*Record)) *Agent {
+	return &Agent{name: name, id: name, res: res, clock: clock, rng: rng, emit: emit, tasks: map[string]*agentTask{}, incarn: 1}
 }
 
-// Name returns the agent's name.
+// Name returns the agent's host name (the scenario's name).
 func (a *Agent) Name() string { return a.name }
+
+// ID returns the agent's current agent ID.
+func (a *Agent) ID() string { return a.id }
 
 // Resources returns the agent's total resources.
 func (a *Agent) Resources() Resources { return a.res }
+
+// Down reports whether the agent process is crashed or stopped.
+func (a *Agent) Down() bool { return a.down || a.stopped }
 
 // Outbox returns the messages produced by timers and clears it.
 func (a *Agent) Outbox() []sim.Envelope {
@@ -48,13 +97,52 @@ func (a *Agent) Outbox() []sim.Envelope {
 }
 
 func (a *Agent) send(msg sim.Message) {
-	a.out = append(a.out, sim.Envelope{From: AgentAddress(a.name), To: MasterAddress, Msg: msg})
+	a.out = append(a.out, sim.Envelope{From: AgentAddress(a.id), To: MasterAddress, Msg: msg})
 }
 
-// Start sends RegisterSlave.
+// after arms a timer that does nothing if the agent crashed since.
+func (a *Agent) after(d sim.Time, fn func()) sim.Timer {
+	epoch := a.epoch
+	return a.clock.After(d, func() {
+		if a.epoch == epoch && !a.down && !a.stopped {
+			fn()
+		}
+	})
+}
+
+// Start registers the agent with the master.
 func (a *Agent) Start() []sim.Envelope {
-	a.send(RegisterSlave{Agent: a.name, Resources: a.res})
+	a.attempts = 0
+	a.register()
 	return a.Outbox()
+}
+
+// register sends RegisterSlave (or ReregisterSlave once registered before)
+// and retries with the reference's backoff until the master answers:
+// random in [0, 1 s], then [0, 2^n s], at most 1 min.
+func (a *Agent) register() {
+	if a.connected {
+		return
+	}
+	if a.everRegistered {
+		a.send(ReregisterSlave{Agent: a.id, Resources: a.res, Tasks: a.report()})
+	} else {
+		a.send(RegisterSlave{Agent: a.id, Resources: a.res})
+	}
+	bound := sim.Second << min(a.attempts, 6)
+	bound = min(bound, RegisterBackoffMax)
+	a.attempts++
+	a.after(sim.Time(a.rng.Int64N(int64(bound)+1)), a.register)
+}
+
+// report lists every task for ReregisterSlave, sorted.
+func (a *Agent) report() []TaskReport {
+	var out []TaskReport
+	for _, k := range sortedKeys(a.tasks) {
+		t := a.tasks[k]
+		out = append(out, TaskReport{Framework: t.framework, Role: t.role, PartitionAware: t.partitionAware, Info: t.info, State: t.state})
+	}
+	return out
 }
 
 // Stop shuts the agent down for good: it unregisters and its tasks are gone.
@@ -62,15 +150,108 @@ func (a *Agent) Stop() []sim.Envelope {
 	if a.stopped {
 		return nil
 	}
-	for _, k := range sortedKeys(a.tasks) {
-		if t := a.tasks[k]; t.hasTimer {
-			a.clock.Cancel(t.timer)
-		}
-	}
+	a.cancelAll()
 	clear(a.tasks)
 	a.stopped = true
-	a.send(UnregisterSlave{Agent: a.name})
+	a.send(UnregisterSlave{Agent: a.id})
 	return a.Outbox()
+}
+
+func (a *Agent) cancelAll() {
+	for _, k := range sortedKeys(a.tasks) {
+		t := a.tasks[k]
+		if t.hasTimer {
+			a.clock.Cancel(t.timer)
+			t.hasTimer = false
+		}
+		if t.hasRetry {
+			a.clock.Cancel(t.retry)
+			t.hasRetry = false
+		}
+	}
+	if a.hasPing {
+		a.clock.Cancel(a.pingTimer)
+		a.hasPing = false
+	}
+}
+
+// Crash kills the agent process: it stops answering; its executors keep
+// running, but nothing is reported until it restarts.
+func (a *Agent) Crash() {
+	if a.down || a.stopped {
+		return
+	}
+	a.cancelAll()
+	a.epoch++
+	a.down = true
+	a.connected = false
+}
+
+// Restart brings a crashed agent back on the same host. Tasks of
+// checkpointing frameworks are recovered with their update streams (a
+// task whose time ran out while the agent was down finishes now); tasks of
+// other frameworks are gone. The agent then re-registers with the same ID,
+// and the master reports what it misses.
+func (a *Agent) Restart() []sim.Envelope {
+	if !a.down || a.stopped {
+		return nil
+	}
+	a.down = false
+	now := a.clock.Now()
+	for _, k := range sortedKeys(a.tasks) {
+		t := a.tasks[k]
+		if !t.checkpoint {
+			delete(a.tasks, k)
+			continue
+		}
+		t.retryDelay = 0
+		if !t.state.Terminal() && t.endsAt != sim.Never {
+			a.armFinish(k, t, max(t.endsAt-now, 0))
+		}
+	}
+	a.attempts = 0
+	a.register()
+	return a.Outbox()
+}
+
+// Reboot is a restart after a host reboot: every task is gone and the agent
+// registers as a new agent (a new agent ID).
+func (a *Agent) Reboot() []sim.Envelope {
+	if a.stopped {
+		return nil
+	}
+	a.Crash()
+	clear(a.tasks)
+	a.down = false
+	a.incarn++
+	a.id = a.name + "#" + itoa(a.incarn)
+	a.everRegistered = false
+	a.attempts = 0
+	a.register()
+	return a.Outbox()
+}
+
+// NewLeader tells the agent a new master was elected (ZooKeeper's
+// detection): it re-registers.
+func (a *Agent) NewLeader() []sim.Envelope {
+	if a.down || a.stopped || !a.everRegistered {
+		return nil
+	}
+	a.disconnect()
+	a.register()
+	return a.Outbox()
+}
+
+// disconnect pauses the status update manager until re-registration.
+func (a *Agent) disconnect() {
+	a.connected = false
+	a.attempts = 0
+	for _, k := range sortedKeys(a.tasks) {
+		if t := a.tasks[k]; t.hasRetry {
+			a.clock.Cancel(t.retry)
+			t.hasRetry = false
+		}
+	}
 }
 
 // Used returns the resources of the tasks the agent runs now.
@@ -86,12 +267,31 @@ func (a *Agent) Used() Resources {
 
 // Handle processes one message and returns what the agent sends.
 func (a *Agent) Handle(e sim.Envelope) []sim.Envelope {
-	if a.stopped {
+	if a.stopped || a.down {
 		return nil
 	}
 	switch msg := e.Msg.(type) {
 	case SlaveRegistered:
-		a.registered = true
+		if msg.Agent == a.id && !a.connected {
+			a.everRegistered = true
+			a.connected = true
+			a.armPingTimeout()
+			a.resumeUpdates()
+		}
+	case SlaveReregistered:
+		if msg.Agent == a.id && !a.connected {
+			a.connected = true
+			a.armPingTimeout()
+			for _, m := range msg.Missing {
+				a.reportMissing(m)
+			}
+			a.resumeUpdates()
+		}
+	case PingSlave:
+		if a.connected {
+			a.armPingTimeout()
+		}
+		a.send(PongSlave{Agent: a.id})
 	case RunTask:
 		a.runTask(msg)
 	case KillTask:
@@ -104,6 +304,9 @@ func (a *Agent) Handle(e sim.Envelope) []sim.Envelope {
 				if t.hasTimer {
 					a.clock.Cancel(t.timer)
 				}
+				if t.hasRetry {
+					a.clock.Cancel(t.retry)
+				}
 				delete(a.tasks, k)
 			}
 		}
@@ -113,23 +316,44 @@ func (a *Agent) Handle(e sim.Envelope) []sim.Envelope {
 	return a.Outbox()
 }
 
+// armPingTimeout restarts the agent's watch on the master's pings: with no
+// ping for MaxMissedPings intervals the agent takes the master for lost
+// and re-registers.
+func (a *Agent) armPingTimeout() {
+	if a.hasPing {
+		a.clock.Cancel(a.pingTimer)
+	}
+	a.hasPing = true
+	a.pingTimer = a.after(PingInterval*MaxMissedPings, func() {
+		a.hasPing = false
+		a.disconnect()
+		a.register()
+	})
+}
+
 func (a *Agent) runTask(msg RunTask) {
 	key := taskKey(msg.Framework, msg.Task.ID)
 	if _, ok := a.tasks[key]; ok {
 		return
 	}
-	t := &agentTask{framework: msg.Framework, info: msg.Task, state: TaskStaging}
+	t := &agentTask{framework: msg.Framework, role: msg.Role, partitionAware: msg.PartitionAware,
+		checkpoint: msg.Checkpoint, info: msg.Task, state: TaskStaging, endsAt: sim.Never}
 	a.tasks[key] = t
-	a.update(t, TaskRunning, "")
+	a.update(t, TaskRunning, "", SourceExecutor)
 	if d := msg.Task.Duration; d != sim.Never && d >= 0 {
-		t.hasTimer = true
-		t.timer = a.clock.After(d, func() {
-			t.hasTimer = false
-			if a.tasks[key] == t && !t.state.Terminal() {
-				a.finish(t, TaskFinished, "")
-			}
-		})
+		t.endsAt = a.clock.Now() + d
+		a.armFinish(key, t, d)
 	}
+}
+
+func (a *Agent) armFinish(key string, t *agentTask, d sim.Time) {
+	t.hasTimer = true
+	t.timer = a.after(d, func() {
+		t.hasTimer = false
+		if a.tasks[key] == t && !t.state.Terminal() {
+			a.finish(t, TaskFinished, "")
+		}
+	})
 }
 
 func (a *Agent) finish(t *agentTask, state TaskState, reason string) {
@@ -137,21 +361,74 @@ func (a *Agent) finish(t *agentTask, state TaskState, reason string) {
 		a.clock.Cancel(t.timer)
 		t.hasTimer = false
 	}
-	a.update(t, state, reason)
+	a.update(t, state, reason, SourceExecutor)
+}
+
+// reportMissing answers a task the master knows and this agent does not:
+// TASK_DROPPED (TASK_LOST if not partition-aware), REASON_RECONCILIATION,
+// sent reliably through a stream of its own.
+func (a *Agent) reportMissing(m MissingTask) {
+	key := taskKey(m.Framework, m.Task)
+	if _, ok := a.tasks[key]; ok {
+		return
+	}
+	state := TaskLost
+	if m.PartitionAware {
+		state = TaskDropped
+	}
+	t := &agentTask{framework: m.Framework, partitionAware: m.PartitionAware, checkpoint: true,
+		info: TaskInfo{ID: m.Task, Duration: sim.Never, Submitted: -1}, state: state, endsAt: sim.Never}
+	a.tasks[key] = t
+	a.update(t, state, ReasonReconciliation, SourceAgent)
 }
 
 // update appends a reliable status update to the task's stream and sends
-// it if it is the head.
-func (a *Agent) update(t *agentTask, state TaskState, reason string) {
+// it if it is the head (and the agent is connected).
+func (a *Agent) update(t *agentTask, state TaskState, reason, source string) {
 	t.state = state
 	a.nextUUID++
-	st := TaskStatus{Task: t.info.ID, Framework: t.framework, Agent: a.name, State: state,
-		Reason: reason, Source: SourceExecutor, UUID: a.nextUUID}
-	a.emit(&Record{T: a.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: a.name,
-		State: state.String(), Reason: reason, Source: st.Source, SeenBy: "agent"})
+	st := TaskStatus{Task: t.info.ID, Framework: t.framework, Agent: a.id, State: state,
+		Reason: reason, Source: source, UUID: uint64(a.incarn)<<40 | a.nextUUID}
+	a.emit(&Record{T: a.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: a.id,
+		State: state.String(), Reason: reason, Source: st.Source, SeenBy: "agent", UUID: st.UUID})
 	t.stream = append(t.stream, st)
-	if len(t.stream) == 1 {
-		a.send(StatusUpdate{Status: st})
+	if len(t.stream) == 1 && a.connected {
+		t.retryDelay = 0
+		a.sendHead(t)
+	}
+}
+
+// sendHead sends the head of a stream and arms its retry: 10 s, doubling,
+// at most 10 min, with no limit on tries.
+func (a *Agent) sendHead(t *agentTask) {
+	if len(t.stream) == 0 || !a.connected {
+		return
+	}
+	a.send(StatusUpdate{Status: t.stream[0]})
+	if t.retryDelay == 0 {
+		t.retryDelay = UpdateRetryMin
+	} else {
+		t.retryDelay = min(2*t.retryDelay, UpdateRetryMax)
+	}
+	if t.hasRetry {
+		a.clock.Cancel(t.retry)
+	}
+	t.hasRetry = true
+	head := t.stream[0].UUID
+	t.retry = a.after(t.retryDelay, func() {
+		t.hasRetry = false
+		if len(t.stream) > 0 && t.stream[0].UUID == head {
+			a.sendHead(t)
+		}
+	})
+}
+
+// resumeUpdates resends every stream's head at once after (re-)registering.
+func (a *Agent) resumeUpdates() {
+	for _, k := range sortedKeys(a.tasks) {
+		t := a.tasks[k]
+		t.retryDelay = 0
+		a.sendHead(t)
 	}
 }
 
@@ -161,12 +438,48 @@ func (a *Agent) acknowledged(msg StatusUpdateAcknowledgement) {
 	if t == nil || len(t.stream) == 0 || t.stream[0].UUID != msg.UUID {
 		return // a wrong or duplicate acknowledgement is ignored
 	}
+	if t.hasRetry {
+		a.clock.Cancel(t.retry)
+		t.hasRetry = false
+	}
 	t.stream = t.stream[1:]
+	t.retryDelay = 0
 	if len(t.stream) > 0 {
-		a.send(StatusUpdate{Status: t.stream[0]})
+		a.sendHead(t)
 		return
 	}
 	if t.state.Terminal() {
 		delete(a.tasks, key)
 	}
+}
+
+// Tasks returns the agent's view of its tasks (what it actually runs or
+// still reports), sorted by framework and task.
+func (a *Agent) Tasks() []TaskView {
+	var out []TaskView
+	for _, k := range sortedKeys(a.tasks) {
+		t := a.tasks[k]
+		out = append(out, TaskView{Framework: t.framework, Task: t.info.ID, Agent: a.id, State: t.state})
+	}
+	return out
+}
+
+// TaskView is one task as some actor sees it.
+type TaskView struct {
+	Framework, Task, Agent string
+	State                  TaskState
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
 }

@@ -30,6 +30,10 @@ func (g *greedy) Offers(d model.Driver, offers []model.OfferOut) {
 
 func (g *greedy) Rescind(d model.Driver, offer string) {}
 
+func (g *greedy) Failure(d model.Driver, agent string) {}
+
+func (g *greedy) Error(d model.Driver, message string) {}
+
 func (g *greedy) Update(d model.Driver, st model.TaskStatus) {
 	fmt.Printf("%v %s %s\n", d.Now(), st.Task, st.State)
 }

@@ -20,6 +20,10 @@ type Scheduler interface {
 	// Update is UPDATE. Reliable updates (UUID set) are acknowledged by the
 	// driver after Update returns.
 	Update(d Driver, status TaskStatus)
+	// Failure is FAILURE: an agent the framework had tasks on was lost.
+	Failure(d Driver, agent string)
+	// Error is ERROR: the master refused the framework for good.
+	Error(d Driver, message string)
 }
 
 // Driver is what a Scheduler calls: the Mesos v1 scheduler calls, plus the
@@ -49,6 +53,16 @@ type Driver interface {
 	// Submitted records that the framework now wants task of job (for wait
 	// and job completion times).
 	Submitted(task, job string, res Resources)
+	// Reconcile asks the master for the state of tasks (explicit), or of
+	// all its tasks when refs is empty (implicit).
+	Reconcile(refs []TaskRef)
+	// Acknowledge acknowledges a reliable update. The driver already
+	// acknowledges every reliable update after Update returns; a second
+	// acknowledgement is ignored by the agent.
+	Acknowledge(st TaskStatus)
+	// Tasks returns the framework's own view: the last state it heard of
+	// each task it knows, sorted by task.
+	Tasks() []TaskView
 }
 
 // FrameworkConfig describes a framework at subscription.
@@ -59,6 +73,11 @@ type FrameworkConfig struct {
 	RefuseSeconds  float64
 	// MinAllocatable is the framework's offer filter (nil: the master's).
 	MinAllocatable []Resources
+	// Checkpoint is FrameworkInfo.checkpoint: tasks survive agent restarts.
+	Checkpoint bool
+	// FailoverTimeout is how long the master waits for the scheduler to
+	// come back after it disconnects (Mesos default 0).
+	FailoverTimeout sim.Time
 }
 
 // Framework is the scheduler-side actor: the driver between the network
@@ -69,13 +88,20 @@ type Framework struct {
 	sched Scheduler
 	clock Clock
 	rng   *rand.Rand
-	emit  func(*Record)
-	out   []sim.Envelope
+	// backoff is the driver's own stream (subscription backoff), apart
+	// from the scheduler's.
+	backoff *rand.Rand
+	emit    func(*Record)
+	out     []sim.Envelope
 
 	subscribed bool
 	removed    bool
-	offers     map[string]OfferOut
-	tasks      map[string]*frameworkTask
+	// down: the scheduler process is disconnected (framework failover).
+	down     bool
+	attempts int
+	epoch    uint64
+	offers   map[string]OfferOut
+	tasks    map[string]*frameworkTask
 }
 
 type frameworkTask struct {
@@ -84,8 +110,8 @@ type frameworkTask struct {
 }
 
 // NewFramework returns a framework actor that has not subscribed yet.
-func NewFramework(cfg FrameworkConfig, sched Scheduler, clock Clock, rng *rand.Rand, emit func(*Record)) *Framework {
-	return &Framework{cfg: cfg, sched: sched, clock: clock, rng: rng, emit: emit,
+func NewFramework(cfg FrameworkConfig, sched Scheduler, clock Clock, rng, backoff *rand.Rand, emit func(*Record)) *Framework {
+	return &Framework{cfg: cfg, sched: sched, clock: clock, rng: rng, backoff: backoff, emit: emit,
 		offers: map[string]OfferOut{}, tasks: map[string]*frameworkTask{}}
 }
 
@@ -100,7 +126,7 @@ func (f *Framework) Outbox() []sim.Envelope {
 }
 
 func (f *Framework) send(msg sim.Message) {
-	if f.removed {
+	if f.removed || f.down {
 		return
 	}
 	f.out = append(f.out, sim.Envelope{From: FrameworkAddress(f.cfg.Name), To: MasterAddress, Msg: msg})
@@ -108,19 +134,89 @@ func (f *Framework) send(msg sim.Message) {
 
 // Start sends SUBSCRIBE.
 func (f *Framework) Start() []sim.Envelope {
-	f.send(Subscribe{Framework: f.cfg.Name, Role: f.cfg.Role, PartitionAware: f.cfg.PartitionAware, MinAllocatable: f.cfg.MinAllocatable})
+	f.attempts = 0
+	f.subscribe()
+	return f.Outbox()
+}
+
+// subscribe sends SUBSCRIBE and retries until SUBSCRIBED, backing off at
+// random in [0, 2 s * 2^n], at most min(1 min, failover_timeout / 10) (1 min
+// when the failover timeout is 0).
+func (f *Framework) subscribe() {
+	if f.subscribed || f.removed || f.down {
+		return
+	}
+	f.send(Subscribe{Framework: f.cfg.Name, Role: f.cfg.Role, PartitionAware: f.cfg.PartitionAware,
+		MinAllocatable: f.cfg.MinAllocatable, FailoverTimeout: f.cfg.FailoverTimeout, Checkpoint: f.cfg.Checkpoint})
+	limit := sim.Minute
+	if ft := f.cfg.FailoverTimeout / 10; ft > 0 && ft < limit {
+		limit = ft
+	}
+	bound := min((2*sim.Second)<<min(f.attempts, 6), limit)
+	f.attempts++
+	epoch := f.epoch
+	f.clock.After(sim.Time(f.backoff.Int64N(int64(bound)+1)), func() {
+		if f.epoch == epoch {
+			f.subscribe()
+		}
+	})
+}
+
+// NewLeader tells the scheduler a new master leads (ZooKeeper's
+// detection): its offers are gone and it subscribes again.
+func (f *Framework) NewLeader() []sim.Envelope {
+	if f.removed || f.down {
+		return nil
+	}
+	f.epoch++
+	f.subscribed = false
+	for _, id := range sortedKeys(f.offers) {
+		delete(f.offers, id)
+		f.sched.Rescind(f, id)
+	}
+	f.attempts = 0
+	f.subscribe()
+	return f.Outbox()
+}
+
+// Disconnect is the scheduler process failing: it hears nothing until
+// Reconnect. The master notices at once (the connection closed).
+func (f *Framework) Disconnect() {
+	f.down = true
+	f.subscribed = false
+	f.epoch++
+	clear(f.offers)
+}
+
+// Reconnect is the failed-over scheduler coming back: it subscribes again
+// with the same framework ID.
+func (f *Framework) Reconnect() []sim.Envelope {
+	if !f.down || f.removed {
+		return nil
+	}
+	f.down = false
+	f.attempts = 0
+	f.subscribe()
 	return f.Outbox()
 }
 
 // Handle processes one message from the master.
 func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
-	if f.removed {
+	if f.removed || f.down {
 		return nil
 	}
 	switch msg := e.Msg.(type) {
 	case Subscribed:
+		if f.subscribed {
+			break
+		}
 		f.subscribed = true
 		f.sched.Subscribed(f)
+	case Failure:
+		f.sched.Failure(f, msg.Agent)
+	case ErrorEvent:
+		f.removed = true
+		f.sched.Error(f, msg.Message)
 	case Offers:
 		for _, o := range msg.Offers {
 			f.offers[o.ID] = o
@@ -134,7 +230,7 @@ func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
 	case Update:
 		st := msg.Status
 		f.emit(&Record{T: f.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: st.Agent,
-			State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "framework"})
+			State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "framework", UUID: st.UUID})
 		t := f.tasks[st.Task]
 		if t == nil {
 			t = &frameworkTask{agent: st.Agent}
@@ -145,7 +241,9 @@ func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
 		if st.UUID != 0 {
 			f.send(Acknowledge{Framework: f.cfg.Name, Agent: st.Agent, Task: st.Task, UUID: st.UUID})
 		}
-		if st.State.Terminal() {
+		if st.State.Terminal() && st.State != TaskLost && st.State != TaskGoneByOperator {
+			// Definitive terminal states end the task; LOST and
+			// GONE_BY_OPERATOR may yet be followed by RUNNING.
 			delete(f.tasks, st.Task)
 		}
 	}
@@ -192,6 +290,28 @@ func (f *Framework) Decline(offers []string, refuseSeconds float64) {
 		delete(f.offers, id)
 	}
 	f.send(Decline{Framework: f.cfg.Name, Offers: offers, RefuseSeconds: refuseSeconds})
+}
+
+// Reconcile implements Driver.
+func (f *Framework) Reconcile(refs []TaskRef) {
+	f.send(Reconcile{Framework: f.cfg.Name, Tasks: refs})
+}
+
+// Acknowledge implements Driver.
+func (f *Framework) Acknowledge(st TaskStatus) {
+	if st.UUID != 0 {
+		f.send(Acknowledge{Framework: f.cfg.Name, Agent: st.Agent, Task: st.Task, UUID: st.UUID})
+	}
+}
+
+// Tasks implements Driver.
+func (f *Framework) Tasks() []TaskView {
+	out := make([]TaskView, 0, len(f.tasks))
+	for _, id := range sortedKeys(f.tasks) {
+		t := f.tasks[id]
+		out = append(out, TaskView{Framework: f.cfg.Name, Task: id, Agent: t.agent, State: t.state})
+	}
+	return out
 }
 
 // Kill implements Driver.

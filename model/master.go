@@ -39,6 +39,12 @@ type Master struct {
 	nextOffer  uint64
 	nextTask   uint64
 
+	// registry is what survives a master failover (agents admitted,
+	// unreachable and gone; weights; quota), shared with the next leader.
+	registry *Registry
+	// removed holds frameworks removed for good: re-subscribing is refused.
+	removed map[string]bool
+
 	cycle         int64
 	pending       sim.Timer
 	hasPending    bool
@@ -48,11 +54,28 @@ type Master struct {
 }
 
 type masterAgent struct {
-	name   string
+	name   string // the agent ID
 	total  Resources
 	tasks  map[string]*masterTask // by framework/task
 	offers map[string]bool
+	status agentStatus
+	// health checks
+	missed      int
+	awaitPong   bool
+	pingTimer   sim.Timer
+	hasPing     bool
+	reregTimer  sim.Timer
+	hasReregTmr bool
 }
+
+// agentStatus is what the master knows of an agent.
+type agentStatus uint8
+
+const (
+	agentActive      agentStatus = iota
+	agentUnreachable             // missed its pings or its re-registration
+	agentRecovered               // known from the registry after a failover, not re-registered yet
+)
 
 type masterFramework struct {
 	name           string
@@ -60,6 +83,14 @@ type masterFramework struct {
 	partitionAware bool
 	tasks          map[string]*masterTask
 	offers         map[string]bool
+	// connected is false for a framework known only from re-registering
+	// agents after a failover, or one whose scheduler disconnected.
+	connected       bool
+	subscribed      bool
+	checkpoint      bool
+	failoverTimeout sim.Time
+	failoverTimer   sim.Timer
+	hasFailover     bool
 }
 
 type masterTask struct {
@@ -89,6 +120,8 @@ func NewMaster(cfg MasterConfig, clock Clock, alloc Allocator, emit func(*Record
 		frameworks:    map[string]*masterFramework{},
 		offers:        map[string]*masterOffer{},
 		pendingAgents: map[string]bool{},
+		registry:      NewRegistry(),
+		removed:       map[string]bool{},
 	}
 }
 
@@ -127,6 +160,15 @@ func (m *Master) Handle(e sim.Envelope) []sim.Envelope {
 	switch msg := e.Msg.(type) {
 	case RegisterSlave:
 		m.registerAgent(msg)
+	case ReregisterSlave:
+		m.reregisterAgent(msg)
+	case PongSlave:
+		if a := m.agents[msg.Agent]; a != nil {
+			a.awaitPong = false
+			a.missed = 0
+		}
+	case Reconcile:
+		m.reconcile(msg)
 	case UnregisterSlave:
 		m.RemoveAgent(msg.Agent, "unregistered")
 	case Subscribe:
@@ -160,12 +202,14 @@ func (m *Master) Handle(e sim.Envelope) []sim.Envelope {
 
 // SetQuota is the operator's quota update. It does not trigger a cycle.
 func (m *Master) SetQuota(role string, q Quota) {
+	m.registry.setQuota(role, q)
 	m.record(Record{Kind: KindQuotaSet, Role: role, Detail: "guarantee=" + q.Guarantee.String() + " limit=" + q.Limit.String()})
 	m.alloc.SetQuota(role, q)
 }
 
 // SetWeight is the operator's weight update. It does not trigger a cycle.
 func (m *Master) SetWeight(role string, w float64) {
+	m.registry.setWeight(role, w)
 	m.record(Record{Kind: KindWeightSet, Role: role, Weight: w})
 	m.alloc.SetWeight(role, w)
 }
@@ -175,13 +219,45 @@ func (m *Master) registerAgent(msg RegisterSlave) {
 		m.send(AgentAddress(msg.Agent), SlaveRegistered{Agent: msg.Agent})
 		return
 	}
+	if m.registry.Gone[msg.Agent] {
+		return
+	}
 	a := &masterAgent{name: msg.Agent, total: msg.Resources, tasks: map[string]*masterTask{}, offers: map[string]bool{}}
 	m.agents[a.name] = a
+	m.admit(a)
+	m.send(AgentAddress(a.name), SlaveRegistered{Agent: a.name})
+}
+
+// admit makes a (re-)registered agent active: in the registry, in the
+// allocator with what its tasks use, health-checked, and offered at once.
+func (m *Master) admit(a *masterAgent) {
+	a.status = agentActive
+	if a.hasReregTmr {
+		m.clock.Cancel(a.reregTimer)
+		a.hasReregTmr = false
+	}
+	m.registry.admit(a.name, a.total)
 	m.agentOrder = append(m.agentOrder, a.name)
 	m.record(Record{Kind: KindAgentAdded, Agent: a.name, Resources: a.total})
-	m.alloc.AddAgent(a.name, a.total, nil)
-	m.send(AgentAddress(a.name), SlaveRegistered{Agent: a.name})
+	m.alloc.AddAgent(a.name, a.total, m.usage(a))
+	m.startPings(a)
 	m.trigger(a.name)
+}
+
+// usage is what an agent's live tasks use, by framework.
+func (m *Master) usage(a *masterAgent) []Usage {
+	byFw := map[string]Resources{}
+	for _, k := range sortedKeys(a.tasks) {
+		t := a.tasks[k]
+		if !t.state.Terminal() && t.state != TaskUnreachable {
+			byFw[t.framework] = byFw[t.framework].Add(t.res)
+		}
+	}
+	var out []Usage
+	for _, fw := range sortedKeys(byFw) {
+		out = append(out, Usage{Framework: fw, Resources: byFw[fw]})
+	}
+	return out
 }
 
 // RemoveAgent removes an agent: its offers are rescinded and its tasks
@@ -204,25 +280,55 @@ func (m *Master) RemoveAgent(name, reason string) {
 		m.masterUpdate(t, state, ReasonAgentRemoved)
 		m.forgetTask(t)
 	}
-	m.alloc.RemoveAgent(name)
+	if a.status == agentActive {
+		m.deactivateAgent(a)
+		m.record(Record{Kind: KindAgentRemoved, Agent: name, Reason: reason, Resources: a.total})
+	}
+	m.stopPings(a)
 	delete(m.agents, name)
+	m.registry.gone(name)
+}
+
+// deactivateAgent takes an agent out of allocation.
+func (m *Master) deactivateAgent(a *masterAgent) {
+	m.alloc.RemoveAgent(a.name)
 	for i, n := range m.agentOrder {
-		if n == name {
+		if n == a.name {
 			m.agentOrder = append(m.agentOrder[:i], m.agentOrder[i+1:]...)
 			break
 		}
 	}
-	delete(m.pendingAgents, name)
-	m.record(Record{Kind: KindAgentRemoved, Agent: name, Reason: reason, Resources: a.total})
+	delete(m.pendingAgents, a.name)
 }
 
 func (m *Master) subscribe(msg Subscribe) {
-	if _, ok := m.frameworks[msg.Framework]; ok {
+	if m.removed[msg.Framework] {
+		m.send(FrameworkAddress(msg.Framework), ErrorEvent{Message: "framework " + msg.Framework + " has been removed"})
+		return
+	}
+	if f, ok := m.frameworks[msg.Framework]; ok {
+		if !f.connected || !f.subscribed {
+			// A failed-over scheduler (or one known so far only from
+			// re-registering agents) comes back: reactivate it.
+			if f.hasFailover {
+				m.clock.Cancel(f.failoverTimer)
+				f.hasFailover = false
+			}
+			wasSubscribed := f.subscribed
+			f.connected, f.subscribed = true, true
+			f.partitionAware, f.failoverTimeout, f.checkpoint = msg.PartitionAware, msg.FailoverTimeout, msg.Checkpoint
+			if !wasSubscribed {
+				m.record(Record{Kind: KindFrameworkAdded, Framework: f.name, Role: f.role})
+			}
+			m.alloc.Revive(f.name)
+			m.trigger("")
+		}
 		m.send(FrameworkAddress(msg.Framework), Subscribed{Framework: msg.Framework})
 		return
 	}
 	f := &masterFramework{name: msg.Framework, role: msg.Role, partitionAware: msg.PartitionAware,
-		tasks: map[string]*masterTask{}, offers: map[string]bool{}}
+		tasks: map[string]*masterTask{}, offers: map[string]bool{}, connected: true, subscribed: true,
+		failoverTimeout: msg.FailoverTimeout, checkpoint: msg.Checkpoint}
 	m.frameworks[f.name] = f
 	m.record(Record{Kind: KindFrameworkAdded, Framework: f.name, Role: f.role})
 	m.alloc.AddFramework(FrameworkInfo{Name: f.name, Role: f.role, MinAllocatable: msg.MinAllocatable})
@@ -245,7 +351,7 @@ func (m *Master) RemoveFramework(name, reason string) {
 	for _, t := range f.tasks {
 		tasks = append(tasks, t)
 	}
-	sort.Slice(tasks, func(i, j int) bool { return tasks[i].seq < tasks[j].seq })
+	sortTasksBySeq(tasks)
 	for _, t := range tasks {
 		agents[t.agent] = true
 		if !t.state.Terminal() {
@@ -259,8 +365,12 @@ func (m *Master) RemoveFramework(name, reason string) {
 			m.send(AgentAddress(a), ShutdownFramework{Framework: name})
 		}
 	}
+	if f.hasFailover {
+		m.clock.Cancel(f.failoverTimer)
+	}
 	m.alloc.RemoveFramework(name)
 	delete(m.frameworks, name)
+	m.removed[name] = true
 	m.record(Record{Kind: KindFrameworkRemoved, Framework: name, Reason: reason})
 }
 
@@ -351,7 +461,7 @@ func (m *Master) accept(msg Accept) {
 		f.tasks[t.id] = t
 		a.tasks[taskKey(f.name, t.id)] = t
 		m.record(Record{Kind: KindTaskLaunched, Task: t.id, Job: ti.Job, Framework: f.name, Agent: agent, Resources: t.res, Submitted: ti.Submitted})
-		m.send(AgentAddress(agent), RunTask{Framework: f.name, Task: ti})
+		m.send(AgentAddress(agent), RunTask{Framework: f.name, Role: f.role, PartitionAware: f.partitionAware, Checkpoint: f.checkpoint, Task: ti})
 	}
 	left := used
 	for _, o := range offers {
@@ -386,7 +496,9 @@ func (m *Master) statusUpdate(st TaskStatus) {
 		return
 	}
 	m.transition(t, st)
-	m.send(FrameworkAddress(f.name), Update{Status: st})
+	if f.connected {
+		m.send(FrameworkAddress(f.name), Update{Status: st})
+	}
 }
 
 // transition records a status the master accepted and recovers the task's
@@ -412,7 +524,7 @@ func (m *Master) masterUpdate(t *masterTask, state TaskState, reason string) {
 	if !t.state.Terminal() {
 		m.transition(t, st)
 	}
-	if _, ok := m.frameworks[t.framework]; ok {
+	if f, ok := m.frameworks[t.framework]; ok && f.connected {
 		m.send(FrameworkAddress(t.framework), Update{Status: st})
 	}
 }
@@ -558,3 +670,8 @@ func (m *Master) runCycle() {
 func (m *Master) OutstandingOffers() []string { return sortedKeys(m.offers) }
 
 func taskKey(framework, task string) string { return framework + "/" + task }
+
+// sortTasksBySeq puts tasks in launch order.
+func sortTasksBySeq(tasks []*masterTask) {
+	sort.Slice(tasks, func(i, j int) bool { return tasks[i].seq < tasks[j].seq })
+}

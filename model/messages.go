@@ -41,6 +41,12 @@ type Subscribe struct {
 	// MinAllocatable is the framework's offer filter for its role (nil: the
 	// master's default).
 	MinAllocatable []Resources
+	// FailoverTimeout is how long the master keeps a disconnected
+	// framework before removing it (Mesos default 0: at once).
+	FailoverTimeout sim.Time
+	// Checkpoint is FrameworkInfo.checkpoint: its tasks survive an agent
+	// restart.
+	Checkpoint bool
 }
 
 // Subscribed is SUBSCRIBED: the master's answer to Subscribe.
@@ -109,10 +115,15 @@ type SlaveRegistered struct{ Agent string }
 // UnregisterSlave is UnregisterSlaveMessage: the agent leaves for good.
 type UnregisterSlave struct{ Agent string }
 
-// RunTask is RunTaskMessage.
+// RunTask is RunTaskMessage. It carries what the agent needs of the
+// FrameworkInfo: the role, the PARTITION_AWARE capability and whether the
+// framework checkpoints (so its tasks survive an agent restart).
 type RunTask struct {
-	Framework string
-	Task      TaskInfo
+	Framework      string
+	Role           string
+	PartitionAware bool
+	Checkpoint     bool
+	Task           TaskInfo
 }
 
 // KillTask is KillTaskMessage.
@@ -198,3 +209,86 @@ func AgentAddress(name string) sim.Address { return sim.Address("agent/" + name)
 
 // FrameworkAddress returns the network address of framework name.
 func FrameworkAddress(name string) sim.Address { return sim.Address("framework/" + name) }
+
+// PingSlave is PingSlaveMessage: the master's health check of an agent.
+type PingSlave struct{ Agent string }
+
+// PongSlave is PongSlaveMessage: the agent's answer to a ping.
+type PongSlave struct{ Agent string }
+
+// TaskReport is a task as an agent reports it when re-registering: every
+// task it has, including queued ones (STAGING) and terminal ones whose
+// update is not acknowledged yet.
+type TaskReport struct {
+	Framework      string
+	Role           string
+	PartitionAware bool
+	Info           TaskInfo
+	State          TaskState
+}
+
+// ReregisterSlave is ReregisterSlaveMessage: an agent that was registered
+// comes back (after a partition, a master failover or its own restart).
+type ReregisterSlave struct {
+	Agent     string
+	Resources Resources
+	Tasks     []TaskReport
+}
+
+// MissingTask is a task the master knew on an agent that the agent did not
+// report when re-registering.
+type MissingTask struct {
+	Framework      string
+	Task           string
+	PartitionAware bool
+}
+
+// SlaveReregistered is SlaveReregisteredMessage; it carries the tasks the
+// master knows and the agent did not report, so that the agent reports
+// them TASK_DROPPED (or TASK_LOST) reliably.
+type SlaveReregistered struct {
+	Agent   string
+	Missing []MissingTask
+}
+
+// TaskRef names a task (and the agent the framework believes it is on) in
+// an explicit reconciliation request.
+type TaskRef struct {
+	Task  string
+	Agent string
+}
+
+// Reconcile is RECONCILE: with no tasks it is implicit (all tasks the
+// master knows for the framework), otherwise explicit.
+type Reconcile struct {
+	Framework string
+	Tasks     []TaskRef
+}
+
+// Failure is FAILURE: an agent the framework had tasks on was lost.
+type Failure struct{ Agent string }
+
+// ErrorEvent is ERROR: the master refuses the framework (e.g. it was
+// removed and re-subscribes).
+type ErrorEvent struct{ Message string }
+
+// Type implements sim.Message.
+func (PingSlave) Type() string { return "PingSlave" }
+
+// Type implements sim.Message.
+func (PongSlave) Type() string { return "PongSlave" }
+
+// Type implements sim.Message.
+func (ReregisterSlave) Type() string { return "ReregisterSlave" }
+
+// Type implements sim.Message.
+func (SlaveReregistered) Type() string { return "SlaveReregistered" }
+
+// Type implements sim.Message.
+func (Reconcile) Type() string { return "RECONCILE" }
+
+// Type implements sim.Message.
+func (Failure) Type() string { return "FAILURE" }
+
+// Type implements sim.Message.
+func (ErrorEvent) Type() string { return "ERROR" }

@@ -45,6 +45,7 @@ type Record struct {
 	State  string // Mesos task state name, e.g. TASK_RUNNING
 	Source string // SOURCE_MASTER, SOURCE_AGENT, SOURCE_EXECUTOR
 	SeenBy string // agent, master or framework
+	UUID   uint64 // task_status: the update's UUID (0 for the master's own)
 
 	RefuseSeconds float64  // offer_declined: the filter asked for
 	Cycle         int64    // allocation: the cycle number, from 1

@@ -57,4 +57,8 @@ const (
 	ReasonAgentRemoved     = "REASON_SLAVE_REMOVED"
 	ReasonInvalidOffers    = "REASON_INVALID_OFFERS"
 	ReasonTaskKilled       = "REASON_TASK_KILLED_DURING_LAUNCH"
+	ReasonReregistered     = "REASON_SLAVE_REREGISTERED"
+	ReasonReconciliation   = "REASON_RECONCILIATION"
+	ReasonAgentRestarted   = "REASON_SLAVE_RESTARTED"
+	ReasonExecutorTerm     = "REASON_EXECUTOR_TERMINATED"
 )

@@ -15,15 +15,23 @@ type WorldConfig struct {
 	NetworkDelay sim.Time
 }
 
+// LeaderElectionDelay is how long the cluster is without a leading master
+// after the leader dies (the ZooKeeper session timeout, 10 s by default).
+const LeaderElectionDelay = 10 * sim.Second
+
 // World is one simulation: the loop, the network, the master, agents and
 // frameworks, and the observers of its records. It is the only place that
 // hands actors' messages to the network.
 type World struct {
+	cfg        WorldConfig
+	newAlloc   func(clock Clock, streams sim.Streams) Allocator
 	loop       *sim.Loop
 	net        *sim.Network
 	streams    sim.Streams
-	master     *Master
-	agents     map[string]*Agent
+	master     *Master           // nil while no master leads
+	masters    int               // masters elected so far
+	agents     map[string]*Agent // by host name
+	byID       map[string]*Agent // by current agent ID
 	frameworks map[string]*Framework
 	observers  []Observer
 }
@@ -32,18 +40,34 @@ type World struct {
 // newAlloc returns (given the allocator's clock and the world's streams).
 func NewWorld(cfg WorldConfig, newAlloc func(clock Clock, streams sim.Streams) Allocator) *World {
 	w := &World{
+		cfg:        cfg,
+		newAlloc:   newAlloc,
 		loop:       sim.NewLoop(),
 		streams:    sim.NewStreams(cfg.Seed),
 		agents:     map[string]*Agent{},
+		byID:       map[string]*Agent{},
 		frameworks: map[string]*Framework{},
 	}
 	w.net = sim.NewNetwork(w.loop, w.deliver)
 	w.net.SetDelay(cfg.NetworkDelay)
-	alloc := newAlloc(w.clock(nil), w.streams)
-	var m *Master
-	m = NewMaster(cfg.Master, w.clock(func() []sim.Envelope { return m.Outbox() }), alloc, w.record)
-	w.master = m
+	w.net.OnDropReason(func(e sim.Envelope, reason string) {
+		w.Emit(Record{Kind: KindMessageDropped, Type: e.Msg.Type(), From: string(e.From), To: string(e.To), Reason: reason})
+	})
+	w.elect()
 	return w
+}
+
+// elect makes a new leading master; from the second on it recovers the
+// registry of the one before.
+func (w *World) elect() {
+	w.masters++
+	var m *Master
+	clock := w.clock(func() []sim.Envelope { return m.Outbox() }, func() bool { return w.master == m })
+	m = NewMaster(w.cfg.Master, clock, w.newAlloc(clock, w.streams), w.record)
+	if w.master != nil {
+		m.Recover(w.master.Registry())
+	}
+	w.master = m
 }
 
 // Observe adds an observer of every record.
@@ -58,7 +82,7 @@ func (w *World) Network() *sim.Network { return w.net }
 // Streams returns the world's random streams.
 func (w *World) Streams() sim.Streams { return w.streams }
 
-// Master returns the master.
+// Master returns the leading master (nil during a leader election).
 func (w *World) Master() *Master { return w.master }
 
 // Now returns the simulated time.
@@ -77,16 +101,20 @@ func (w *World) record(r *Record) {
 }
 
 // worldClock is a Clock whose timer events flush the owner's outbox onto
-// the network after they run.
+// the network after they run, and do nothing once the owner is gone.
 type worldClock struct {
 	w     *World
 	drain func() []sim.Envelope
+	alive func() bool
 }
 
 func (c worldClock) Now() sim.Time           { return c.w.loop.Now() }
 func (c worldClock) Cancel(t sim.Timer) bool { return c.w.loop.Cancel(t) }
 func (c worldClock) After(d sim.Time, fn func()) sim.Timer {
 	return c.w.loop.After(d, func() {
+		if c.alive != nil && !c.alive() {
+			return
+		}
 		fn()
 		if c.drain != nil {
 			c.w.send(c.drain())
@@ -94,7 +122,9 @@ func (c worldClock) After(d sim.Time, fn func()) sim.Timer {
 	})
 }
 
-func (w *World) clock(drain func() []sim.Envelope) Clock { return worldClock{w: w, drain: drain} }
+func (w *World) clock(drain func() []sim.Envelope, alive func() bool) Clock {
+	return worldClock{w: w, drain: drain, alive: alive}
+}
 
 func (w *World) send(out []sim.Envelope) {
 	for _, e := range out {
@@ -105,9 +135,13 @@ func (w *World) send(out []sim.Envelope) {
 func (w *World) deliver(e sim.Envelope) {
 	switch {
 	case e.To == MasterAddress:
+		if w.master == nil {
+			w.Emit(Record{Kind: KindMessageDropped, Type: e.Msg.Type(), From: string(e.From), To: string(e.To), Reason: "no_leader"})
+			return
+		}
 		w.send(w.master.Handle(e))
 	case strings.HasPrefix(string(e.To), "agent/"):
-		if a := w.agents[string(e.To)[len("agent/"):]]; a != nil {
+		if a := w.byID[string(e.To)[len("agent/"):]]; a != nil {
 			w.send(a.Handle(e))
 		}
 	case strings.HasPrefix(string(e.To), "framework/"):
@@ -132,27 +166,96 @@ func (w *World) AddAgent(name string, res Resources) error {
 		return fmt.Errorf("agent %q already exists", name)
 	}
 	var a *Agent
-	a = NewAgent(name, res, w.clock(func() []sim.Envelope { return a.Outbox() }), w.record)
+	a = NewAgent(name, res, w.clock(func() []sim.Envelope { return a.Outbox() }, nil),
+		w.streams.Get("agent/"+name), w.record)
 	w.agents[name] = a
+	w.byID[a.ID()] = a
 	w.send(a.Start())
 	return nil
 }
 
-// RemoveAgent shuts an agent down for good.
-func (w *World) RemoveAgent(name string) error {
+func (w *World) agent(name string) (*Agent, error) {
 	a := w.agents[name]
 	if a == nil {
-		return fmt.Errorf("unknown agent %q", name)
+		return nil, fmt.Errorf("unknown agent %q", name)
+	}
+	return a, nil
+}
+
+// RemoveAgent shuts an agent down for good.
+func (w *World) RemoveAgent(name string) error {
+	a, err := w.agent(name)
+	if err != nil {
+		return err
 	}
 	w.send(a.Stop())
 	return nil
 }
 
-// Agent returns an agent by name (nil if unknown).
+// CrashAgent kills an agent process (a fault).
+func (w *World) CrashAgent(name string) error {
+	a, err := w.agent(name)
+	if err != nil {
+		return err
+	}
+	w.Emit(Record{Kind: KindFault, Fault: "agent_crash", Agent: a.ID()})
+	a.Crash()
+	return nil
+}
+
+// RestartAgent restarts a crashed agent on the same host; with reboot the
+// host rebooted and the agent registers as a new agent.
+func (w *World) RestartAgent(name string, reboot bool) error {
+	a, err := w.agent(name)
+	if err != nil {
+		return err
+	}
+	if reboot {
+		old := a.ID()
+		out := a.Reboot()
+		delete(w.byID, old)
+		w.byID[a.ID()] = a
+		w.Emit(Record{Kind: KindFault, Fault: "agent_reboot", Agent: a.ID(), Detail: "was " + old})
+		w.send(out)
+		return nil
+	}
+	w.Emit(Record{Kind: KindFault, Fault: "agent_restart", Agent: a.ID()})
+	w.send(a.Restart())
+	return nil
+}
+
+// FailMaster kills the leading master: messages to the master are lost
+// until a new leader, elected after delay, recovers the registry; agents
+// and frameworks then detect it and re-register and re-subscribe.
+func (w *World) FailMaster(delay sim.Time) {
+	if w.master == nil {
+		return
+	}
+	w.Emit(Record{Kind: KindFault, Fault: "master_failover", Detail: "leader " + itoa(w.masters) + " died"})
+	old := w.master
+	w.master = nil
+	w.loop.After(delay, func() {
+		w.master = old // the registry it persisted
+		w.elect()
+		w.Emit(Record{Kind: KindFault, Fault: "leader_elected", Detail: "leader " + itoa(w.masters)})
+		w.master.Start()
+		for _, name := range sortedKeys(w.agents) {
+			w.send(w.agents[name].NewLeader())
+		}
+		for _, name := range sortedKeys(w.frameworks) {
+			w.send(w.frameworks[name].NewLeader())
+		}
+	})
+}
+
+// Agent returns an agent by host name (nil if unknown).
 func (w *World) Agent(name string) *Agent { return w.agents[name] }
 
 // AgentNames returns the names of all agents ever added, sorted.
 func (w *World) AgentNames() []string { return sortedKeys(w.agents) }
+
+// FrameworkNames returns the names of all frameworks ever added, sorted.
+func (w *World) FrameworkNames() []string { return sortedKeys(w.frameworks) }
 
 // AddFramework starts a framework with scheduler sched; it subscribes.
 func (w *World) AddFramework(cfg FrameworkConfig, sched Scheduler) error {
@@ -160,8 +263,8 @@ func (w *World) AddFramework(cfg FrameworkConfig, sched Scheduler) error {
 		return fmt.Errorf("framework %q already exists", cfg.Name)
 	}
 	var f *Framework
-	f = NewFramework(cfg, sched, w.clock(func() []sim.Envelope { return f.Outbox() }),
-		w.streams.Get("framework/"+cfg.Name), w.record)
+	f = NewFramework(cfg, sched, w.clock(func() []sim.Envelope { return f.Outbox() }, nil),
+		w.streams.Get("framework/"+cfg.Name), w.streams.Get("driver/"+cfg.Name), w.record)
 	w.frameworks[cfg.Name] = f
 	w.send(f.Start())
 	return nil
@@ -170,41 +273,84 @@ func (w *World) AddFramework(cfg FrameworkConfig, sched Scheduler) error {
 // Framework returns a framework actor by name (nil if unknown).
 func (w *World) Framework(name string) *Framework { return w.frameworks[name] }
 
-// RemoveFramework tears a framework down.
-func (w *World) RemoveFramework(name string) error {
+func (w *World) framework(name string) (*Framework, error) {
 	f := w.frameworks[name]
 	if f == nil {
-		return fmt.Errorf("unknown framework %q", name)
+		return nil, fmt.Errorf("unknown framework %q", name)
+	}
+	return f, nil
+}
+
+// RemoveFramework tears a framework down.
+func (w *World) RemoveFramework(name string) error {
+	f, err := w.framework(name)
+	if err != nil {
+		return err
 	}
 	w.send(f.Teardown())
 	return nil
 }
 
+// DisconnectFramework is a framework failover starting: the scheduler
+// process fails; the master notices at once.
+func (w *World) DisconnectFramework(name string) error {
+	f, err := w.framework(name)
+	if err != nil {
+		return err
+	}
+	w.Emit(Record{Kind: KindFault, Fault: "framework_disconnect", Framework: name})
+	f.Disconnect()
+	if w.master != nil {
+		w.master.FrameworkDisconnected(name)
+		w.send(w.master.Outbox())
+	}
+	return nil
+}
+
+// ReconnectFramework is the failed-over scheduler coming back.
+func (w *World) ReconnectFramework(name string) error {
+	f, err := w.framework(name)
+	if err != nil {
+		return err
+	}
+	w.Emit(Record{Kind: KindFault, Fault: "framework_reconnect", Framework: name})
+	w.send(f.Reconnect())
+	return nil
+}
+
 // DeclineAgent makes a framework decline its offers on an agent.
 func (w *World) DeclineAgent(framework, agent string, refuseSeconds float64) error {
-	f := w.frameworks[framework]
-	if f == nil {
-		return fmt.Errorf("unknown framework %q", framework)
+	f, err := w.framework(framework)
+	if err != nil {
+		return err
 	}
-	w.send(f.DeclineAgent(agent, refuseSeconds))
+	id := agent
+	if a := w.agents[agent]; a != nil {
+		id = a.ID()
+	}
+	w.send(f.DeclineAgent(id, refuseSeconds))
 	return nil
 }
 
 // Release makes a framework kill its tasks on an agent.
 func (w *World) Release(framework, agent string) error {
-	f := w.frameworks[framework]
-	if f == nil {
-		return fmt.Errorf("unknown framework %q", framework)
+	f, err := w.framework(framework)
+	if err != nil {
+		return err
 	}
-	w.send(f.Release(agent))
+	id := agent
+	if a := w.agents[agent]; a != nil {
+		id = a.ID()
+	}
+	w.send(f.Release(id))
 	return nil
 }
 
 // CallFramework runs fn on a framework's driver (suppress, revive, ...).
 func (w *World) CallFramework(name string, fn func(d Driver)) error {
-	f := w.frameworks[name]
-	if f == nil {
-		return fmt.Errorf("unknown framework %q", name)
+	f, err := w.framework(name)
+	if err != nil {
+		return err
 	}
 	w.send(f.Call(fn))
 	return nil
@@ -212,12 +358,16 @@ func (w *World) CallFramework(name string, fn func(d Driver)) error {
 
 // SetQuota is the operator's quota update on the master.
 func (w *World) SetQuota(role string, q Quota) {
-	w.master.SetQuota(role, q)
-	w.send(w.master.Outbox())
+	if w.master != nil {
+		w.master.SetQuota(role, q)
+		w.send(w.master.Outbox())
+	}
 }
 
 // SetWeight is the operator's weight update on the master.
 func (w *World) SetWeight(role string, weight float64) {
-	w.master.SetWeight(role, weight)
-	w.send(w.master.Outbox())
+	if w.master != nil {
+		w.master.SetWeight(role, weight)
+		w.send(w.master.Outbox())
+	}
 }
