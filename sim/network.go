@@ -15,9 +15,19 @@ type Envelope struct {
 }
 
 // Route is what a fault model decides for one envelope: the extra delays of
-// each copy to deliver. No copies means the message is dropped.
+// each copy to deliver. No copies means the message is dropped, and Reason
+// then says why ("loss", "partition:NAME"; free text for other models).
+//
+// Unordered lets the copies escape per-pair FIFO: their delivery times are
+// not held back behind earlier messages of the same (sender, receiver) pair,
+// and later messages are not held back behind them, so they may overtake or
+// be overtaken. This is beyond real Mesos, whose links between two processes
+// are ordered (../shared/reference/mesos-protocol.md, "Delivery"); it
+// exists to inject reordering as an extra fault.
 type Route struct {
-	Delays []Time
+	Delays    []Time
+	Reason    string
+	Unordered bool
 }
 
 // FaultModel is the network's seam for faults (loss, delay, duplication,
@@ -27,9 +37,9 @@ type FaultModel interface {
 }
 
 // Network delivers envelopes through the loop. Messages between one
-// (sender, receiver) pair arrive in the order they were sent; with zero
-// delay a message sent at t arrives at t, after the events already queued
-// for t.
+// (sender, receiver) pair arrive in the order they were sent (unless the
+// fault model marks a Route Unordered); with zero delay a message sent at t
+// arrives at t, after the events already queued for t.
 type Network struct {
 	loop    *Loop
 	deliver func(Envelope)
@@ -39,6 +49,7 @@ type Network struct {
 	sent    uint64
 	dropped uint64
 	onDrop  func(Envelope)
+	onWhy   func(Envelope, string)
 }
 
 // NewNetwork returns a network that hands every arriving envelope to
@@ -61,6 +72,11 @@ func (n *Network) SetFaults(f FaultModel) { n.faults = f }
 // OnDrop registers a callback told of every dropped envelope.
 func (n *Network) OnDrop(fn func(Envelope)) { n.onDrop = fn }
 
+// OnDropReason registers a callback told of every dropped envelope with the
+// fault model's Route.Reason. It is independent of OnDrop: when both are
+// set, OnDrop is called first.
+func (n *Network) OnDropReason(fn func(Envelope, string)) { n.onWhy = fn }
+
 // Sent returns how many envelopes were sent.
 func (n *Network) Sent() uint64 { return n.sent }
 
@@ -70,24 +86,29 @@ func (n *Network) Dropped() uint64 { return n.dropped }
 // Send puts e on the wire.
 func (n *Network) Send(e Envelope) {
 	n.sent++
-	delays := []Time{0}
+	route := Route{Delays: []Time{0}}
 	if n.faults != nil {
-		delays = n.faults.Route(n.loop.Now(), e).Delays
+		route = n.faults.Route(n.loop.Now(), e)
 	}
-	if len(delays) == 0 {
+	if len(route.Delays) == 0 {
 		n.dropped++
 		if n.onDrop != nil {
 			n.onDrop(e)
 		}
+		if n.onWhy != nil {
+			n.onWhy(e, route.Reason)
+		}
 		return
 	}
 	key := [2]Address{e.From, e.To}
-	for _, extra := range delays {
+	for _, extra := range route.Delays {
 		at := addSat(n.loop.Now(), addSat(n.delay, max(extra, 0)))
-		if last, ok := n.last[key]; ok && at < last {
-			at = last // per-pair order: never overtake an earlier message
+		if !route.Unordered {
+			if last, ok := n.last[key]; ok && at < last {
+				at = last // per-pair order: never overtake an earlier message
+			}
+			n.last[key] = at
 		}
-		n.last[key] = at
 		env := e
 		n.loop.At(at, func() { n.deliver(env) })
 	}
