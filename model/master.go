@@ -675,3 +675,26 @@ func taskKey(framework, task string) string { return framework + "/" + task }
 func sortTasksBySeq(tasks []*masterTask) {
 	sort.Slice(tasks, func(i, j int) bool { return tasks[i].seq < tasks[j].seq })
 }
+
+// Tasks returns the master's view of its tasks, sorted by framework and
+// task.
+func (m *Master) Tasks() []TaskView {
+	var out []TaskView
+	for _, fw := range sortedKeys(m.frameworks) {
+		f := m.frameworks[fw]
+		for _, id := range sortedKeys(f.tasks) {
+			t := f.tasks[id]
+			out = append(out, TaskView{Framework: fw, Task: id, Agent: t.agent, State: t.state})
+		}
+	}
+	return out
+}
+
+func (m *Master) allAgentsActive() bool {
+	for _, id := range sortedKeys(m.agents) {
+		if m.agents[id].status != agentActive {
+			return false
+		}
+	}
+	return true
+}

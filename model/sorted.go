@@ -12,3 +12,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// sortViews sorts task views by framework, then task.
+func sortViews(v []TaskView) {
+	sort.Slice(v, func(i, j int) bool {
+		if v[i].Framework != v[j].Framework {
+			return v[i].Framework < v[j].Framework
+		}
+		return v[i].Task < v[j].Task
+	})
+}

@@ -371,3 +371,62 @@ func (w *World) SetWeight(role string, weight float64) {
 		w.send(w.master.Outbox())
 	}
 }
+
+// MasterTasks returns the leading master's view of every task it knows
+// (nil during a leader election), sorted by framework and task.
+func (w *World) MasterTasks() []TaskView {
+	if w.master == nil {
+		return nil
+	}
+	return w.master.Tasks()
+}
+
+// AgentTasks returns what the agents actually hold (tasks running, or
+// terminal with an update not yet acknowledged), including agents that are
+// crashed (their executors run on), sorted by framework and task.
+func (w *World) AgentTasks() []TaskView {
+	var out []TaskView
+	for _, name := range sortedKeys(w.agents) {
+		if a := w.agents[name]; !a.stopped {
+			out = append(out, a.Tasks()...)
+		}
+	}
+	sortViews(out)
+	return out
+}
+
+// FrameworkTasks returns each framework's own view of its tasks, sorted by
+// framework and task.
+func (w *World) FrameworkTasks() []TaskView {
+	var out []TaskView
+	for _, name := range sortedKeys(w.frameworks) {
+		if f := w.frameworks[name]; !f.removed {
+			out = append(out, f.Tasks()...)
+		}
+	}
+	return out
+}
+
+// Leaders returns how many masters act as leader right now (0 or 1).
+func (w *World) Leaders() int {
+	if w.master == nil {
+		return 0
+	}
+	return 1
+}
+
+// AgentsReregistered reports whether every agent the leading master knows
+// is registered and every live agent process is connected (the "quiet"
+// condition of the convergence invariant).
+func (w *World) AgentsReregistered() bool {
+	if w.master == nil {
+		return false
+	}
+	for _, name := range sortedKeys(w.agents) {
+		a := w.agents[name]
+		if !a.stopped && !a.down && !a.connected {
+			return false
+		}
+	}
+	return w.master.allAgentsActive()
+}
