@@ -283,7 +283,7 @@ func (a *Agent) Handle(e sim.Envelope) []sim.Envelope {
 			a.connected = true
 			a.armPingTimeout()
 			for _, m := range msg.Missing {
-				a.reportMissing(m)
+				a.reportMissing(m, ReasonReconciliation)
 			}
 			a.resumeUpdates()
 		}
@@ -295,7 +295,13 @@ func (a *Agent) Handle(e sim.Envelope) []sim.Envelope {
 	case RunTask:
 		a.runTask(msg)
 	case KillTask:
-		if t := a.tasks[taskKey(msg.Framework, msg.Task)]; t != nil && !t.state.Terminal() {
+		t := a.tasks[taskKey(msg.Framework, msg.Task)]
+		switch {
+		case t == nil:
+			// A kill for a task the agent never got (its RunTask was
+			// lost): reported TASK_DROPPED (TASK_LOST), reliably.
+			a.reportMissing(MissingTask{Framework: msg.Framework, Task: msg.Task, PartitionAware: msg.PartitionAware}, ReasonTaskUnknown)
+		case !t.state.Terminal():
 			a.finish(t, TaskKilled, "REASON_TASK_KILLED")
 		}
 	case ShutdownFramework:
@@ -367,7 +373,7 @@ func (a *Agent) finish(t *agentTask, state TaskState, reason string) {
 // reportMissing answers a task the master knows and this agent does not:
 // TASK_DROPPED (TASK_LOST if not partition-aware), REASON_RECONCILIATION,
 // sent reliably through a stream of its own.
-func (a *Agent) reportMissing(m MissingTask) {
+func (a *Agent) reportMissing(m MissingTask, reason string) {
 	key := taskKey(m.Framework, m.Task)
 	if _, ok := a.tasks[key]; ok {
 		return
@@ -379,7 +385,7 @@ func (a *Agent) reportMissing(m MissingTask) {
 	t := &agentTask{framework: m.Framework, partitionAware: m.PartitionAware, checkpoint: true,
 		info: TaskInfo{ID: m.Task, Duration: sim.Never, Submitted: -1}, state: state, endsAt: sim.Never}
 	a.tasks[key] = t
-	a.update(t, state, ReasonReconciliation, SourceAgent)
+	a.update(t, state, reason, SourceAgent)
 }
 
 // update appends a reliable status update to the task's stream and sends

@@ -44,6 +44,9 @@ type Master struct {
 	registry *Registry
 	// removed holds frameworks removed for good: re-subscribing is refused.
 	removed map[string]bool
+	// agentLost remembers offers rescinded because their agent was removed
+	// or became unreachable, with the reason an accept of them gets.
+	agentLost map[string]string
 
 	cycle         int64
 	pending       sim.Timer
@@ -122,6 +125,7 @@ func NewMaster(cfg MasterConfig, clock Clock, alloc Allocator, emit func(*Record
 		pendingAgents: map[string]bool{},
 		registry:      NewRegistry(),
 		removed:       map[string]bool{},
+		agentLost:     map[string]string{},
 	}
 }
 
@@ -408,7 +412,14 @@ func (m *Master) accept(msg Accept) {
 	}
 	var offers []*masterOffer
 	valid := len(msg.Offers) > 0
+	reason := ReasonInvalidOffers
 	for _, id := range msg.Offers {
+		if r, ok := m.agentLost[id]; ok {
+			// The offer was valid, but its agent went away before the
+			// accept arrived (Mesos's _accept: REASON_SLAVE_REMOVED or
+			// REASON_SLAVE_DISCONNECTED).
+			reason = r
+		}
 		o := m.offers[id]
 		if o == nil || o.framework != msg.Framework || (len(offers) > 0 && o.agent != offers[0].agent) {
 			valid = false
@@ -430,7 +441,7 @@ func (m *Master) accept(msg Accept) {
 			state = TaskDropped
 		}
 		for _, ti := range msg.Launch {
-			st := TaskStatus{Task: ti.ID, Framework: f.name, State: state, Reason: ReasonInvalidOffers, Source: SourceMaster}
+			st := TaskStatus{Task: ti.ID, Framework: f.name, State: state, Reason: reason, Source: SourceMaster}
 			m.record(Record{Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, State: st.State.String(),
 				Reason: st.Reason, Source: st.Source, SeenBy: "master"})
 			m.send(FrameworkAddress(f.name), Update{Status: st})
@@ -483,7 +494,7 @@ func (m *Master) kill(msg Kill) {
 	if t == nil || t.state.Terminal() {
 		return
 	}
-	m.send(AgentAddress(t.agent), KillTask{Framework: f.name, Task: t.id})
+	m.send(AgentAddress(t.agent), KillTask{Framework: f.name, Task: t.id, PartitionAware: f.partitionAware})
 }
 
 func (m *Master) statusUpdate(st TaskStatus) {
@@ -574,6 +585,12 @@ func (m *Master) rescind(o *masterOffer, reason string, notify bool) {
 		return
 	}
 	m.removeOffer(o)
+	switch reason {
+	case "agent_removed":
+		m.agentLost[o.id] = ReasonAgentRemoved
+	case "agent_unreachable":
+		m.agentLost[o.id] = ReasonAgentDisconnected
+	}
 	m.record(Record{Kind: KindOfferRescinded, Offer: o.id, Framework: o.framework, Agent: o.agent, Reason: reason, Resources: o.res})
 	m.alloc.Recover(o.framework, o.agent, o.res, 0)
 	if notify {

@@ -127,7 +127,12 @@ type RunTask struct {
 }
 
 // KillTask is KillTaskMessage.
-type KillTask struct{ Framework, Task string }
+type KillTask struct {
+	Framework, Task string
+	// PartitionAware tells the agent how to answer for a task it does not
+	// have (TASK_DROPPED, or TASK_LOST).
+	PartitionAware bool
+}
 
 // ShutdownFramework is ShutdownFrameworkMessage.
 type ShutdownFramework struct{ Framework string }

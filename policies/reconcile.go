@@ -1,0 +1,114 @@
+package policies
+
+import (
+	"github.com/mesosim/mesosim/model"
+	"github.com/mesosim/mesosim/sim"
+)
+
+// Reconciliation settings of the reconciling behaviour.
+const (
+	// ReconcileBackoffMin and ReconcileBackoffMax bound the truncated
+	// exponential backoff between explicit reconciliation requests.
+	ReconcileBackoffMin = 10 * sim.Second
+	ReconcileBackoffMax = 10 * sim.Minute
+	// ImplicitReconcileEvery is the period of implicit reconciliation.
+	ImplicitReconcileEvery = 15 * sim.Minute
+	// StagingTimeout is how long a task may sit in TASK_STAGING (no update
+	// since launch) before the reconciling framework kills it, as Mesos
+	// advises (cf. the agent's one-minute executor registration timeout).
+	StagingTimeout = sim.Minute
+)
+
+// reconciler runs the algorithm Mesos asks framework authors to run
+// (docs/reconciliation.md, ../shared/reference/mesos-protocol.md) after
+// every (re-)registration: note the start time; take every non-terminal
+// task; ask the master about them (explicit reconciliation); wait with
+// truncated exponential backoff; drop every task whose last update arrived
+// after the start; repeat until none is left; keep one reconciliation in
+// flight. Besides, it reconciles implicitly every 15 minutes and kills the
+// tasks the master reports that it does not know, and it kills tasks stuck
+// in STAGING, whose RunTask may have been lost.
+type reconciler struct {
+	lastUpdate map[string]sim.Time // task -> when its last update arrived
+	launched   map[string]sim.Time // task -> launch time, while no update came
+	known      func(task string) bool
+	inFlight   bool
+	start      sim.Time
+	backoff    sim.Time
+	round      uint64
+	periodic   bool
+}
+
+func newReconciler(known func(task string) bool) *reconciler {
+	return &reconciler{lastUpdate: map[string]sim.Time{}, launched: map[string]sim.Time{}, known: known}
+}
+
+// subscribed starts a reconciliation after every (re-)registration.
+func (r *reconciler) subscribed(d model.Driver) {
+	r.round++
+	r.inFlight = true
+	r.start = d.Now()
+	r.backoff = ReconcileBackoffMin
+	r.ask(d, r.round)
+	if !r.periodic {
+		r.periodic = true
+		var tick func()
+		tick = func() {
+			d.Reconcile(nil)
+			d.After(ImplicitReconcileEvery, tick)
+		}
+		d.After(ImplicitReconcileEvery, tick)
+	}
+}
+
+// ask sends an explicit reconciliation for the tasks not heard of since
+// the round started, and waits; an empty list ends the round.
+func (r *reconciler) ask(d model.Driver, round uint64) {
+	if round != r.round {
+		return // a newer round replaced this one
+	}
+	var refs []model.TaskRef
+	for _, t := range d.Tasks() {
+		if t.State.Terminal() && t.State != model.TaskLost && t.State != model.TaskGoneByOperator {
+			continue
+		}
+		if at, ok := r.lastUpdate[t.Task]; ok && at > r.start {
+			continue
+		}
+		refs = append(refs, model.TaskRef{Task: t.Task, Agent: t.Agent})
+	}
+	if len(refs) == 0 {
+		r.inFlight = false
+		return
+	}
+	d.Reconcile(refs)
+	wait := r.backoff
+	r.backoff = min(2*r.backoff, ReconcileBackoffMax)
+	d.After(wait, func() { r.ask(d, round) })
+}
+
+// launchedTask notes a launch and kills the task if it is still without
+// any update StagingTimeout later.
+func (r *reconciler) launchedTask(d model.Driver, task string) {
+	at := d.Now()
+	r.launched[task] = at
+	d.After(StagingTimeout, func() {
+		if r.launched[task] == at {
+			delete(r.launched, task)
+			d.Kill(task)
+		}
+	})
+}
+
+// update notes an update. Answers about tasks the framework does not know
+// (from implicit reconciliation) are killed.
+func (r *reconciler) update(d model.Driver, st model.TaskStatus) {
+	r.lastUpdate[st.Task] = d.Now()
+	delete(r.launched, st.Task)
+	if st.Reason == model.ReasonReconciliation && !st.State.Terminal() && !r.known(st.Task) {
+		d.Kill(st.Task)
+	}
+	if st.State.Terminal() && st.State != model.TaskLost && st.State != model.TaskGoneByOperator {
+		delete(r.lastUpdate, st.Task)
+	}
+}
