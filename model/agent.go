@@ -282,10 +282,12 @@ func (a *Agent) Handle(e sim.Envelope) []sim.Envelope {
 		if msg.Agent == a.id && !a.connected {
 			a.connected = true
 			a.armPingTimeout()
+			a.resumeUpdates()
+			// Missing tasks get new streams, whose heads go out as they
+			// are created.
 			for _, m := range msg.Missing {
 				a.reportMissing(m, ReasonReconciliation)
 			}
-			a.resumeUpdates()
 		}
 	case PingSlave:
 		if a.connected {
@@ -394,7 +396,7 @@ func (a *Agent) update(t *agentTask, state TaskState, reason, source string) {
 	t.state = state
 	a.nextUUID++
 	st := TaskStatus{Task: t.info.ID, Framework: t.framework, Agent: a.id, State: state,
-		Reason: reason, Source: source, UUID: uint64(a.incarn)<<40 | a.nextUUID}
+		Reason: reason, Source: source, UUID: updateUUID(a.id, a.nextUUID)}
 	a.emit(&Record{T: a.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: a.id,
 		State: state.String(), Reason: reason, Source: st.Source, SeenBy: "agent", UUID: st.UUID})
 	t.stream = append(t.stream, st)
@@ -488,4 +490,23 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return string(b[i:])
+}
+
+// updateUUID derives an update's UUID from the agent ID and a counter: as
+// unique as Mesos's random UUIDs for any practical run, deterministic, and
+// never zero (zero marks the master's own updates).
+func updateUUID(agent string, n uint64) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(agent); i++ {
+		h ^= uint64(agent[i])
+		h *= 1099511628211
+	}
+	x := h ^ (n * 0x9e3779b97f4a7c15)
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	x ^= x >> 31
+	if x == 0 {
+		x = 1
+	}
+	return x
 }

@@ -517,7 +517,7 @@ func (m *Master) statusUpdate(st TaskStatus) {
 // update, not on its acknowledgement).
 func (m *Master) transition(t *masterTask, st TaskStatus) {
 	m.record(Record{Kind: KindTaskStatus, Task: t.id, Framework: t.framework, Agent: t.agent,
-		State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "master"})
+		State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "master", UUID: st.UUID})
 	wasTerminal := t.state.Terminal()
 	t.state = st.State
 	if st.State.Terminal() {

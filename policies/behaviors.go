@@ -15,13 +15,23 @@ type BehaviorConfig struct {
 	RefuseSeconds float64
 	// Workload configures the workload behaviour.
 	Workload *WorkloadConfig
-	// ThinkTime is how long the framework holds an offer before answering
+	// Think is how long the framework holds an offer before answering
 	// it: Think.Base plus Think.PerTask for every task it launches from the
-	// offer (the Omega paper's simulator's decision time model).
+	// offer (the Omega paper's simulator's decision time model). The
+	// offer's resources stay allocated (locked) while it thinks. Offers are
+	// thought about one at a time, as by a single-threaded scheduler: offer
+	// k of an OFFERS callback received at t is answered at t plus the think
+	// times of offers 1..k, and offers of a later callback wait for the
+	// earlier ones; an offer rescinded before its answer is not answered.
+	// It applies to hold, decline and workload; keep never answers. Zero
+	// answers within the same event, exactly as without think time.
 	Think ThinkTime
-	// SuppressWhenIdle makes a workload framework suppress offers while it
-	// has nothing to launch and revive when work arrives, instead of
-	// declining with a filter.
+	// SuppressWhenIdle (workload only) makes the framework send SUPPRESS
+	// once when, having answered every offer it holds, it has nothing
+	// pending, and REVIVE when work arrives (a job, or tasks coming back to
+	// its queue). Offers it gets anyway are still declined with
+	// RefuseSeconds. Without it an idle framework keeps declining with a
+	// filter.
 	SuppressWhenIdle bool
 }
 
@@ -37,10 +47,10 @@ type BehaviorFactory func(cfg BehaviorConfig) (model.Scheduler, error)
 
 // behaviors is the registry of built-in framework behaviours by name.
 var behaviors = map[string]BehaviorFactory{
-	"hold": func(cfg BehaviorConfig) (model.Scheduler, error) { return &Hold{}, nil },
+	"hold": func(cfg BehaviorConfig) (model.Scheduler, error) { return &Hold{Think: cfg.Think}, nil },
 	"keep": func(cfg BehaviorConfig) (model.Scheduler, error) { return Keep{}, nil },
 	"decline": func(cfg BehaviorConfig) (model.Scheduler, error) {
-		return Decliner{RefuseSeconds: cfg.RefuseSeconds}, nil
+		return NewDecliner(cfg.RefuseSeconds, cfg.Think), nil
 	},
 	"workload": newWorkloadBehavior,
 }
@@ -68,36 +78,93 @@ func (nopCallbacks) Update(model.Driver, model.TaskStatus) {}
 
 // Hold accepts every offer whole by launching one task that uses all of it
 // and never ends (until released): the shape of Mesos's allocator tests.
+// With a think time it holds each offer for Think.For(1) before accepting,
+// one offer after another (see BehaviorConfig.Think).
 type Hold struct {
 	nopCallbacks
-	n int
+	// Think is the decision time per offer.
+	Think ThinkTime
+	n     int
+	desk  desk
 }
 
 // Offers implements model.Scheduler.
 func (h *Hold) Offers(d model.Driver, offers []model.OfferOut) {
-	for _, o := range offers {
-		h.n++
-		task := model.TaskInfo{ID: fmt.Sprintf("%s-t%d", d.Name(), h.n), Resources: o.Resources, Duration: sim.Never, Submitted: -1}
-		d.Accept([]string{o.ID}, []model.TaskInfo{task}, 0)
-	}
+	h.desk.offers(d, h, h.Think, offers)
 }
 
+// Rescind implements model.Scheduler: a rescinded offer is not accepted.
+func (h *Hold) Rescind(d model.Driver, offer string) {
+	h.desk.rescind(d, h, h.Think, offer)
+}
+
+func (h *Hold) decide(d model.Driver, o model.OfferOut) thought {
+	h.n++
+	task := model.TaskInfo{ID: fmt.Sprintf("%s-t%d", d.Name(), h.n), Resources: o.Resources, Duration: sim.Never, Submitted: -1}
+	return thought{offer: o, launch: []model.TaskInfo{task}}
+}
+
+func (h *Hold) answer(d model.Driver, th *thought) {
+	d.Accept([]string{th.offer.ID}, th.launch, 0)
+}
+
+func (h *Hold) abandon(model.Driver, *thought) {}
+
+func (h *Hold) idle(model.Driver) {}
+
 // Keep never answers: offers stay outstanding until the timeline declines
-// them or offer_timeout rescinds them.
+// them or offer_timeout rescinds them. It has no think time (it never
+// answers anyway).
 type Keep struct{ nopCallbacks }
 
 // Offers implements model.Scheduler.
 func (Keep) Offers(model.Driver, []model.OfferOut) {}
 
-// Decliner declines every offer with its refuse_seconds.
+// Decliner declines every offer with its refuse_seconds, after holding it
+// for Think.Base (it launches no task), one offer after another (see
+// BehaviorConfig.Think).
+// Build it with NewDecliner when Think is set: a Decliner literal has no
+// memory between callbacks, so it thinks sequentially within each OFFERS
+// callback only, and its declines of offers rescinded meanwhile are still
+// sent (the master ignores them).
 type Decliner struct {
 	nopCallbacks
 	RefuseSeconds float64
+	// Think is the decision time per offer.
+	Think ThinkTime
+	desk  *desk
+}
+
+// NewDecliner returns a Decliner with its own decision thread.
+func NewDecliner(refuseSeconds float64, think ThinkTime) Decliner {
+	return Decliner{RefuseSeconds: refuseSeconds, Think: think, desk: &desk{}}
+}
+
+func (b Decliner) deskFor() *desk {
+	if b.desk != nil {
+		return b.desk
+	}
+	return &desk{}
 }
 
 // Offers implements model.Scheduler.
 func (b Decliner) Offers(d model.Driver, offers []model.OfferOut) {
-	for _, o := range offers {
-		d.Decline([]string{o.ID}, b.RefuseSeconds)
+	b.deskFor().offers(d, b, b.Think, offers)
+}
+
+// Rescind implements model.Scheduler: a rescinded offer is not declined.
+func (b Decliner) Rescind(d model.Driver, offer string) {
+	if b.desk != nil {
+		b.desk.rescind(d, b, b.Think, offer)
 	}
 }
+
+func (b Decliner) decide(_ model.Driver, o model.OfferOut) thought { return thought{offer: o} }
+
+func (b Decliner) answer(d model.Driver, th *thought) {
+	d.Decline([]string{th.offer.ID}, b.RefuseSeconds)
+}
+
+func (b Decliner) abandon(model.Driver, *thought) {}
+
+func (b Decliner) idle(model.Driver) {}

@@ -1,7 +1,9 @@
 package policies
 
 import (
+	"cmp"
 	"errors"
+	"slices"
 	"strconv"
 
 	"github.com/mesosim/mesosim/model"
@@ -33,24 +35,60 @@ const ScanWindow = 1000
 // Workload launches its pending tasks first fit into each offer, oldest
 // first among the first ScanWindow pending tasks, using the offer's
 // unreserved cpus and mem, and declines what it does not use.
+//
+// Think time: the framework thinks about its offers one at a time (see
+// BehaviorConfig.Think). It picks an offer's tasks when it starts thinking
+// about it and takes them off its queue; it sends the accept
+// Think.For(len(tasks)) later. If the offer is rescinded meanwhile (RESCIND arrives), the accept
+// is not sent and the tasks go back to the queue where they were: the
+// queue is always in submission order, so they come before every task
+// submitted after them.
+//
+// Launches that never happened: a task the master answers with
+// TASK_LOST, TASK_DROPPED or TASK_ERROR and REASON_INVALID_OFFERS (the
+// accept named an offer that was rescinded while the accept was on its
+// way) goes back to the queue the same way, as the same task with its
+// original submission time, so that its wait counts from then. Every other
+// failure (FAILED, KILLED, LOST for other reasons, ...) is final: the
+// workload does not retry tasks that were launched. Only a network that
+// duplicates messages (a fault beyond Mesos) can fail an accept that also
+// launched: the copy names an offer already used. If such a task then
+// reports any other state while it waits in the queue, it leaves the queue
+// (it runs); if it was sent again meanwhile, the master refuses the second
+// launch of the same task id with TASK_ERROR (REASON_TASK_INVALID).
+//
+// SuppressWhenIdle: see BehaviorConfig.
 type Workload struct {
 	nopCallbacks
 	cfg     WorkloadConfig
 	refuse  float64
+	think   ThinkTime
 	jobs    int
 	started bool
-	// pending is the queue of tasks waiting for resources, oldest first;
-	// launched entries become nil and are compacted away lazily.
+	// pending is the queue of tasks waiting for resources, in submission
+	// order (oldest first); launched entries become nil and are compacted
+	// away lazily.
 	pending []*pendingTask
 	live    int
+	seq     uint64
 	// minCPUs and minMem are the smallest task the distributions can draw:
 	// an offer with less left cannot take any more.
 	minCPUs, minMem model.Milli
+	desk            desk
+	// inflight holds the tasks of accepts sent, until their first update.
+	inflight map[string]*pendingTask
+	// retried holds the tasks put back after an INVALID_OFFERS failure,
+	// until they are sent again.
+	retried map[string]*pendingTask
+	// suppressIdle is the SuppressWhenIdle option; suppressed is whether
+	// the workload sent SUPPRESS and has not revived since.
+	suppressIdle, suppressed bool
 }
 
 type pendingTask struct {
 	info      model.TaskInfo
 	cpus, mem model.Milli
+	seq       uint64 // submission order
 }
 
 // lowest returns the smallest value d can draw, in milli-units (at least 1).
@@ -68,10 +106,13 @@ func newWorkloadBehavior(cfg BehaviorConfig) (model.Scheduler, error) {
 		return nil, errors.New("behavior workload needs a workload section")
 	}
 	wl := *cfg.Workload
-	return &Workload{cfg: wl, refuse: cfg.RefuseSeconds, minCPUs: lowest(wl.TaskCPUs), minMem: lowest(wl.TaskMem)}, nil
+	return &Workload{cfg: wl, refuse: cfg.RefuseSeconds, think: cfg.Think, suppressIdle: cfg.SuppressWhenIdle,
+		minCPUs: lowest(wl.TaskCPUs), minMem: lowest(wl.TaskMem),
+		inflight: map[string]*pendingTask{}, retried: map[string]*pendingTask{}}, nil
 }
 
-// Pending returns how many submitted tasks wait for resources.
+// Pending returns how many submitted tasks wait for resources (not
+// counting those it is thinking about launching).
 func (w *Workload) Pending() int { return w.live }
 
 // Subscribed implements model.Scheduler: the job stream starts.
@@ -104,46 +145,145 @@ func (w *Workload) arrive(d model.Driver) {
 			Duration:  sim.FromSeconds(w.cfg.TaskDuration.Sample(r)),
 			Submitted: d.Now(),
 		}
-		w.pending = append(w.pending, &pendingTask{info: t, cpus: cpus, mem: mem})
+		w.seq++
+		w.pending = append(w.pending, &pendingTask{info: t, cpus: cpus, mem: mem, seq: w.seq})
 		w.live++
 		d.Submitted(t.ID, job, res)
 	}
+	w.wake(d)
 	if w.cfg.MaxJobs == 0 || w.jobs < w.cfg.MaxJobs {
 		d.After(w.interarrival(d), func() { w.arrive(d) })
 	}
 }
 
 // Offers implements model.Scheduler: first fit of the pending tasks,
-// oldest first, into each offer; the rest is declined.
+// oldest first, into each offer; the rest is declined. With a think time
+// the answers go out one offer after another.
 func (w *Workload) Offers(d model.Driver, offers []model.OfferOut) {
-	for _, o := range offers {
-		free := o.Resources.Unreserved()
-		cpus, mem := free.Scalar("cpus"), free.Scalar("mem")
-		var launch []model.TaskInfo
-		seen := 0
-		for i, t := range w.pending {
-			if seen >= ScanWindow || cpus < w.minCPUs || mem < w.minMem {
-				break
-			}
-			if t == nil {
-				continue
-			}
-			seen++
-			if t.cpus <= cpus && t.mem <= mem {
-				cpus -= t.cpus
-				mem -= t.mem
-				launch = append(launch, t.info)
-				w.pending[i] = nil
-				w.live--
-			}
+	w.desk.offers(d, w, w.think, offers)
+}
+
+// Rescind implements model.Scheduler: an offer being thought about is
+// abandoned and its tasks go back to the queue.
+func (w *Workload) Rescind(d model.Driver, offer string) {
+	w.desk.rescind(d, w, w.think, offer)
+}
+
+// Update implements model.Scheduler: tasks whose launch failed because
+// their offer was no longer valid go back to the queue.
+func (w *Workload) Update(d model.Driver, st model.TaskStatus) {
+	failed := st.Reason == model.ReasonInvalidOffers &&
+		(st.State == model.TaskLost || st.State == model.TaskDropped || st.State == model.TaskError)
+	t, ok := w.inflight[st.Task]
+	if !ok {
+		if t, ok := w.retried[st.Task]; ok && !failed {
+			// It launched after all (a duplicated accept).
+			delete(w.retried, st.Task)
+			w.unqueue(t)
 		}
-		if len(launch) == 0 {
-			d.Decline([]string{o.ID}, w.refuse)
+		return
+	}
+	delete(w.inflight, st.Task)
+	if failed {
+		w.retried[st.Task] = t
+		w.requeue(d, []*pendingTask{t})
+	}
+}
+
+// unqueue removes t from the pending queue, if it waits there.
+func (w *Workload) unqueue(t *pendingTask) {
+	if i := slices.Index(w.pending, t); i >= 0 {
+		w.pending[i] = nil
+		w.live--
+		w.compact()
+	}
+}
+
+func (w *Workload) decide(_ model.Driver, o model.OfferOut) thought {
+	free := o.Resources.Unreserved()
+	cpus, mem := free.Scalar("cpus"), free.Scalar("mem")
+	th := thought{offer: o}
+	seen := 0
+	for i, t := range w.pending {
+		if seen >= ScanWindow || cpus < w.minCPUs || mem < w.minMem {
+			break
+		}
+		if t == nil {
 			continue
 		}
-		w.compact()
-		d.Accept([]string{o.ID}, launch, w.refuse)
+		seen++
+		if t.cpus <= cpus && t.mem <= mem {
+			cpus -= t.cpus
+			mem -= t.mem
+			th.launch = append(th.launch, t.info)
+			th.taken = append(th.taken, t)
+			w.pending[i] = nil
+			w.live--
+		}
 	}
+	if len(th.launch) > 0 {
+		w.compact()
+	}
+	return th
+}
+
+func (w *Workload) answer(d model.Driver, th *thought) {
+	if len(th.launch) == 0 {
+		d.Decline([]string{th.offer.ID}, w.refuse)
+		return
+	}
+	for _, t := range th.taken {
+		w.inflight[t.info.ID] = t
+		if len(w.retried) > 0 {
+			delete(w.retried, t.info.ID)
+		}
+	}
+	d.Accept([]string{th.offer.ID}, th.launch, w.refuse)
+}
+
+func (w *Workload) abandon(d model.Driver, th *thought) {
+	if len(th.taken) > 0 {
+		w.requeue(d, th.taken)
+	}
+}
+
+// idle suppresses offers, once, when SuppressWhenIdle is set and nothing
+// is pending.
+func (w *Workload) idle(d model.Driver) {
+	if w.suppressIdle && !w.suppressed && w.live == 0 {
+		w.suppressed = true
+		d.Suppress()
+	}
+}
+
+// wake revives offers if the workload suppressed them.
+func (w *Workload) wake(d model.Driver) {
+	if w.suppressed && w.live > 0 {
+		w.suppressed = false
+		d.Revive()
+	}
+}
+
+// requeue puts tasks back into the pending queue at their place in
+// submission order (before every task submitted after them).
+func (w *Workload) requeue(d model.Driver, ts []*pendingTask) {
+	slices.SortFunc(ts, func(a, b *pendingTask) int { return cmp.Compare(a.seq, b.seq) })
+	out := make([]*pendingTask, 0, w.live+len(ts))
+	i := 0
+	for _, p := range w.pending {
+		if p == nil {
+			continue
+		}
+		for i < len(ts) && ts[i].seq < p.seq {
+			out = append(out, ts[i])
+			i++
+		}
+		out = append(out, p)
+	}
+	out = append(out, ts[i:]...)
+	w.pending = out
+	w.live += len(ts)
+	w.wake(d)
 }
 
 // compact drops launched entries once they are half the queue (amortised
