@@ -29,10 +29,10 @@ type Hierarchical struct {
 	// subscribed holds the frameworks in subscription order.
 	subscribed []*client
 	nextIdx    int
-	roles   *roleTree
-	weights map[string]float64
-	quota   quotaState
-	buf     bitset
+	roles      *roleTree
+	weights    map[string]float64
+	quota      quotaState
+	buf        bitset
 }
 
 // NewDRF returns Mesos's hierarchical DRF allocator: roles and frameworks
