@@ -53,6 +53,10 @@ var behaviors = map[string]BehaviorFactory{
 		return NewDecliner(cfg.RefuseSeconds, cfg.Think), nil
 	},
 	"workload": newWorkloadBehavior,
+	// naive trusts what it last heard and never reconciles (the workload
+	// behaviour under the name the fault-tolerance docs use).
+	"naive":       newWorkloadBehavior,
+	"reconciling": newReconcilingBehavior,
 }
 
 // NewBehavior builds the behaviour registered under name.

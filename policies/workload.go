@@ -83,6 +83,12 @@ type Workload struct {
 	// suppressIdle is the SuppressWhenIdle option; suppressed is whether
 	// the workload sent SUPPRESS and has not revived since.
 	suppressIdle, suppressed bool
+	// rec runs reconciliation (the reconciling behaviour); nil for the
+	// workload and naive behaviours, which trust what they last heard.
+	rec *reconciler
+	// launchedIDs holds every task the framework launched (for adopting
+	// or killing tasks that implicit reconciliation reports).
+	launchedIDs map[string]bool
 }
 
 type pendingTask struct {
@@ -102,21 +108,39 @@ func lowest(d Dist) model.Milli {
 }
 
 func newWorkloadBehavior(cfg BehaviorConfig) (model.Scheduler, error) {
+	return newWorkload(cfg, false)
+}
+
+// newReconcilingBehavior is the workload behaviour that also runs the
+// reference's reconciliation algorithm (see reconciler).
+func newReconcilingBehavior(cfg BehaviorConfig) (model.Scheduler, error) {
+	return newWorkload(cfg, true)
+}
+
+func newWorkload(cfg BehaviorConfig, reconciling bool) (*Workload, error) {
 	if cfg.Workload == nil {
-		return nil, errors.New("behavior workload needs a workload section")
+		return nil, errors.New("this behavior needs a workload section")
 	}
 	wl := *cfg.Workload
-	return &Workload{cfg: wl, refuse: cfg.RefuseSeconds, think: cfg.Think, suppressIdle: cfg.SuppressWhenIdle,
+	w := &Workload{cfg: wl, refuse: cfg.RefuseSeconds, think: cfg.Think, suppressIdle: cfg.SuppressWhenIdle,
 		minCPUs: lowest(wl.TaskCPUs), minMem: lowest(wl.TaskMem),
-		inflight: map[string]*pendingTask{}, retried: map[string]*pendingTask{}}, nil
+		inflight: map[string]*pendingTask{}, retried: map[string]*pendingTask{}, launchedIDs: map[string]bool{}}
+	if reconciling {
+		w.rec = newReconciler(func(task string) bool { return w.launchedIDs[task] })
+	}
+	return w, nil
 }
 
 // Pending returns how many submitted tasks wait for resources (not
 // counting those it is thinking about launching).
 func (w *Workload) Pending() int { return w.live }
 
-// Subscribed implements model.Scheduler: the job stream starts.
+// Subscribed implements model.Scheduler: the job stream starts; a
+// reconciling workload reconciles after every (re-)subscription.
 func (w *Workload) Subscribed(d model.Driver) {
+	if w.rec != nil {
+		w.rec.subscribed(d)
+	}
 	if w.started {
 		return
 	}
@@ -172,6 +196,12 @@ func (w *Workload) Rescind(d model.Driver, offer string) {
 // Update implements model.Scheduler: tasks whose launch failed because
 // their offer was no longer valid go back to the queue.
 func (w *Workload) Update(d model.Driver, st model.TaskStatus) {
+	if w.rec != nil {
+		w.rec.update(d, st)
+	}
+	if st.State.Terminal() && st.State != model.TaskLost && st.State != model.TaskGoneByOperator {
+		delete(w.launchedIDs, st.Task) // definitive: it cannot come back
+	}
 	failed := st.Reason == model.ReasonInvalidOffers &&
 		(st.State == model.TaskLost || st.State == model.TaskDropped || st.State == model.TaskError)
 	t, ok := w.inflight[st.Task]
@@ -239,6 +269,12 @@ func (w *Workload) answer(d model.Driver, th *thought) {
 		}
 	}
 	d.Accept([]string{th.offer.ID}, th.launch, w.refuse)
+	for _, t := range th.launch {
+		w.launchedIDs[t.ID] = true
+		if w.rec != nil {
+			w.rec.launchedTask(d, t.ID)
+		}
+	}
 }
 
 func (w *Workload) abandon(d model.Driver, th *thought) {
