@@ -165,10 +165,14 @@ func appendRecord(b []byte, r *model.Record) []byte {
 		b = appendStr(b, "reason", r.Reason)
 		b = appendStr(b, "source", r.Source)
 		b = appendStr(b, "seen_by", r.SeenBy)
+		if r.UUID != 0 {
+			b = strconv.AppendUint(appendKey(b, "uuid"), r.UUID, 10)
+		}
 	case model.KindMessageDropped:
 		b = appendStr(b, "type", r.Type)
 		b = appendStr(b, "from", r.From)
 		b = appendStr(b, "to", r.To)
+		b = appendNonEmpty(b, "reason", r.Reason)
 	case model.KindFault:
 		b = appendNonEmpty(b, "fault", r.Fault)
 		b = appendNonEmpty(b, "agent", r.Agent)
@@ -202,6 +206,9 @@ func appendAllFields(b []byte, r *model.Record) []byte {
 	b = appendNonEmpty(b, "state", r.State)
 	b = appendNonEmpty(b, "source", r.Source)
 	b = appendNonEmpty(b, "seen_by", r.SeenBy)
+	if r.UUID != 0 {
+		b = strconv.AppendUint(appendKey(b, "uuid"), r.UUID, 10)
+	}
 	if r.RefuseSeconds != 0 {
 		b = appendFloat(appendKey(b, "refuse_seconds"), r.RefuseSeconds)
 	}

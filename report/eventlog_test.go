@@ -201,7 +201,7 @@ func ExampleNewEventLog() {
 // If model.Record grows a field, the event log must learn it (in
 // appendRecord, appendAllFields and docs/events.md); this test says so.
 func TestRecordFieldsKnown(t *testing.T) {
-	known := "T Kind Agent Framework Role Offer Task Job Resources Reason State Source SeenBy " +
+	known := "T Kind Agent Framework Role Offer Task Job Resources Reason State Source SeenBy UUID " +
 		"RefuseSeconds Cycle Agents Tasks Weight Submitted Type From To Fault Invariant Detail"
 	var names []string
 	rt := reflect.TypeFor[model.Record]()

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"slices"
 
 	"github.com/mesosim/mesosim/model"
@@ -12,12 +13,22 @@ type SummaryConfig struct {
 	// FairSharingExcluded names resources left out of dominant shares, as
 	// the master's --fair_sharing_excluded_resource_names (e.g. gpus).
 	FairSharingExcluded []string
+
+	// Submitters names the frameworks that submit tasks (the workload
+	// behaviour). A submitter has demand only while it has submitted tasks
+	// not yet launched. Any other framework (hold, keep, decline) is taken
+	// to want offers all the time, until its first task_submitted record
+	// makes it a submitter. With nil, no framework is known in advance to
+	// submit tasks: each one wants offers all the time until it submits
+	// its first task.
+	Submitters []string
 }
 
 // Summary is an observer that accounts, from records alone, what every
 // framework and role was allocated over time, and turns that into
-// time-weighted shares and utilisations, offer counts and task waits.
-// docs/summary.md defines each column.
+// time-weighted shares, utilisations and locked (offered, unanswered)
+// shares, Jain's fairness index, offer counts, task waits, job completion
+// times and starvation. docs/summary.md defines each column.
 //
 // Resources count as allocated from the moment they are offered, as in
 // Mesos's allocator: an `offer` adds its resources to the framework; a
@@ -31,7 +42,10 @@ type SummaryConfig struct {
 //
 // Each record costs O(resource names) time, except that the first record at
 // a new instant that changes the cluster total closes every framework's and
-// role's time integrals, O(frameworks + roles). Output never depends on map
+// role's time integrals, O(frameworks + roles), and that the fairness sums
+// are rebuilt, O(roles × resource names), after a cluster total change or
+// after every O(roles) incremental updates (amortised O(resource names) per
+// record). Quantiles are computed at Finish. Output never depends on map
 // iteration order.
 type Summary struct {
 	names   []string       // interned resource names; index 0 is cpus, 1 mem
@@ -43,13 +57,22 @@ type Summary struct {
 
 	total   account    // the cluster total, as an account
 	cluster account    // everything allocated
-	accts   []*account // every framework and role account, in creation order
+	locked  account    // everything in outstanding offers
+	accts   []*account // every framework and role allocation account, in creation order
+	lockeds []*account // every framework and role locked account, in creation order
 
 	frameworks map[string]*framework
 	roles      map[string]*role
+	roleList   []*role // in creation order
 	agents     map[string]*agent
 	offers     map[string]*holding
 	tasks      map[taskKey]*holding
+	pending    map[taskKey]*job // submitted, not yet launched; nil job when none
+	jobs       map[jobKey]*job  // jobs with a task not yet terminal
+	weights    map[string]float64
+	submitters map[string]bool
+
+	jain jainState
 
 	agentsUp                                      int
 	offersN, declined, rescinded, launched, finsh int64
@@ -64,21 +87,30 @@ const (
 )
 
 // account is a piecewise-constant allocation vector and the integrals over
-// time of its dominant share, cpus and mem, closed up to last.
+// time of its dominant share and of each resource, closed up to last.
 type account struct {
 	alloc    []int64 // milli-units, by name index
 	last     sim.Time
-	intShare float64 // share × µs
-	intCPU   float64 // milli-cpus × µs
-	intMem   float64 // milli-MB × µs
+	noShare  bool      // skip the dominant share integral
+	intShare float64   // share × µs
+	ints     []float64 // by name index: milli-units × µs
 }
 
 type framework struct {
-	name  string
-	role  *role
-	acct  account
-	held  holdList // offers and tasks it holds now
-	waits []float64
+	name   string
+	role   *role
+	acct   account  // allocated (offered or used by tasks)
+	locked account  // in outstanding offers
+	held   holdList // offers and tasks it holds now
+	waits  []float64
+	jobs   []float64 // completion times of its jobs, seconds
+
+	active    bool     // added and not removed
+	submits   bool     // a submitter (SummaryConfig.Submitters)
+	pending   int      // submitted tasks not yet launched
+	demanding bool     // has demand now (see demands)
+	starveAt  sim.Time // while demanding: start of the current offerless interval
+	starveMax sim.Time // longest closed offerless interval with demand
 
 	offers, declined, rescinded, launched, finished int64
 }
@@ -86,7 +118,23 @@ type framework struct {
 type role struct {
 	name       string
 	acct       account
+	locked     account
 	frameworks []*framework // in order of arrival
+
+	weight float64 // from weight_set; 1 by default
+	demand int     // how many of its frameworks have demand
+	inJ    bool    // counted in the fairness sums
+	x      float64 // its term in the fairness sums: dominant share / weight
+}
+
+type jobKey struct{ framework, job string }
+
+// job is a job with a task not yet terminal.
+type job struct {
+	key   jobKey
+	fw    *framework
+	start sim.Time // its first task_submitted
+	open  int      // tasks submitted and not yet terminal
 }
 
 type agent struct {
@@ -107,6 +155,7 @@ type holding struct {
 	active bool // still counted (and linked into both lists)
 	offer  string
 	isTask bool
+	job    *job // a task's job, if known
 
 	fPrev, fNext *holding
 	aPrev, aNext *holding
@@ -123,6 +172,15 @@ func NewSummary(cfg SummaryConfig) *Summary {
 		agents:     map[string]*agent{},
 		offers:     map[string]*holding{},
 		tasks:      map[taskKey]*holding{},
+		pending:    map[taskKey]*job{},
+		jobs:       map[jobKey]*job{},
+		weights:    map[string]float64{},
+		submitters: map[string]bool{},
+	}
+	s.total.noShare = true
+	s.locked.noShare = true
+	for _, n := range cfg.Submitters {
+		s.submitters[n] = true
 	}
 	s.intern("cpus")
 	s.intern("mem")
@@ -186,11 +244,19 @@ func (s *Summary) share(alloc []int64) float64 {
 func (s *Summary) accrue(a *account, now sim.Time) {
 	if dt := now - a.last; dt > 0 {
 		d := float64(dt)
-		if sh := s.share(a.alloc); sh != 0 {
-			a.intShare += sh * d
+		if !a.noShare {
+			if sh := s.share(a.alloc); sh != 0 {
+				a.intShare += sh * d
+			}
 		}
-		a.intCPU += float64(at(a.alloc, cpusIdx)) * d
-		a.intMem += float64(at(a.alloc, memIdx)) * d
+		for len(a.ints) < len(a.alloc) {
+			a.ints = append(a.ints, 0)
+		}
+		for i, x := range a.alloc {
+			if x != 0 {
+				a.ints[i] += float64(x) * d
+			}
+		}
 	}
 	if now > a.last {
 		a.last = now
@@ -198,6 +264,13 @@ func (s *Summary) accrue(a *account, now sim.Time) {
 }
 
 func at(v []int64, i int) int64 {
+	if i < len(v) {
+		return v[i]
+	}
+	return 0
+}
+
+func atf(v []float64, i int) float64 {
 	if i < len(v) {
 		return v[i]
 	}
@@ -231,6 +304,7 @@ func (s *Summary) flushAll() {
 func (s *Summary) changeTotal(q []int64, sign int64) {
 	s.flushAll()
 	addTo(&s.total, q, sign)
+	s.jain.dirty = true // every role's share changes
 }
 
 // allocate adds sign×q to f's allocation (and its role's and the cluster's).
@@ -242,11 +316,30 @@ func (s *Summary) allocate(f *framework, q []int64, sign int64) {
 		s.accrue(a, s.now)
 		addTo(a, q, sign)
 	}
+	s.jainUpdate(f.role)
+}
+
+// lock adds sign×q to what f has in outstanding offers (and its role's and
+// the cluster's).
+func (s *Summary) lock(f *framework, q []int64, sign int64) {
+	if len(q) == 0 {
+		return
+	}
+	for _, a := range [...]*account{&f.locked, &f.role.locked, &s.locked} {
+		s.accrue(a, s.now)
+		addTo(a, q, sign)
+	}
 }
 
 func (s *Summary) newAccount(a *account) {
 	a.last = s.now
 	s.accts = append(s.accts, a)
+}
+
+func (s *Summary) newLocked(a *account) {
+	a.last = s.now
+	a.noShare = true
+	s.lockeds = append(s.lockeds, a)
 }
 
 func (s *Summary) role(name string) *role {
@@ -255,9 +348,14 @@ func (s *Summary) role(name string) *role {
 	}
 	r := s.roles[name]
 	if r == nil {
-		r = &role{name: name}
+		r = &role{name: name, weight: 1}
+		if w, ok := s.weights[name]; ok {
+			r.weight = w
+		}
 		s.newAccount(&r.acct)
+		s.newLocked(&r.locked)
 		s.roles[name] = r
+		s.roleList = append(s.roleList, r)
 	}
 	return r
 }
@@ -267,27 +365,72 @@ func (s *Summary) role(name string) *role {
 func (s *Summary) framework(name, roleName string) *framework {
 	f := s.frameworks[name]
 	if f == nil {
-		f = &framework{name: name, role: s.role(roleName)}
+		f = &framework{name: name, role: s.role(roleName), active: true, submits: s.submitters[name]}
 		f.role.frameworks = append(f.role.frameworks, f)
 		s.newAccount(&f.acct)
+		s.newLocked(&f.locked)
 		s.frameworks[name] = f
+		s.updateDemand(f)
 	}
 	return f
 }
 
-// setRole moves f, with what it holds now, to the role named name.
+// setRole moves f, with what it holds now and its demand, to the role
+// named name.
 func (s *Summary) setRole(f *framework, name string) {
 	r := s.role(name)
 	if r == f.role {
 		return
 	}
-	s.accrue(&f.role.acct, s.now)
-	addTo(&f.role.acct, f.acct.alloc, -1)
-	f.role.frameworks = slices.DeleteFunc(f.role.frameworks, func(g *framework) bool { return g == f })
+	old := f.role
+	s.accrue(&old.acct, s.now)
+	addTo(&old.acct, f.acct.alloc, -1)
+	s.accrue(&old.locked, s.now)
+	addTo(&old.locked, f.locked.alloc, -1)
+	old.frameworks = slices.DeleteFunc(old.frameworks, func(g *framework) bool { return g == f })
 	f.role = r
 	r.frameworks = append(r.frameworks, f)
 	s.accrue(&r.acct, s.now)
 	addTo(&r.acct, f.acct.alloc, 1)
+	s.accrue(&r.locked, s.now)
+	addTo(&r.locked, f.locked.alloc, 1)
+	if f.demanding {
+		old.demand--
+		r.demand++
+	}
+	s.jainUpdate(old)
+	s.jainUpdate(r)
+}
+
+// demands reports whether f has demand now: it is active and is either not
+// a submitter or has submitted tasks not yet launched.
+func (f *framework) demands() bool {
+	return f.active && (!f.submits || f.pending > 0)
+}
+
+// updateDemand brings f's demand, its role's demand count, the fairness
+// sums and f's starvation interval up to date.
+func (s *Summary) updateDemand(f *framework) {
+	d := f.demands()
+	if d == f.demanding {
+		return
+	}
+	f.demanding = d
+	if d {
+		f.starveAt = s.now
+		f.role.demand++
+	} else {
+		s.endStarve(f)
+		f.role.demand--
+	}
+	s.jainUpdate(f.role)
+}
+
+// endStarve closes f's current offerless interval at s.now.
+func (s *Summary) endStarve(f *framework) {
+	if d := s.now - f.starveAt; d > f.starveMax {
+		f.starveMax = d
+	}
 }
 
 func (s *Summary) agent(name string) *agent {
@@ -352,7 +495,21 @@ func (s *Summary) release(h *holding) {
 	s.allocate(h.fw, h.qty, -1)
 	h.unlink()
 	if !h.isTask {
+		s.lock(h.fw, h.qty, -1)
 		delete(s.offers, h.offer)
+	}
+}
+
+// taskEnded counts one more terminal task of j, and records j's completion
+// time when it was the last.
+func (s *Summary) taskEnded(j *job) {
+	if j == nil {
+		return
+	}
+	j.open--
+	if j.open == 0 {
+		j.fw.jobs = append(j.fw.jobs, (s.now - j.start).Seconds())
+		delete(s.jobs, j.key)
 	}
 }
 
@@ -367,6 +524,7 @@ func (s *Summary) releaseAll(head func() *holding) {
 // Observe implements model.Observer.
 func (s *Summary) Observe(r *model.Record) {
 	if r.T > s.now {
+		s.jainAccrue(r.T)
 		s.now = r.T
 	}
 	switch r.Kind {
@@ -401,13 +559,34 @@ func (s *Summary) Observe(r *model.Record) {
 		f := s.frameworks[r.Framework]
 		if f == nil {
 			s.framework(r.Framework, r.Role)
-		} else if r.Role != "" {
-			s.setRole(f, r.Role)
+		} else {
+			if r.Role != "" {
+				s.setRole(f, r.Role)
+			}
+			f.active = true
+			s.updateDemand(f)
 		}
 
 	case model.KindFrameworkRemoved:
 		if f := s.frameworks[r.Framework]; f != nil {
 			s.releaseAll(func() *holding { return f.held.head })
+			f.active = false
+			s.updateDemand(f)
+		}
+
+	case model.KindWeightSet:
+		name := r.Role
+		if name == "" {
+			name = model.DefaultRole
+		}
+		w := r.Weight
+		if !(w > 0) || math.IsInf(w, 1) {
+			w = 1
+		}
+		s.weights[name] = w
+		if ro := s.roles[name]; ro != nil {
+			ro.weight = w
+			s.jainUpdate(ro)
 		}
 
 	case model.KindAllocation:
@@ -422,9 +601,14 @@ func (s *Summary) Observe(r *model.Record) {
 		}
 		q := s.qty(nil, r.Resources)
 		s.allocate(f, q, 1)
+		s.lock(f, q, 1)
 		h := s.hold(f, s.agent(r.Agent), q)
 		h.offer = r.Offer
 		s.offers[r.Offer] = h
+		if f.demanding { // an offerless interval ends, the next begins
+			s.endStarve(f)
+			f.starveAt = s.now
+		}
 
 	case model.KindOfferDeclined, model.KindOfferRescinded:
 		if r.Kind == model.KindOfferDeclined {
@@ -450,6 +634,25 @@ func (s *Summary) Observe(r *model.Record) {
 		s.release(h)
 		s.allocate(h.fw, used, 1)
 
+	case model.KindTaskSubmitted:
+		f := s.framework(r.Framework, "")
+		f.submits = true
+		k := taskKey{r.Framework, r.Task}
+		if _, dup := s.pending[k]; !dup {
+			var j *job
+			if r.Job != "" {
+				jk := jobKey{r.Framework, r.Job}
+				if j = s.jobs[jk]; j == nil {
+					j = &job{key: jk, fw: f, start: s.now}
+					s.jobs[jk] = j
+				}
+				j.open++
+			}
+			s.pending[k] = j
+			f.pending++
+		}
+		s.updateDemand(f)
+
 	case model.KindTaskLaunched:
 		f := s.framework(r.Framework, "")
 		f.launched++
@@ -458,11 +661,21 @@ func (s *Summary) Observe(r *model.Record) {
 			f.waits = append(f.waits, (r.T - r.Submitted).Seconds())
 		}
 		k := taskKey{r.Framework, r.Task}
+		j, wasPending := s.pending[k]
+		if wasPending {
+			delete(s.pending, k)
+			f.pending--
+			s.updateDemand(f)
+		}
 		if old := s.tasks[k]; old != nil { // launched twice: keep the latest
+			if j == nil {
+				j = old.job
+			}
 			s.release(old)
 		}
 		h := s.hold(f, s.agent(r.Agent), s.qty(nil, r.Resources))
 		h.isTask = true
+		h.job = j
 		s.tasks[k] = h
 
 	case model.KindTaskStatus:
@@ -472,6 +685,15 @@ func (s *Summary) Observe(r *model.Record) {
 		k := taskKey{r.Framework, r.Task}
 		h := s.tasks[k]
 		if h == nil {
+			// A task that ends before it is launched (the master refused
+			// it) no longer waits, and counts as terminal in its job.
+			if j, ok := s.pending[k]; ok {
+				f := s.frameworks[r.Framework]
+				delete(s.pending, k)
+				f.pending--
+				s.updateDemand(f)
+				s.taskEnded(j)
+			}
 			return
 		}
 		s.release(h)
@@ -480,6 +702,7 @@ func (s *Summary) Observe(r *model.Record) {
 			h.fw.finished++
 			s.finsh++
 		}
+		s.taskEnded(h.job)
 	}
 }
 

@@ -60,17 +60,28 @@ func twoFrameworks() []model.Record {
 	}
 }
 
+// Locked (in outstanding offers): f1 cpus 4×2s + 4×1s = 12 of 80 cpu-s,
+// mem 4096×3s of 81920 MB-s; f2 cpus 4×1s + 2×1s = 6, mem 4096 + 3072.
+// Demand: f1 from 0 (framework_added) until t1 launches at 3 (it submits
+// at 0.5); f2 never submits, so always. Starvation: f1 [1,3) = 2s (offer
+// o1 at 1; o5 at 8 comes with no demand); f2 [4,10) = 6s, open at the end.
+// Jain: [0,1) both roles hold nothing, J=1; [1,2) 0.5 and 0.5, J=1; [2,3)
+// 0.5 and 0, J=0.5; [3,10) only r2 has demand, J=1: mean 9.5/10.
 func twoFrameworksWant() *Result {
 	f1 := Row{Name: "f1", Role: "r1",
 		MeanDominantShare: 0.25, FinalDominantShare: 0,
 		MeanCPUs: 2, MeanMem: 1638.4, CPUUtil: 0.25, MemUtil: 0.2,
+		LockedCPUs: 0.15, LockedMem: 0.15,
 		Offers: 2, Rescinded: 2, TasksLaunched: 1, TasksFinished: 1,
-		WaitMean: 2.5, WaitP99: 2.5, WaitCount: 1}
+		Waits:      Waits{WaitMean: 2.5, WaitP50: 2.5, WaitP95: 2.5, WaitP99: 2.5, WaitCount: 1},
+		Starvation: 2}
 	f2 := Row{Name: "f2", Role: "r2",
 		MeanDominantShare: 0.15, FinalDominantShare: 0.125,
 		MeanCPUs: 1.1, MeanMem: 1228.8, CPUUtil: 0.1375, MemUtil: 0.15,
+		LockedCPUs: 0.075, LockedMem: 0.0875,
 		Offers: 2, Declined: 1, TasksLaunched: 1,
-		WaitMean: 1, WaitP99: 1, WaitCount: 1}
+		Waits:      Waits{WaitMean: 1, WaitP50: 1, WaitP95: 1, WaitP99: 1, WaitCount: 1},
+		Starvation: 6}
 	r1, r2 := f1, f2
 	r1.Name, r2.Name = "r1", "r2"
 	return &Result{
@@ -78,8 +89,15 @@ func twoFrameworksWant() *Result {
 		Roles:      []Row{r1, r2},
 		Frameworks: []Row{f1, f2},
 		Cluster: ClusterRow{Agents: 2, CPUs: 8, Mem: 8192,
-			CPUUtil: 0.3875, MemUtil: 0.35,
-			Offers: 4, Declined: 1, Rescinded: 2, TasksLaunched: 2, TasksFinished: 1, Cycles: 2},
+			CPUUtil: 0.3875, MemUtil: 0.35, LockedCPUs: 0.225, LockedMem: 0.2375,
+			Resources: []ResourceRow{
+				{Name: "cpus", Total: 8, Util: 0.3875, Locked: 0.225},
+				{Name: "mem", Total: 8192, Util: 0.35, Locked: 0.2375},
+			},
+			Jain: 0.95, DemandSeconds: 10,
+			Offers: 4, Declined: 1, Rescinded: 2, TasksLaunched: 2, TasksFinished: 1, Cycles: 2,
+			Waits:         Waits{WaitMean: 1.75, WaitP50: 1, WaitP95: 2.5, WaitP99: 2.5, WaitCount: 2},
+			StarvationMax: 6},
 	}
 }
 
@@ -209,7 +227,7 @@ func TestDominantShare(t *testing.T) {
 func TestSummaryZeroDuration(t *testing.T) {
 	s := NewSummary(SummaryConfig{})
 	got := s.Finish(0)
-	if got.Roles == nil || got.Frameworks == nil || got.Cluster != (ClusterRow{}) {
+	if got.Roles == nil || got.Frameworks == nil || !reflect.DeepEqual(got.Cluster, ClusterRow{Resources: []ResourceRow{}}) {
 		t.Errorf("empty result = %+v", got)
 	}
 	s = NewSummary(SummaryConfig{})
