@@ -136,7 +136,7 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 		log = report.NewEventLog(w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version})
 		s.World.Observe(log)
 	}
-	summary := report.NewSummary(report.SummaryConfig{FairSharingExcluded: sc.Master.FairSharingExcluded})
+	summary := report.NewSummary(summaryConfig(sc))
 	s.World.Observe(summary)
 
 	s.Run()
@@ -244,4 +244,25 @@ func firstComment(src string) string {
 		}
 	}
 	return ""
+}
+
+// summaryConfig is the summary's configuration for a scenario: the
+// excluded resources, and the frameworks that submit tasks (the others are
+// taken as always wanting offers).
+func summaryConfig(sc *scenarios.Scenario) report.SummaryConfig {
+	cfg := report.SummaryConfig{FairSharingExcluded: sc.Master.FairSharingExcluded}
+	add := func(f *scenarios.FrameworkSpec) {
+		if f.Workload != nil {
+			cfg.Submitters = append(cfg.Submitters, f.Name)
+		}
+	}
+	for i := range sc.Frameworks {
+		add(&sc.Frameworks[i])
+	}
+	for i := range sc.Timeline {
+		if f := sc.Timeline[i].Framework; f != nil {
+			add(f)
+		}
+	}
+	return cfg
 }
