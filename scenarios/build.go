@@ -35,6 +35,7 @@ func Build(sc *Scenario) (*Sim, error) {
 			FairSharingExcluded: sc.Master.FairSharingExcluded,
 			Clock:               clock,
 			Rand:                streams.Get("allocator"),
+			Capacity:            sc.Master.Capacity,
 		})
 		allocErr = err
 		return a
@@ -43,6 +44,12 @@ func Build(sc *Scenario) (*Sim, error) {
 		return nil, allocErr
 	}
 	s := &Sim{Scenario: sc, World: w, Schedulers: map[string]model.Scheduler{}}
+	// Quota and weights go through the master at t=0 (as an operator would
+	// set them), so that they are logged and kept in its registry.
+	for _, role := range sc.Master.QuotaRoles {
+		q := sc.Master.Quota[role]
+		w.At(0, func() { w.SetQuota(role, q) })
+	}
 	for _, role := range sc.Master.WeightRoles {
 		weight := sc.Master.Weights[role]
 		w.At(0, func() { w.SetWeight(role, weight) })
@@ -83,11 +90,16 @@ func frameworkConfig(f *FrameworkSpec) model.FrameworkConfig {
 		Role:           f.Role,
 		PartitionAware: slices.Contains(f.Capabilities, "partition_aware"),
 		RefuseSeconds:  f.RefuseSeconds,
+		MinAllocatable: f.MinAllocatable,
 	}
 }
 
 func (s *Sim) scheduler(f *FrameworkSpec) (model.Scheduler, error) {
-	cfg := policies.BehaviorConfig{RefuseSeconds: f.RefuseSeconds}
+	cfg := policies.BehaviorConfig{
+		RefuseSeconds:    f.RefuseSeconds,
+		Think:            policies.ThinkTime(f.Think),
+		SuppressWhenIdle: f.SuppressWhenIdle,
+	}
 	if wl := f.Workload; wl != nil {
 		cfg.Workload = &policies.WorkloadConfig{
 			Interarrival: policies.Dist(wl.Interarrival),
@@ -139,6 +151,8 @@ func (s *Sim) schedule(e *Event) error {
 		fn = func() { s.must(w.CallFramework(e.Name, func(d model.Driver) { d.Revive() })) }
 	case KindSetWeight:
 		fn = func() { w.SetWeight(e.Role, e.Weight) }
+	case KindSetQuota:
+		fn = func() { w.SetQuota(e.Role, e.Quota) }
 	default:
 		return &Error{File: s.Scenario.File, Line: e.Line, Msg: fmt.Sprintf("timeline action %q is not supported", e.Kind)}
 	}

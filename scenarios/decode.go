@@ -21,7 +21,11 @@ import (
 
 // Load reads and decodes a scenario file. Every error is an *Error naming
 // the file and, where there is one, the line.
-func Load(path string) (*Scenario, error) {
+func Load(path string) (*Scenario, error) { return LoadWith(path, nil) }
+
+// LoadWith is Load with overrides applied to the YAML tree before decoding
+// (see ParseWith).
+func LoadWith(path string, overrides []Override) (*Scenario, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &Error{File: path, Msg: openMessage(err)}
@@ -31,7 +35,7 @@ func Load(path string) (*Scenario, error) {
 	if err != nil {
 		return nil, &Error{File: path, Msg: openMessage(err)}
 	}
-	return Parse(path, data)
+	return ParseWith(path, data, overrides)
 }
 
 func openMessage(err error) string {
@@ -44,11 +48,18 @@ func openMessage(err error) string {
 
 // Parse decodes and validates scenario YAML; file is the name used in error
 // messages. Every error is an *Error.
-func Parse(file string, data []byte) (sc *Scenario, err error) {
+func Parse(file string, data []byte) (*Scenario, error) { return ParseWith(file, data, nil) }
+
+// ParseWith decodes and validates scenario YAML with the overrides applied,
+// in order, to its YAML tree first (see Override for the path syntax). The
+// result is decoded as strictly as the file itself. Every error is an
+// *Error; an error in an override, or in a value an override put in the
+// tree, has no line and names the override ("--set PATH=VALUE").
+func ParseWith(file string, data []byte, overrides []Override) (sc *Scenario, err error) {
 	if len(data) > MaxFileSize {
 		return nil, &Error{File: file, Msg: fmt.Sprintf("file is larger than the limit of %d bytes (64 MiB)", MaxFileSize)}
 	}
-	d := &decoder{file: file}
+	d := &decoder{file: file, overrides: overrides}
 	defer func() {
 		if r := recover(); r != nil {
 			f, ok := r.(failure)
@@ -59,8 +70,15 @@ func Parse(file string, data []byte) (sc *Scenario, err error) {
 		}
 	}()
 	root := d.document(data)
+	if len(overrides) > 0 && root.Kind == yaml.MappingNode {
+		for i, o := range overrides {
+			d.applyOverride(root, i, o)
+		}
+		d.checkTree(root)
+	}
 	sc = d.scenario(root)
 	d.validate(sc)
+	clearOverrideLines(sc)
 	return sc, nil
 }
 
@@ -125,7 +143,8 @@ func (d *decoder) checkTree(root *yaml.Node) {
 
 // decoder holds the state of one Parse.
 type decoder struct {
-	file string
+	file      string
+	overrides []Override // a node from overrides[i] has Line -(i+1)
 
 	horizon     sim.Time
 	agentLine   map[string]int // name -> line where first defined
@@ -188,7 +207,7 @@ func (d *decoder) mapping(n *yaml.Node, path string, allowed []string, nullOK bo
 		k, v := n.Content[i], n.Content[i+1]
 		key := d.key(k, path)
 		if prev, dup := m.keys[key]; dup {
-			d.failf(k.Line, "duplicate key %q %s (first at line %d)", key, where(path), prev.Line)
+			d.failf(k.Line, "duplicate key %q %s (first at %s)", key, where(path), d.lineRef(prev.Line))
 		}
 		if allowed != nil && !slices.Contains(allowed, key) {
 			d.failf(k.Line, "unknown key %q %s; allowed keys: %s", key, where(path), strings.Join(allowed, ", "))
@@ -428,13 +447,15 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 	return sc
 }
 
-var masterKeys = []string{"allocator", "allocation_interval", "min_allocatable", "fair_sharing_excluded", "offer_timeout", "weights"}
+var masterKeys = []string{"allocator", "allocation_interval", "min_allocatable", "fair_sharing_excluded", "offer_timeout", "weights", "quota", "capacity"}
 
 func (d *decoder) master(n *yaml.Node) MasterSpec {
 	ms := MasterSpec{
 		Allocator:          "drf",
 		AllocationInterval: DefaultAllocationInterval,
 		Weights:            map[string]float64{},
+		Quota:              map[string]model.Quota{},
+		Capacity:           map[string]model.Capacity{},
 	}
 	for _, text := range DefaultMinAllocatable {
 		r, err := model.ParseResources(text)
@@ -444,7 +465,7 @@ func (d *decoder) master(n *yaml.Node) MasterSpec {
 		ms.MinAllocatable = append(ms.MinAllocatable, r)
 	}
 	if n == nil {
-		ms.WeightRoles = []string{}
+		ms.WeightRoles, ms.QuotaRoles, ms.CapacityRoles = []string{}, []string{}, []string{}
 		return ms
 	}
 	m := d.mapping(n, "master", masterKeys, true)
@@ -462,14 +483,7 @@ func (d *decoder) master(n *yaml.Node) MasterSpec {
 		}
 	}
 	if v := m.get("min_allocatable"); v != nil {
-		if isNull(v) {
-			d.failf(v.Line, "master.min_allocatable: expected a list of resource sets (use [] for no minimum), got null")
-		}
-		ms.MinAllocatable = []model.Resources{}
-		for _, e := range d.seq(v, "master.min_allocatable", "resource sets") {
-			r := d.resources(e, "master.min_allocatable")
-			ms.MinAllocatable = append(ms.MinAllocatable, r)
-		}
+		ms.MinAllocatable = d.minAllocatable(v, "master.min_allocatable")
 	}
 	if v := m.get("fair_sharing_excluded"); v != nil {
 		seen := map[string]bool{}
@@ -497,12 +511,41 @@ func (d *decoder) master(n *yaml.Node) MasterSpec {
 			ms.Weights[role] = d.weight(val, "master.weights."+role)
 		}
 	}
-	ms.WeightRoles = make([]string, 0, len(ms.Weights))
-	for r := range ms.Weights {
-		ms.WeightRoles = append(ms.WeightRoles, r)
+	if v := m.get("quota"); v != nil {
+		d.masterQuota(v, &ms)
 	}
-	slices.Sort(ms.WeightRoles)
+	if v := m.get("capacity"); v != nil {
+		// Read by the capacity allocator only; the others ignore it, so
+		// one scenario can be compared under every policy.
+		d.masterCapacity(v, &ms)
+	}
+	ms.WeightRoles = sortedKeys(ms.Weights)
+	ms.QuotaRoles = sortedKeys(ms.Quota)
+	ms.CapacityRoles = sortedKeys(ms.Capacity)
 	return ms
+}
+
+// sortedKeys returns the keys of m, sorted (never nil).
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// minAllocatable decodes a list of minimum allocatable AND-sets; [] gives
+// an empty, non-nil list (no minimum) and null is an error.
+func (d *decoder) minAllocatable(n *yaml.Node, path string) []model.Resources {
+	if isNull(n) {
+		d.failf(n.Line, "%s: expected a list of resource sets (use [] for no minimum), got null", path)
+	}
+	out := []model.Resources{}
+	for _, e := range d.seq(n, path, "resource sets") {
+		out = append(out, d.resources(e, path))
+	}
+	return out
 }
 
 func (d *decoder) role(role string, line int, path string) {
@@ -571,7 +614,7 @@ func (d *decoder) agents(n *yaml.Node, path string) []AgentSpec {
 	out := make([]AgentSpec, len(names))
 	for i, nm := range names {
 		if prev, dup := d.agentLine[nm]; dup {
-			d.failf(nameNode.Line, "%s: duplicate agent name %q (first defined at line %d)", m.field("name"), nm, prev)
+			d.failf(nameNode.Line, "%s: duplicate agent name %q (first defined at %s)", m.field("name"), nm, d.lineRef(prev))
 		}
 		d.agentLine[nm] = n.Line
 		out[i] = AgentSpec{Name: nm, Resources: res, Line: n.Line}
@@ -579,7 +622,7 @@ func (d *decoder) agents(n *yaml.Node, path string) []AgentSpec {
 	return out
 }
 
-var frameworkKeys = []string{"name", "role", "behavior", "refuse_seconds", "capabilities", "workload", "count"}
+var frameworkKeys = []string{"name", "role", "behavior", "refuse_seconds", "capabilities", "workload", "min_allocatable", "think_time", "suppress_when_idle", "count"}
 
 // frameworks decodes one frameworks entry (or add_framework body).
 func (d *decoder) frameworks(n *yaml.Node, path string) []FrameworkSpec {
@@ -622,6 +665,21 @@ func (d *decoder) frameworks(n *yaml.Node, path string) []FrameworkSpec {
 	case wn != nil:
 		fw.Workload = d.workload(wn, m.field("workload"))
 	}
+	if v := m.get("min_allocatable"); v != nil {
+		fw.MinAllocatable = d.minAllocatable(v, m.field("min_allocatable"))
+	}
+	if v := m.get("think_time"); v != nil {
+		if fw.Behavior == "keep" {
+			d.failf(m.keys["think_time"].Line, "%s: not allowed with behavior keep (it never answers offers)", m.field("think_time"))
+		}
+		fw.Think = d.thinkTime(v, m.field("think_time"))
+	}
+	if v := m.get("suppress_when_idle"); v != nil {
+		if fw.Behavior != "workload" {
+			d.failf(m.keys["suppress_when_idle"].Line, "%s: only allowed with behavior workload (this framework's behavior is %s)", m.field("suppress_when_idle"), fw.Behavior)
+		}
+		fw.SuppressWhenIdle = d.boolean(v, m.field("suppress_when_idle"))
+	}
 	names := d.expand(m, base)
 	if d.nFrameworks+len(names) > MaxFrameworks {
 		d.failf(n.Line, "too many frameworks: more than the limit of %d", MaxFrameworks)
@@ -630,12 +688,13 @@ func (d *decoder) frameworks(n *yaml.Node, path string) []FrameworkSpec {
 	out := make([]FrameworkSpec, len(names))
 	for i, nm := range names {
 		if prev, dup := d.frameLine[nm]; dup {
-			d.failf(nameNode.Line, "%s: duplicate framework name %q (first defined at line %d)", m.field("name"), nm, prev)
+			d.failf(nameNode.Line, "%s: duplicate framework name %q (first defined at %s)", m.field("name"), nm, d.lineRef(prev))
 		}
 		d.frameLine[nm] = n.Line
 		f := fw
 		f.Name = nm
 		f.Capabilities = slices.Clone(fw.Capabilities)
+		f.MinAllocatable = slices.Clone(fw.MinAllocatable)
 		if fw.Workload != nil {
 			w := *fw.Workload
 			f.Workload = &w
@@ -794,7 +853,7 @@ func (d *decoder) distValue(n *yaml.Node, path string, dom distDomain) float64 {
 
 var actionKeys = []string{
 	KindAddAgent, KindRemoveAgent, KindAddFramework, KindRemoveFramework,
-	KindDecline, KindRelease, KindSuppress, KindRevive, KindSetWeight,
+	KindDecline, KindRelease, KindSuppress, KindRevive, KindSetWeight, KindSetQuota,
 }
 
 var timelineKeys = append([]string{"at"}, actionKeys...)
@@ -888,6 +947,14 @@ func (d *decoder) timelineEntry(n *yaml.Node) {
 		ev.Role = d.str(rn, bm.field("role"))
 		d.role(ev.Role, rn.Line, bm.field("role"))
 		ev.Weight = d.weight(wn, bm.field("weight"))
+		add(pending{ev: ev})
+	case KindSetQuota:
+		bm := d.mapping(body, path, []string{"role", "guarantee", "limit"}, false)
+		rn := d.require(bm, "role")
+		ev := base
+		ev.Role = d.str(rn, bm.field("role"))
+		d.quotaRole(ev.Role, rn.Line, bm.field("role"))
+		ev.Quota = d.quota(bm)
 		add(pending{ev: ev})
 	}
 }

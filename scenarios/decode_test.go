@@ -251,7 +251,7 @@ var badCases = []struct {
 	{"unknown key", header + "bogus: 1\n",
 		`t.yaml:3: unknown key "bogus" at top level; allowed keys: name, seed, duration, master, network, agents, frameworks, timeline`},
 	{"unknown nested key", header + "master:\n  allocator: drf\n  intervall: 1s\n",
-		`t.yaml:5: unknown key "intervall" in master; allowed keys: allocator, allocation_interval, min_allocatable, fair_sharing_excluded, offer_timeout, weights`},
+		`t.yaml:5: unknown key "intervall" in master; allowed keys: allocator, allocation_interval, min_allocatable, fair_sharing_excluded, offer_timeout, weights, quota, capacity`},
 	{"wrong type list", header + "master:\n  allocator: [drf]\n",
 		`t.yaml:4: master.allocator: expected a string, got a list`},
 	{"wrong type seed", header + "seed: abc\n",
@@ -273,7 +273,7 @@ var badCases = []struct {
 	{"unknown allocator", header + "master: {allocator: lottery}\n",
 		`t.yaml:3: master.allocator: unknown allocator "lottery" (known: capacity, drf, fifo, random)`},
 	{"unknown behaviour", header + "frameworks:\n  - {name: f, behavior: greedy}\n",
-		`t.yaml:4: frameworks.behavior: unknown behavior "greedy" (known: decline, hold, keep, workload)`},
+		`t.yaml:4: frameworks.behavior: unknown behavior "greedy" (known: decline, hold, keep, naive, reconciling, workload)`},
 	{"bad role", header + "frameworks:\n  - {name: f, behavior: hold, role: \"a/../b\"}\n",
 		`t.yaml:4: frameworks.role: role "a/../b": path component ".." not allowed`},
 	{"bad weight role", header + "master: {weights: {\"a b\": 1}}\n",
@@ -339,7 +339,7 @@ var badCases = []struct {
 	{"two actions", header + "timeline:\n  - {at: 0s, suppress: {framework: f}, revive: {framework: f}}\n",
 		`t.yaml:4: timeline: an entry has exactly one action, this one has suppress and revive; split it into two entries`},
 	{"no action", header + "timeline:\n  - {at: 0s}\n",
-		`t.yaml:4: timeline: entry has no action; want one of: add_agent, remove_agent, add_framework, remove_framework, decline, release, suppress, revive, set_weight`},
+		`t.yaml:4: timeline: entry has no action; want one of: add_agent, remove_agent, add_framework, remove_framework, decline, release, suppress, revive, set_weight, set_quota`},
 	{"missing at", header + "timeline:\n  - {suppress: {framework: f}}\n",
 		`t.yaml:4: timeline: missing required key "at"`},
 	{"workload missing", header + "frameworks:\n  - {name: f, behavior: workload}\n",
@@ -452,6 +452,7 @@ func checkInvariants(t *testing.T, sc *Scenario) {
 	if sc.Name == "" || sc.Duration <= 0 || sc.Duration > MaxDuration || sc.Master.AllocationInterval <= 0 {
 		t.Fatalf("bad header: %+v", sc)
 	}
+	checkPolicyInvariants(t, sc)
 	agents, fws := map[string]bool{}, map[string]bool{}
 	for _, a := range sc.Agents {
 		if agents[a.Name] {
@@ -509,6 +510,8 @@ func checkInvariants(t *testing.T, sc *Scenario) {
 			if !(e.Weight > 0) {
 				t.Fatalf("bad weight %+v", e)
 			}
+		case KindSetQuota:
+			checkQuota(t, e.Role, e.Quota)
 		default:
 			t.Fatalf("unknown kind %q", e.Kind)
 		}

@@ -33,12 +33,14 @@ func BuiltinSource(name string) ([]byte, bool) {
 
 // Open loads a scenario named by arg: an existing file path, or else the
 // name of an embedded scenario.
-func Open(arg string) (*Scenario, error) {
+func Open(arg string) (*Scenario, error) { return open(arg, nil) }
+
+func open(arg string, overrides []Override) (*Scenario, error) {
 	if _, err := os.Stat(arg); err == nil {
-		return Load(arg)
+		return LoadWith(arg, overrides)
 	}
 	if data, ok := BuiltinSource(arg); ok {
-		return Parse(arg+".yaml", data)
+		return ParseWith(arg+".yaml", data, overrides)
 	}
 	return nil, &Error{File: arg, Msg: fmt.Sprintf("no such file, and no embedded scenario of that name (embedded: %s)", strings.Join(Builtin(), ", "))}
 }

@@ -27,8 +27,24 @@ func (e *Error) Error() string {
 // it. Only values of this type are recovered, so genuine bugs still crash.
 type failure struct{ err *Error }
 
+// failf fails the decoding with an *Error at line. A negative line -(i+1) marks a node that override i put in the tree: the
+// error then has no line and names the override instead.
 func (d *decoder) failf(line int, format string, args ...any) {
-	panic(failure{&Error{File: d.file, Line: line, Msg: fmt.Sprintf(format, args...)}})
+	msg := fmt.Sprintf(format, args...)
+	if line < 0 {
+		msg += " (--set " + d.overrides[-line-1].String() + ")"
+		line = 0
+	}
+	panic(failure{&Error{File: d.file, Line: line, Msg: msg}})
+}
+
+// lineRef names where a line is for messages that point elsewhere: "line
+// 7", or the override that made the node ("--set PATH=VALUE").
+func (d *decoder) lineRef(line int) string {
+	if line < 0 {
+		return "--set " + d.overrides[-line-1].String()
+	}
+	return fmt.Sprintf("line %d", line)
 }
 
 // yamlLine matches the position prefix of go-yaml's syntax errors.

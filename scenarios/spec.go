@@ -21,6 +21,7 @@ const (
 	KindSuppress        = "suppress"
 	KindRevive          = "revive"
 	KindSetWeight       = "set_weight"
+	KindSetQuota        = "set_quota"
 )
 
 // Distribution kinds for workload parameters.
@@ -56,6 +57,7 @@ const (
 	MaxNameLength  = 256
 	MaxJobsLimit   = 1_000_000
 	MaxTasksPerJob = 100_000
+	MaxThinkTime   = sim.Hour // each part of a framework's think_time
 )
 
 // Capabilities a framework may declare (Mesos FrameworkInfo.Capability
@@ -92,6 +94,15 @@ type MasterSpec struct {
 	OfferTimeout        sim.Time           // 0 = offers never expire
 	Weights             map[string]float64 // role -> weight (> 0)
 	WeightRoles         []string           // sorted keys of Weights
+	// Quota is the initial quota of top-level roles (never "*"); every
+	// guarantee is at most the limit of the same name where both are set.
+	Quota      map[string]model.Quota
+	QuotaRoles []string // sorted keys of Quota
+	// Capacity is the capacity queue of each role (allocator capacity
+	// only): 0 <= Capacity <= MaxCapacity <= 1, capacities summing to at
+	// most 1.
+	Capacity      map[string]model.Capacity
+	CapacityRoles []string // sorted keys of Capacity
 }
 
 // NetworkSpec configures the simulated network.
@@ -103,7 +114,7 @@ type NetworkSpec struct {
 type AgentSpec struct {
 	Name      string
 	Resources model.Resources
-	Line      int
+	Line      int // of the entry; 0 when an override wrote it
 }
 
 // FrameworkSpec is one framework (after count expansion).
@@ -116,7 +127,24 @@ type FrameworkSpec struct {
 	RefuseSeconds float64
 	Capabilities  []string
 	Workload      *WorkloadSpec // non-nil iff Behavior == "workload"
-	Line          int
+	// MinAllocatable is the framework's own minimum allocatable resources
+	// (Mesos FrameworkInfo.offer_filters): nil keeps the master's, an empty
+	// non-nil list means anything is allocatable.
+	MinAllocatable []model.Resources
+	// Think is how long the framework holds an offer before answering it.
+	Think ThinkTime
+	// SuppressWhenIdle: suppress while there is nothing to launch, revive
+	// when work arrives (behavior workload only).
+	SuppressWhenIdle bool
+	Line             int // of the entry; 0 when an override wrote it
+}
+
+// ThinkTime is a framework's decision time per offer: Base, plus PerTask
+// for every task it launches from the offer. Each part is at most
+// MaxThinkTime.
+type ThinkTime struct {
+	Base    sim.Time
+	PerTask sim.Time
 }
 
 // Dist is a distribution. Constant uses Value; uniform uses Min and Max;
@@ -143,7 +171,7 @@ type WorkloadSpec struct {
 // are expanded into several events at the same instant).
 type Event struct {
 	At   sim.Time
-	Line int
+	Line int // of the entry; 0 when an override wrote it
 	Kind string
 
 	Agent     *AgentSpec     // add_agent
@@ -160,6 +188,7 @@ type Event struct {
 	RefuseSeconds float64
 	HasRefuse     bool
 
-	Role   string  // set_weight
-	Weight float64 // set_weight
+	Role   string      // set_weight, set_quota
+	Weight float64     // set_weight
+	Quota  model.Quota // set_quota; a zero Quota removes the role's quota
 }

@@ -76,9 +76,9 @@ func (d *decoder) need(m map[string]*presence, what, name string, line int, path
 	case !ok:
 		d.failf(line, "%s: unknown %s %q", path, what, name)
 	case st.removed:
-		d.failf(line, "%s: %s %q was removed at %s (line %d)", path, what, name, st.removeAt, st.removeLine)
+		d.failf(line, "%s: %s %q was removed at %s (%s)", path, what, name, st.removeAt, d.lineRef(st.removeLine))
 	case !st.present:
-		d.failf(line, "%s: %s %q is not added yet (it is added at %s, line %d)", path, what, name, st.addAt, st.addLine)
+		d.failf(line, "%s: %s %q is not added yet (it is added at %s, %s)", path, what, name, st.addAt, d.lineRef(st.addLine))
 	}
 	return st
 }
