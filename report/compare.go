@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -100,6 +102,29 @@ func CompareMetricNames() []string {
 	return out
 }
 
+// Keep restricts every row to the named metrics, in the order of
+// CompareMetricNames; an unknown name is an error.
+func (c *Comparison) Keep(names []string) error {
+	known := CompareMetricNames()
+	want := map[string]bool{}
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			return fmt.Errorf("unknown metric %q (known: %s)", n, strings.Join(known, ", "))
+		}
+		want[n] = true
+	}
+	for i := range c.Rows {
+		kept := c.Rows[i].Metrics[:0]
+		for _, st := range c.Rows[i].Metrics {
+			if want[st.Name] {
+				kept = append(kept, st)
+			}
+		}
+		c.Rows[i].Metrics = kept
+	}
+	return nil
+}
+
 // Summarize reduces the results of one policy and variant, one per seed in
 // seed order, to a row: for every metric the mean over seeds and the 95%
 // confidence interval of the mean, mean ± t(0.975, n-1) · s / √n with s
@@ -155,7 +180,15 @@ func (c *Comparison) WriteTable(w io.Writer) error {
 	}
 	header = append(header, "SEEDS")
 	left := len(header) - 1
+	// Only the metrics the rows carry (see Comparison.Keep).
+	var shown []compareMetric
 	for _, m := range compareMetrics {
+		if len(c.Rows) > 0 {
+			if _, ok := c.Rows[0].Metric(m.name); !ok {
+				continue
+			}
+		}
+		shown = append(shown, m)
 		header = append(header, strings.ToUpper(strings.ReplaceAll(m.name, "_", " ")))
 	}
 	t := newTable(bw, len(header), left)
@@ -167,7 +200,7 @@ func (c *Comparison) WriteTable(w io.Writer) error {
 			cells = append(cells, r.Variant)
 		}
 		cells = append(cells, strconv.Itoa(r.Seeds))
-		for _, m := range compareMetrics {
+		for _, m := range shown {
 			st, ok := r.Metric(m.name)
 			if !ok || r.Seeds == 0 {
 				cells = append(cells, "-")

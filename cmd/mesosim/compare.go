@@ -29,6 +29,7 @@ type compareOptions struct {
 	format     string
 	parallel   int
 	duration   string
+	metrics    string
 }
 
 func newCompareCmd() *cobra.Command {
@@ -53,6 +54,7 @@ output is the same whatever the parallelism.`,
 	f.StringVar(&o.format, "format", "table", "output format: table, json or csv")
 	f.IntVar(&o.parallel, "parallel", runtime.GOMAXPROCS(0), "simulations run at once")
 	f.StringVar(&o.duration, "duration", "", "override the scenario's duration (a Go duration)")
+	f.StringVar(&o.metrics, "metrics", "", "comma-separated metrics to show (default: all; see docs/compare.md)")
 	return cmd
 }
 
@@ -122,6 +124,11 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	}
 	if o.parallel < 1 {
 		return badInput("--parallel must be at least 1")
+	}
+	if o.metrics != "" {
+		if err := (&report.Comparison{}).Keep(splitTopLevel(o.metrics)); err != nil {
+			return badInput("--metrics: %v", err)
+		}
 	}
 	allocs := splitTopLevel(o.allocators)
 	for _, a := range allocs {
@@ -219,6 +226,11 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	cmp := &report.Comparison{}
 	for r, spec := range rows {
 		cmp.Rows = append(cmp.Rows, report.Summarize(spec.allocator, spec.label, results[r]))
+	}
+	if o.metrics != "" {
+		if err := cmp.Keep(splitTopLevel(o.metrics)); err != nil {
+			return badInput("--metrics: %v", err)
+		}
 	}
 	w := cmd.OutOrStdout()
 	switch o.format {
