@@ -26,6 +26,9 @@ type WorkloadConfig struct {
 	MaxJobs int
 	// Start delays the first arrival.
 	Start sim.Time
+	// External means no generator: tasks come through Submit (a trace
+	// replay); the distributions are unused.
+	External bool
 }
 
 // ScanWindow is how many pending tasks, oldest first, the workload
@@ -141,7 +144,7 @@ func (w *Workload) Subscribed(d model.Driver) {
 	if w.rec != nil {
 		w.rec.subscribed(d)
 	}
-	if w.started {
+	if w.started || w.cfg.External {
 		return
 	}
 	w.started = true
@@ -162,22 +165,34 @@ func (w *Workload) arrive(d model.Driver) {
 		cpus := model.Milli(max(1, int64(w.cfg.TaskCPUs.Sample(r)*1000+0.5)))
 		mem := model.Milli(max(1, int64(w.cfg.TaskMem.Sample(r)*1000+0.5)))
 		res := model.ScalarResource("cpus", cpus).Add(model.ScalarResource("mem", mem))
-		t := model.TaskInfo{
+		w.enqueue(d, model.TaskInfo{
 			ID:        job + "-t" + strconv.Itoa(i),
 			Job:       job,
 			Resources: res,
 			Duration:  sim.FromSeconds(w.cfg.TaskDuration.Sample(r)),
-			Submitted: d.Now(),
-		}
-		w.seq++
-		w.pending = append(w.pending, &pendingTask{info: t, cpus: cpus, mem: mem, seq: w.seq})
-		w.live++
-		d.Submitted(t.ID, job, res)
+		})
 	}
 	w.wake(d)
 	if w.cfg.MaxJobs == 0 || w.jobs < w.cfg.MaxJobs {
 		d.After(w.interarrival(d), func() { w.arrive(d) })
 	}
+}
+
+// enqueue adds a task submitted now to the pending queue.
+func (w *Workload) enqueue(d model.Driver, t model.TaskInfo) {
+	t.Submitted = d.Now()
+	w.seq++
+	w.pending = append(w.pending, &pendingTask{info: t, cpus: t.Resources.Scalar("cpus"), mem: t.Resources.Scalar("mem"), seq: w.seq})
+	w.live++
+	d.Submitted(t.ID, t.Job, t.Resources)
+}
+
+// Submit hands the workload a task from outside (a trace replay): it is
+// submitted now and waits for resources like a generated one. A workload
+// fed this way is configured with WorkloadConfig.External.
+func (w *Workload) Submit(d model.Driver, t model.TaskInfo) {
+	w.enqueue(d, t)
+	w.wake(d)
 }
 
 // Offers implements model.Scheduler: first fit of the pending tasks,
