@@ -232,6 +232,13 @@ func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
 		f.emit(&Record{T: f.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: st.Agent,
 			State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "framework", UUID: st.UUID})
 		t := f.tasks[st.Task]
+		if t == nil && st.UUID == 0 && !live(st.State) {
+			// A master's answer about a task this framework no longer
+			// tracks (e.g. UNREACHABLE after it saw DROPPED) does not put
+			// it back in its view.
+			f.sched.Update(f, st)
+			break
+		}
 		if t == nil {
 			t = &frameworkTask{agent: st.Agent}
 			f.tasks[st.Task] = t
@@ -315,7 +322,13 @@ func (f *Framework) Tasks() []TaskView {
 }
 
 // Kill implements Driver.
-func (f *Framework) Kill(task string) { f.send(Kill{Framework: f.cfg.Name, Task: task}) }
+func (f *Framework) Kill(task string) {
+	agent := ""
+	if t := f.tasks[task]; t != nil {
+		agent = t.agent
+	}
+	f.send(Kill{Framework: f.cfg.Name, Task: task, Agent: agent})
+}
 
 // Suppress implements Driver.
 func (f *Framework) Suppress() { f.send(Suppress{Framework: f.cfg.Name}) }

@@ -102,6 +102,10 @@ type masterTask struct {
 	res                  Resources
 	state                TaskState
 	terminalUUID         uint64
+	// held: the task's resources are allocated in the allocator (from its
+	// launch, or its agent's admission, until it ends or its agent leaves
+	// allocation), so they are recovered once and only if held.
+	held bool
 }
 
 type masterOffer struct {
@@ -255,6 +259,7 @@ func (m *Master) usage(a *masterAgent) []Usage {
 		t := a.tasks[k]
 		if !t.state.Terminal() && t.state != TaskUnreachable {
 			byFw[t.framework] = byFw[t.framework].Add(t.res)
+			t.held = true
 		}
 	}
 	var out []Usage
@@ -296,6 +301,9 @@ func (m *Master) RemoveAgent(name, reason string) {
 // deactivateAgent takes an agent out of allocation.
 func (m *Master) deactivateAgent(a *masterAgent) {
 	m.alloc.RemoveAgent(a.name)
+	for _, t := range a.tasks {
+		t.held = false // the allocator forgot the agent's allocations
+	}
 	for i, n := range m.agentOrder {
 		if n == a.name {
 			m.agentOrder = append(m.agentOrder[:i], m.agentOrder[i+1:]...)
@@ -468,7 +476,7 @@ func (m *Master) accept(msg Accept) {
 		remaining = remaining.Sub(ti.Resources)
 		used = used.Add(ti.Resources)
 		m.nextTask++
-		t := &masterTask{seq: m.nextTask, id: ti.ID, framework: f.name, agent: agent, res: ti.Resources, state: TaskStaging}
+		t := &masterTask{seq: m.nextTask, id: ti.ID, framework: f.name, agent: agent, res: ti.Resources, state: TaskStaging, held: true}
 		f.tasks[t.id] = t
 		a.tasks[taskKey(f.name, t.id)] = t
 		m.record(Record{Kind: KindTaskLaunched, Task: t.id, Job: ti.Job, Framework: f.name, Agent: agent, Resources: t.res, Submitted: ti.Submitted})
@@ -491,7 +499,12 @@ func (m *Master) kill(msg Kill) {
 		return
 	}
 	t := f.tasks[msg.Task]
-	if t == nil || t.state.Terminal() {
+	if t == nil {
+		// Mesos's Master::kill: an unknown task is reconciled instead.
+		m.reconcile(Reconcile{Framework: f.name, Tasks: []TaskRef{{Task: msg.Task, Agent: msg.Agent}}})
+		return
+	}
+	if t.state.Terminal() {
 		return
 	}
 	m.send(AgentAddress(t.agent), KillTask{Framework: f.name, Task: t.id, PartitionAware: f.partitionAware})
@@ -506,6 +519,15 @@ func (m *Master) statusUpdate(st TaskStatus) {
 	if t == nil {
 		return
 	}
+	if definitive(t.state) && !st.State.Terminal() {
+		// An out-of-order update (a stale retry) does not bring a
+		// definitively terminal task back: the master ignores it and
+		// acknowledges it so that the agent's stream moves on.
+		if st.UUID != 0 {
+			m.send(AgentAddress(t.agent), StatusUpdateAcknowledgement{Framework: f.name, Task: t.id, UUID: st.UUID})
+		}
+		return
+	}
 	m.transition(t, st)
 	if f.connected {
 		m.send(FrameworkAddress(f.name), Update{Status: st})
@@ -518,14 +540,20 @@ func (m *Master) statusUpdate(st TaskStatus) {
 func (m *Master) transition(t *masterTask, st TaskStatus) {
 	m.record(Record{Kind: KindTaskStatus, Task: t.id, Framework: t.framework, Agent: t.agent,
 		State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "master", UUID: st.UUID})
-	wasTerminal := t.state.Terminal()
 	t.state = st.State
 	if st.State.Terminal() {
 		t.terminalUUID = st.UUID
-		if !wasTerminal {
+		if t.held {
+			t.held = false
 			m.alloc.Recover(t.framework, t.agent, t.res, 0)
 		}
 	}
+}
+
+// definitive reports whether s is a terminal state a task never leaves
+// (LOST and GONE_BY_OPERATOR may be followed by RUNNING).
+func definitive(s TaskState) bool {
+	return s.Terminal() && s != TaskLost && s != TaskGoneByOperator
 }
 
 // masterUpdate is an update the master itself generates (no UUID: never

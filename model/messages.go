@@ -88,8 +88,8 @@ type Suppress struct{ Framework string }
 // Revive is REVIVE.
 type Revive struct{ Framework string }
 
-// Kill is KILL for one task.
-type Kill struct{ Framework, Task string }
+// Kill is KILL for one task (Agent: where the framework believes it is).
+type Kill struct{ Framework, Task, Agent string }
 
 // Teardown is TEARDOWN: the framework leaves for good.
 type Teardown struct{ Framework string }

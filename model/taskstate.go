@@ -47,6 +47,12 @@ func (s TaskState) Terminal() bool {
 	return false
 }
 
+// live reports whether s means the task is (or may be about to be)
+// running: STAGING, STARTING, RUNNING or KILLING.
+func live(s TaskState) bool {
+	return s == TaskStaging || s == TaskStarting || s == TaskRunning || s == TaskKilling
+}
+
 // Update sources and reasons used by the model (mesos.proto names).
 const (
 	SourceMaster   = "SOURCE_MASTER"

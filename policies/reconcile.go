@@ -104,7 +104,10 @@ func (r *reconciler) launchedTask(d model.Driver, task string) {
 // (from implicit reconciliation) are killed.
 func (r *reconciler) update(d model.Driver, st model.TaskStatus) {
 	r.lastUpdate[st.Task] = d.Now()
-	delete(r.launched, st.Task)
+	if st.State != model.TaskStaging {
+		// A STAGING answer says nothing new: the staging timeout runs on.
+		delete(r.launched, st.Task)
+	}
 	if st.Reason == model.ReasonReconciliation && !st.State.Terminal() && !r.known(st.Task) {
 		d.Kill(st.Task)
 	}

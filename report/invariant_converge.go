@@ -7,24 +7,24 @@ import (
 	"github.com/mesosim/mesosim/sim"
 )
 
-// sample is one convergence sample: the (framework, task) pairs whose
+// invSample is one convergence sample: the (framework, task) pairs whose
 // non-terminal views differed, with what each side held.
-type sample struct {
+type invSample struct {
 	t        sim.Time
-	mismatch map[taskKey]string
+	mismatch map[invKey]string
 }
 
-type viewed struct {
+type invViewed struct {
 	state model.TaskState
 	agent string
 }
 
-// nonTerminal indexes the non-terminal tasks of a view.
-func nonTerminal(views []model.TaskView) map[taskKey]viewed {
-	m := make(map[taskKey]viewed, len(views))
+// invNonTerminal indexes the non-terminal tasks of a view.
+func invNonTerminal(views []model.TaskView) map[invKey]invViewed {
+	m := make(map[invKey]invViewed, len(views))
 	for _, v := range views {
 		if !v.State.Terminal() {
-			m[taskKey{v.Framework, v.Task}] = viewed{v.State, v.Agent}
+			m[invKey{v.Framework, v.Task}] = invViewed{v.State, v.Agent}
 		}
 	}
 	return m
@@ -41,17 +41,17 @@ func (c *Checker) converge(now sim.Time, master []model.TaskView) {
 		c.prev = nil
 		return
 	}
-	ms := nonTerminal(master)
-	fw := nonTerminal(c.w.FrameworkTasks())
-	ag := nonTerminal(c.w.AgentTasks())
-	cur := &sample{t: now, mismatch: map[taskKey]string{}}
-	show := func(v viewed, ok bool) string {
+	ms := invNonTerminal(master)
+	fw := invNonTerminal(c.w.FrameworkTasks())
+	ag := invNonTerminal(c.w.AgentTasks())
+	cur := &invSample{t: now, mismatch: map[invKey]string{}}
+	show := func(v invViewed, ok bool) string {
 		if !ok {
 			return "none"
 		}
 		return v.state.String()
 	}
-	check := func(k taskKey) {
+	check := func(k invKey) {
 		if _, done := cur.mismatch[k]; done {
 			return
 		}
@@ -77,7 +77,7 @@ func (c *Checker) converge(now sim.Time, master []model.TaskView) {
 	if prev == nil || now < c.deadline || prev.t >= now {
 		return
 	}
-	keys := make([]taskKey, 0, len(cur.mismatch))
+	keys := make([]invKey, 0, len(cur.mismatch))
 	for k := range cur.mismatch {
 		if _, was := prev.mismatch[k]; !was {
 			continue
@@ -87,10 +87,10 @@ func (c *Checker) converge(now sim.Time, master []model.TaskView) {
 		}
 		keys = append(keys, k)
 	}
-	sortKeys(keys)
+	invSortKeys(keys)
 	for _, k := range keys {
 		agent := ""
-		for _, v := range []viewed{ag[k], ms[k], fw[k]} {
+		for _, v := range []invViewed{ag[k], ms[k], fw[k]} {
 			if v.agent != "" {
 				agent = v.agent
 				break
@@ -102,7 +102,7 @@ func (c *Checker) converge(now sim.Time, master []model.TaskView) {
 	}
 }
 
-func sortKeys(keys []taskKey) {
+func invSortKeys(keys []invKey) {
 	sort.Slice(keys, func(i, j int) bool {
 		if keys[i].framework != keys[j].framework {
 			return keys[i].framework < keys[j].framework
@@ -118,7 +118,7 @@ func sortKeys(keys []taskKey) {
 // removed after their launch and before they settled.
 func (c *Checker) checkLiveness(end sim.Time) {
 	for _, l := range c.launches {
-		bound := addSat(max(l.at, c.cfg.HealAt), max(c.cfg.ConvergeWithin, 0))
+		bound := invAddSat(max(l.at, c.cfg.HealAt), max(c.cfg.ConvergeWithin, 0))
 		if bound > end || l.reached <= bound {
 			continue
 		}

@@ -3,6 +3,7 @@ package report
 import (
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/sim"
@@ -40,6 +41,11 @@ type WorldView interface {
 	Leaders() int
 	AgentsReregistered() bool
 }
+
+var (
+	_ WorldView      = (*model.World)(nil)
+	_ model.Observer = (*Checker)(nil)
+)
 
 // Violation is one broken invariant: which, when, and its subject (a task
 // of a framework, or an agent).
@@ -85,8 +91,9 @@ type Checker struct {
 	deadline sim.Time // HealAt+ConvergeWithin; Never without healing
 	settle   sim.Time
 
-	tasks    map[taskKey]*taskInfo
-	launches []*launch // liveness, in launch order
+	tasks    map[invKey]*invTask
+	streams  map[invStreamKey]*invStream
+	launches []*invLaunch // liveness, in launch order
 	// resets counts the crashes and reboots of each agent ID: a stream of
 	// status updates may be discarded across one (update-order).
 	resets map[string]uint32
@@ -97,31 +104,32 @@ type Checker struct {
 	frameworkRemoved   map[string]sim.Time
 	// expected holds the tasks the leading master must still hold unless
 	// one of the excuses of ack-before-forget applies.
-	expected map[taskKey]struct{}
+	expected map[invKey]struct{}
 
-	agents map[string]*agentAcct
-	offers map[string]offerInfo
+	agents map[string]*invAgent
+	offers map[string]invOffer
 
 	nextCheck sim.Time
-	prev      *sample // the last convergence sample, nil if none or not quiet
+	prev      *invSample // the last convergence sample, nil if none or not quiet
 	finished  bool
 
 	reported   map[string]bool
 	violations []Violation
 }
 
-type taskKey struct{ framework, task string }
+type invKey struct{ framework, task string }
 
-// taskInfo is what the checker keeps of one task (one launch of a task ID).
-type taskInfo struct {
+// invTask is what the checker keeps of one task (one launch of a task ID).
+type invTask struct {
 	agent string
 	res   model.Resources
-	// launched: res is known and accounted to agent while held.
-	launched, held bool
-	// update-order: the reliable updates the agent generated, in order,
-	// and the index of the latest one the framework saw (-1: none).
-	seq   []uuidAt
-	fwIdx int
+	// resources: launched (res is known) and counted on agent while held:
+	// while the master holds it live (not terminal nor UNREACHABLE) and
+	// the agent has not ended it.
+	launched, held, masterLive, agentEnded bool
+	// lifeStart is the length of the task's update stream on agent when
+	// this life of the task ID began (update-order streams outlive it).
+	lifeStart int
 	// no-resurrection: the definitive terminal state the framework saw.
 	final string
 	// reconciliation: the states the master may have held (a bit per
@@ -135,16 +143,27 @@ type taskInfo struct {
 	// convergence: the last record about the task, reconciliation answers
 	// aside.
 	active sim.Time
-	live   *launch
+	live   *invLaunch
 }
 
-type uuidAt struct {
+// invStreamKey names the status update stream of a task on an agent.
+type invStreamKey struct{ framework, task, agent string }
+
+// invStream is update-order's record of one stream: the reliable updates
+// the agent generated, in order, and the index of the latest one the
+// framework saw (-1: none).
+type invStream struct {
+	seq   []invUUID
+	fwIdx int
+}
+
+type invUUID struct {
 	uuid   uint64
 	resets uint32 // the agent's resets when it generated the update
 }
 
-type launch struct {
-	key     taskKey
+type invLaunch struct {
+	key     invKey
 	at      sim.Time
 	reached sim.Time // first RUNNING, terminal or reconciliation answer seen by the framework
 }
@@ -153,14 +172,15 @@ type launch struct {
 func NewChecker(w WorldView, cfg CheckerConfig) *Checker {
 	c := &Checker{
 		w: w, cfg: cfg, settle: cfg.Settle,
-		tasks:            map[taskKey]*taskInfo{},
+		tasks:            map[invKey]*invTask{},
+		streams:          map[invStreamKey]*invStream{},
 		resets:           map[string]uint32{},
 		agentUp:          map[string]sim.Time{},
 		agentDown:        map[string]sim.Time{},
 		frameworkRemoved: map[string]sim.Time{},
-		expected:         map[taskKey]struct{}{},
-		agents:           map[string]*agentAcct{},
-		offers:           map[string]offerInfo{},
+		expected:         map[invKey]struct{}{},
+		agents:           map[string]*invAgent{},
+		offers:           map[string]invOffer{},
 		reported:         map[string]bool{},
 	}
 	if c.settle <= 0 {
@@ -168,14 +188,14 @@ func NewChecker(w WorldView, cfg CheckerConfig) *Checker {
 	}
 	c.deadline = sim.Never
 	if cfg.HealAt != sim.Never {
-		c.deadline = addSat(max(cfg.HealAt, 0), max(cfg.ConvergeWithin, 0))
+		c.deadline = invAddSat(max(cfg.HealAt, 0), max(cfg.ConvergeWithin, 0))
 	}
 	c.nextCheck = c.settle
 	return c
 }
 
-// addSat adds non-negative times, saturating at sim.Never.
-func addSat(a, b sim.Time) sim.Time {
+// invAddSat adds non-negative times, saturating at sim.Never.
+func invAddSat(a, b sim.Time) sim.Time {
 	if a > sim.Never-b {
 		return sim.Never
 	}
@@ -189,7 +209,10 @@ func (c *Checker) Violations() []Violation {
 
 // violate reports a violation once per (invariant, subject).
 func (c *Checker) violate(v Violation) {
-	key := v.Invariant + "\x00" + v.Framework + "\x00" + v.Task + "\x00" + v.Agent
+	key := v.Invariant + "\x00agent\x00" + v.Agent
+	if v.Task != "" {
+		key = v.Invariant + "\x00task\x00" + v.Framework + "\x00" + v.Task
+	}
 	if c.reported[key] {
 		return
 	}
@@ -248,7 +271,7 @@ func (c *Checker) fault(r *model.Record) {
 	case "agent_crash":
 		c.resets[r.Agent]++
 	case "agent_reboot":
-		if old, ok := cutPrefix(r.Detail, "was "); ok {
+		if old, ok := strings.CutPrefix(r.Detail, "was "); ok {
 			c.resets[old]++
 		}
 	}
@@ -257,33 +280,32 @@ func (c *Checker) fault(r *model.Record) {
 		// The leader dies with its tasks and offers: the next one knows
 		// only the registry and learns tasks from re-registering agents;
 		// offers are never reconciled (they end with no record).
+		// Its successor's accounting starts from what agents report; the
+		// resources invariant counts a task again when the new leader
+		// records it (a launch, or a task_status that is not terminal).
 		clear(c.expected)
 		clear(c.offers)
 		for _, a := range c.agents {
-			a.offered = model.Resources{}
+			a.offered, a.used = model.Resources{}, model.Resources{}
+		}
+		for _, t := range c.tasks {
+			t.held, t.masterLive = false, false
 		}
 		c.prev = nil
 	}
 }
 
-func cutPrefix(s, prefix string) (string, bool) {
-	if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
-		return s[len(prefix):], true
-	}
-	return "", false
-}
-
 // task returns the checker's record of a task, creating it.
-func (c *Checker) task(k taskKey) *taskInfo {
+func (c *Checker) task(k invKey) *invTask {
 	t := c.tasks[k]
 	if t == nil {
-		t = &taskInfo{fwIdx: -1, active: -1, expAt: -1}
+		t = &invTask{active: -1, expAt: -1}
 		c.tasks[k] = t
 	}
 	return t
 }
 
-var stateByName = func() map[string]model.TaskState {
+var invStates = func() map[string]model.TaskState {
 	m := map[string]model.TaskState{}
 	for s := model.TaskStaging; s <= model.TaskUnknown; s++ {
 		m[s.String()] = s
@@ -291,21 +313,21 @@ var stateByName = func() map[string]model.TaskState {
 	return m
 }()
 
-// definitive reports the terminal states no update may undo (all terminal
+// invDefinitive reports the terminal states no update may undo (all terminal
 // states but LOST and GONE_BY_OPERATOR).
-func definitive(s model.TaskState) bool {
+func invDefinitive(s model.TaskState) bool {
 	return s.Terminal() && s != model.TaskLost && s != model.TaskGoneByOperator
 }
 
-// reconAnswer reports whether r is a master's reconciliation answer.
-func reconAnswer(r *model.Record) bool {
+// invReconAnswer reports whether r is a master's reconciliation answer.
+func invReconAnswer(r *model.Record) bool {
 	return r.Source == model.SourceMaster && r.Reason == model.ReasonReconciliation && r.UUID == 0
 }
 
-// onlyKnown reports the states a reconciliation answer carries only for a
+// invOnlyKnown reports the states a reconciliation answer carries only for a
 // task the master knows (the unknown-task cases answer GONE, UNREACHABLE,
 // GONE_BY_OPERATOR, UNKNOWN or LOST).
-func onlyKnown(s model.TaskState) bool {
+func invOnlyKnown(s model.TaskState) bool {
 	switch s {
 	case model.TaskLost, model.TaskGone, model.TaskUnreachable, model.TaskGoneByOperator, model.TaskUnknown:
 		return false
@@ -314,24 +336,28 @@ func onlyKnown(s model.TaskState) bool {
 }
 
 func (c *Checker) launched(r *model.Record) {
-	k := taskKey{r.Framework, r.Task}
+	k := invKey{r.Framework, r.Task}
 	if old := c.tasks[k]; old != nil && old.held {
-		c.release(old)
+		old.masterLive = false
+		c.syncHeld(old)
 	}
 	// A launch starts a new life of the task ID.
-	t := &taskInfo{agent: r.Agent, res: r.Resources, launched: true, fwIdx: -1,
+	t := &invTask{agent: r.Agent, res: r.Resources, launched: true, masterLive: true,
 		hist: 1 << model.TaskStaging, active: r.T, expAt: r.T}
+	if s := c.streams[invStreamKey{r.Framework, r.Task, r.Agent}]; s != nil {
+		t.lifeStart = len(s.seq)
+	}
 	c.tasks[k] = t
-	c.hold(r.T, t, false)
+	c.syncHeld(t)
 	c.expected[k] = struct{}{}
-	t.live = &launch{key: k, at: r.T, reached: sim.Never}
+	t.live = &invLaunch{key: k, at: r.T, reached: sim.Never}
 	c.launches = append(c.launches, t.live)
 }
 
 func (c *Checker) status(r *model.Record) {
-	k := taskKey{r.Framework, r.Task}
+	k := invKey{r.Framework, r.Task}
 	t := c.task(k)
-	st, ok := stateByName[r.State]
+	st, ok := invStates[r.State]
 	if !ok {
 		t.active = r.T
 		return
@@ -346,15 +372,21 @@ func (c *Checker) status(r *model.Record) {
 			t.agent = r.Agent
 		}
 		if r.UUID != 0 {
-			t.seq = append(t.seq, uuidAt{uuid: r.UUID, resets: c.resets[r.Agent]})
+			s := c.streams[invStreamKey{r.Framework, r.Task, r.Agent}]
+			if s == nil {
+				s = &invStream{fwIdx: -1}
+				c.streams[invStreamKey{r.Framework, r.Task, r.Agent}] = s
+			}
+			s.seq = append(s.seq, invUUID{uuid: r.UUID, resets: c.resets[r.Agent]})
 		}
-		if st.Terminal() && t.held {
-			c.release(t)
-		}
+		t.agentEnded = st.Terminal()
+		c.syncHeld(t)
 	case "master":
 		t.active = r.T
-		if r.Reason == model.ReasonInvalidOffers || r.Reason == "REASON_TASK_INVALID" {
-			return // a launch the master refused: no task was created
+		if r.Agent == "" || r.Reason == "REASON_TASK_INVALID" {
+			// A launch the master refused (invalid or rescinded offers,
+			// its agent gone, an invalid task): no task was created.
+			return
 		}
 		t.hist |= 1 << st
 		if t.agent == "" {
@@ -364,41 +396,52 @@ func (c *Checker) status(r *model.Record) {
 		if !t.acked {
 			c.expected[k] = struct{}{}
 		}
-		switch {
-		case st.Terminal() && t.held:
-			c.release(t)
-		case !st.Terminal() && !t.held && t.launched:
-			c.hold(r.T, t, true) // back from LOST (or a late update)
-		}
+		// The master recovers a task's resources on its first terminal
+		// update, and leaves UNREACHABLE ones out when the agent comes
+		// back (they stay so only if the agent no longer has them).
+		t.masterLive = !st.Terminal() && st != model.TaskUnreachable
+		c.syncHeld(t)
 	case "framework":
 		c.frameworkSaw(r, k, t, st)
 	}
 }
 
 // frameworkSaw checks an update a framework received.
-func (c *Checker) frameworkSaw(r *model.Record, k taskKey, t *taskInfo, st model.TaskState) {
-	recon := reconAnswer(r)
+func (c *Checker) frameworkSaw(r *model.Record, k invKey, t *invTask, st model.TaskState) {
+	recon := invReconAnswer(r)
 	if !recon {
 		t.active = r.T
 	}
 	subject := Violation{T: r.T, Task: k.task, Framework: k.framework, Agent: r.Agent}
+	// stale: an update of an earlier life of a reused task ID (from
+	// another agent, or from before the relaunch in the agent's stream).
+	stale := r.Agent != "" && t.agent != "" && r.Agent != t.agent
 	if r.UUID != 0 {
-		c.checkOrder(r, t, subject)
+		idx := c.checkOrder(r, subject)
+		stale = stale || (idx >= 0 && idx < t.lifeStart)
 		if st.Terminal() {
+			// The framework acknowledges it: the master may forget the
+			// task (whichever life the master applied it to).
 			t.acked = true
 			delete(c.expected, k)
 		}
 	}
-	if t.final != "" && !st.Terminal() {
+	if stale {
+		return
+	}
+	// Only a return to a live state brings a task back: the master's
+	// UNREACHABLE, UNKNOWN (or LOST) answers about a task it no longer
+	// knows are not definitive and claim nothing about it running.
+	if t.final != "" && invLive(st) {
 		v := subject
 		v.Invariant = InvNoResurrection
 		v.Detail = r.State + " after the definitive " + t.final
 		c.violate(v)
 	}
-	if t.final == "" && definitive(st) {
+	if t.final == "" && invDefinitive(st) {
 		t.final = r.State
 	}
-	if recon && onlyKnown(st) && t.hist&(1<<st) == 0 {
+	if recon && invOnlyKnown(st) && t.hist&(1<<st) == 0 {
 		v := subject
 		v.Invariant = InvReconciliation
 		v.Detail = "reconciliation answer " + r.State + ", a state the master never held for the task"
@@ -410,43 +453,48 @@ func (c *Checker) frameworkSaw(r *model.Record, k taskKey, t *taskInfo, st model
 }
 
 // checkOrder checks a reliable update a framework received against the
-// order its agent generated them in.
-func (c *Checker) checkOrder(r *model.Record, t *taskInfo, subject Violation) {
+// order its agent generated the task's updates in, and returns the
+// update's index in that stream (-1 if the agent never generated it).
+func (c *Checker) checkOrder(r *model.Record, subject Violation) int {
+	v := subject
+	v.Invariant = InvUpdateOrder
+	s := c.streams[invStreamKey{r.Framework, r.Task, r.Agent}]
 	idx := -1
-	switch i := t.fwIdx; {
-	case i >= 0 && i < len(t.seq) && t.seq[i].uuid == r.UUID:
-		idx = i
-	case i+1 < len(t.seq) && t.seq[i+1].uuid == r.UUID:
-		idx = i + 1
-	default:
-		for j := range t.seq {
-			if t.seq[j].uuid == r.UUID {
-				idx = j
-				break
+	if s != nil {
+		switch i := s.fwIdx; {
+		case i >= 0 && i < len(s.seq) && s.seq[i].uuid == r.UUID:
+			idx = i
+		case i+1 < len(s.seq) && s.seq[i+1].uuid == r.UUID:
+			idx = i + 1
+		default:
+			for j := range s.seq {
+				if s.seq[j].uuid == r.UUID {
+					idx = j
+					break
+				}
 			}
 		}
 	}
-	v := subject
-	v.Invariant = InvUpdateOrder
 	switch {
 	case idx < 0:
 		v.Detail = r.State + " with UUID " + strconv.FormatUint(r.UUID, 10) + ", which the agent never generated for the task"
 		c.violate(v)
-	case idx <= t.fwIdx:
-		if idx < t.fwIdx {
-			v.Detail = r.State + " (update " + strconv.Itoa(idx+1) + ") after update " + strconv.Itoa(t.fwIdx+1) + " of the agent's stream"
+	case idx <= s.fwIdx:
+		if idx < s.fwIdx {
+			v.Detail = r.State + " (update " + strconv.Itoa(idx+1) + ") after update " + strconv.Itoa(s.fwIdx+1) + " of the agent's stream"
 			c.violate(v)
 		}
-	case idx == t.fwIdx+1 || t.seq[idx].resets > t.seq[idx-1].resets:
+	case idx == s.fwIdx+1 || s.seq[idx].resets > s.seq[idx-1].resets:
 		// The next update, or the first of a stream the agent started
 		// afresh after a crash (which may discard unsent updates).
-		t.fwIdx = idx
+		s.fwIdx = idx
 	default:
-		v.Detail = r.State + " (update " + strconv.Itoa(idx+1) + ") skipped update " + strconv.Itoa(t.fwIdx+2) +
+		v.Detail = r.State + " (update " + strconv.Itoa(idx+1) + ") skipped update " + strconv.Itoa(s.fwIdx+2) +
 			" of the agent's stream"
 		c.violate(v)
-		t.fwIdx = idx
+		s.fwIdx = idx
 	}
+	return idx
 }
 
 // checkpoint runs the checks that read the task views: ack-before-forget
@@ -454,7 +502,7 @@ func (c *Checker) checkOrder(r *model.Record, t *taskInfo, subject Violation) {
 // convergence sample.
 func (c *Checker) checkpoint(now sim.Time, sample bool) {
 	if sample {
-		c.nextCheck = addSat(now, c.settle)
+		c.nextCheck = invAddSat(now, c.settle)
 	}
 	if c.w.Leaders() == 0 {
 		if sample {
@@ -477,18 +525,19 @@ func (c *Checker) checkpoint(now sim.Time, sample bool) {
 // (unreachable or gone) since the master was last known to hold it, or is
 // removed now.
 func (c *Checker) checkForgotten(now sim.Time, master []model.TaskView) {
-	present := make(map[taskKey]struct{}, len(master))
+	present := make(map[invKey]struct{}, len(master))
 	for _, v := range master {
-		k := taskKey{v.Framework, v.Task}
+		k := invKey{v.Framework, v.Task}
 		present[k] = struct{}{}
 		t := c.task(k)
 		t.agent = v.Agent
+		t.hist |= 1 << v.State
 		t.expAt = now
 		if !t.acked {
 			c.expected[k] = struct{}{}
 		}
 	}
-	var missing []taskKey
+	var missing []invKey
 	for k := range c.expected {
 		if _, ok := present[k]; !ok {
 			missing = append(missing, k)
@@ -513,8 +562,8 @@ func (c *Checker) checkForgotten(now sim.Time, master []model.TaskView) {
 			continue
 		}
 		c.violate(Violation{T: now, Invariant: InvAckBeforeForget, Task: k.task, Framework: k.framework, Agent: t.agent,
-			Detail: "the master no longer knows the task, whose terminal update the framework never saw acknowledged" +
-				" (last known held at " + t.expAt.String() + ")"})
+			Detail: "the master no longer holds the task, but its framework never received a reliable terminal" +
+				" update of it to acknowledge (the master last held it at " + t.expAt.String() + ")"})
 	}
 }
 
@@ -536,4 +585,14 @@ func (c *Checker) Finish(end sim.Time) {
 		return
 	}
 	c.checkLiveness(end)
+}
+
+// invLive reports whether s is a live state: STAGING, STARTING, RUNNING,
+// KILLING.
+func invLive(s model.TaskState) bool {
+	switch s {
+	case model.TaskStaging, model.TaskStarting, model.TaskRunning, model.TaskKilling:
+		return true
+	}
+	return false
 }
