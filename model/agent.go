@@ -359,7 +359,11 @@ func (a *Agent) armFinish(key string, t *agentTask, d sim.Time) {
 	t.timer = a.after(d, func() {
 		t.hasTimer = false
 		if a.tasks[key] == t && !t.state.Terminal() {
-			a.finish(t, TaskFinished, "")
+			if end := t.info.EndState; end.Terminal() {
+				a.finish(t, end, t.info.EndReason)
+			} else {
+				a.finish(t, TaskFinished, "")
+			}
 		}
 	})
 }

@@ -17,6 +17,12 @@ type TaskInfo struct {
 	Resources Resources
 	Duration  sim.Time
 	Submitted sim.Time
+	// EndState is the state the task ends in when its Duration is over
+	// (a trace replay's FAIL, KILL, EVICT, LOST); the zero value means
+	// TASK_FINISHED.
+	EndState TaskState
+	// EndReason goes with EndState.
+	EndReason string
 }
 
 // TaskStatus is one status update.
