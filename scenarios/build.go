@@ -15,6 +15,9 @@ type Sim struct {
 	World    *model.World
 	// Schedulers holds each framework's scheduler by name (for inspection).
 	Schedulers map[string]model.Scheduler
+
+	faults *faultState // nil without network faults
+	swarm  *swarmPlan  // nil without swarm mode
 }
 
 // Build wires a validated scenario: agents are added at t=0 in file order,
@@ -22,6 +25,13 @@ type Sim struct {
 // scheduled in time order (ties in file order), and last the master's
 // periodic allocation is armed, so that at any instant the timeline applies
 // before the cycles it triggers.
+//
+// With a faults section (or a timeline partition) the network gets a
+// sim.Faults drawing from the "network" stream, with the section's rules
+// and partitions; the partitions' start and heal records are scheduled
+// before the timeline, the faults swarm mode draws (from the "faults"
+// stream) after it, and the heal at heal_at last. Swarm mode logs what it
+// drew at t=0, before anything else.
 func Build(sc *Scenario) (*Sim, error) {
 	var allocErr error
 	w := model.NewWorld(model.WorldConfig{
@@ -44,6 +54,9 @@ func Build(sc *Scenario) (*Sim, error) {
 		return nil, allocErr
 	}
 	s := &Sim{Scenario: sc, World: w, Schedulers: map[string]model.Scheduler{}}
+	s.installFaults()
+	s.installSwarm()
+	s.logSectionPartitions()
 	// Quota and weights go through the master at t=0 (as an operator would
 	// set them), so that they are logged and kept in its registry.
 	for _, role := range sc.Master.QuotaRoles {
@@ -70,6 +83,8 @@ func Build(sc *Scenario) (*Sim, error) {
 			return nil, err
 		}
 	}
+	s.applySwarm()
+	s.scheduleHealAll()
 	w.Start()
 	return s, nil
 }
@@ -86,11 +101,13 @@ func (s *Sim) Run() { s.World.Run(s.Scenario.Duration) }
 
 func frameworkConfig(f *FrameworkSpec) model.FrameworkConfig {
 	return model.FrameworkConfig{
-		Name:           f.Name,
-		Role:           f.Role,
-		PartitionAware: slices.Contains(f.Capabilities, "partition_aware"),
-		RefuseSeconds:  f.RefuseSeconds,
-		MinAllocatable: f.MinAllocatable,
+		Name:            f.Name,
+		Role:            f.Role,
+		PartitionAware:  slices.Contains(f.Capabilities, "partition_aware"),
+		RefuseSeconds:   f.RefuseSeconds,
+		MinAllocatable:  f.MinAllocatable,
+		Checkpoint:      f.Checkpoint,
+		FailoverTimeout: f.FailoverTimeout,
 	}
 }
 
@@ -154,6 +171,10 @@ func (s *Sim) schedule(e *Event) error {
 	case KindSetQuota:
 		fn = func() { w.SetQuota(e.Role, e.Quota) }
 	default:
+		var ok bool
+		if fn, ok = s.scheduleFault(e); ok {
+			break
+		}
 		return &Error{File: s.Scenario.File, Line: e.Line, Msg: fmt.Sprintf("timeline action %q is not supported", e.Kind)}
 	}
 	w.At(e.At, fn)

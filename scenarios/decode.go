@@ -153,6 +153,13 @@ type decoder struct {
 	nFrameworks int
 	nTimeline   int
 	events      []pending
+
+	healAt       sim.Time // faults.heal_at; sim.Never when absent
+	healLine     int
+	partLine     map[string]int // partition name -> line where defined
+	nPartitions  int
+	faultActions int          // timeline fault actions
+	patterns     []patternRef // address patterns to check after the timeline
 }
 
 // pending is a timeline event with the lines of its name nodes, for error
@@ -160,6 +167,8 @@ type decoder struct {
 type pending struct {
 	ev                          Event
 	nameLine, fwLine, agentLine int
+	atLine                      int // of the at key
+	auxLine                     int // of down, election_delay or heal_after
 }
 
 // ---- mappings -------------------------------------------------------------
@@ -389,11 +398,11 @@ func (d *decoder) seq(n *yaml.Node, path string, what string) []*yaml.Node {
 
 // ---- the scenario ---------------------------------------------------------
 
-var topKeys = []string{"name", "seed", "duration", "master", "network", "agents", "frameworks", "timeline"}
+var topKeys = []string{"name", "seed", "duration", "master", "network", "agents", "frameworks", "faults", "timeline"}
 
 // scenario decodes the root mapping. Keys are decoded in a fixed order
-// (duration before the timeline, agents before frameworks before the
-// timeline), whatever their order in the file.
+// (duration before the timeline, agents before frameworks before faults
+// before the timeline), whatever their order in the file.
 func (d *decoder) scenario(root *yaml.Node) *Scenario {
 	if root.Kind != yaml.MappingNode {
 		d.failf(root.Line, "a scenario must be a mapping with keys %s, got %s", strings.Join(topKeys, ", "), describe(root))
@@ -439,11 +448,14 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 			sc.Frameworks = append(sc.Frameworks, d.frameworks(e, "frameworks")...)
 		}
 	}
+	d.faults(m.get("faults"), sc)
 	if n := m.get("timeline"); n != nil {
 		for _, e := range d.seq(n, "timeline", "events") {
 			d.timelineEntry(e)
 		}
 	}
+	d.checkPatterns()
+	d.finishFaults(sc)
 	return sc
 }
 
@@ -622,7 +634,7 @@ func (d *decoder) agents(n *yaml.Node, path string) []AgentSpec {
 	return out
 }
 
-var frameworkKeys = []string{"name", "role", "behavior", "refuse_seconds", "capabilities", "workload", "min_allocatable", "think_time", "suppress_when_idle", "count"}
+var frameworkKeys = []string{"name", "role", "behavior", "refuse_seconds", "capabilities", "workload", "min_allocatable", "think_time", "suppress_when_idle", "checkpoint", "failover_timeout", "count"}
 
 // frameworks decodes one frameworks entry (or add_framework body).
 func (d *decoder) frameworks(n *yaml.Node, path string) []FrameworkSpec {
@@ -657,11 +669,12 @@ func (d *decoder) frameworks(n *yaml.Node, path string) []FrameworkSpec {
 		}
 	}
 	wn := m.get("workload")
+	runsWorkload := slices.Contains(WorkloadBehaviors, fw.Behavior)
 	switch {
-	case fw.Behavior == "workload" && wn == nil:
-		d.failf(n.Line, "%s: behavior workload needs a workload mapping", pathName(path))
-	case fw.Behavior != "workload" && wn != nil:
-		d.failf(m.keys["workload"].Line, "%s: a workload is only allowed with behavior workload (this framework's behavior is %s)", m.field("workload"), fw.Behavior)
+	case runsWorkload && wn == nil:
+		d.failf(n.Line, "%s: behavior %s needs a workload mapping", pathName(path), fw.Behavior)
+	case !runsWorkload && wn != nil:
+		d.failf(m.keys["workload"].Line, "%s: a workload is only allowed with behavior %s (this framework's behavior is %s)", m.field("workload"), workloadBehaviorList(), fw.Behavior)
 	case wn != nil:
 		fw.Workload = d.workload(wn, m.field("workload"))
 	}
@@ -675,10 +688,19 @@ func (d *decoder) frameworks(n *yaml.Node, path string) []FrameworkSpec {
 		fw.Think = d.thinkTime(v, m.field("think_time"))
 	}
 	if v := m.get("suppress_when_idle"); v != nil {
-		if fw.Behavior != "workload" {
-			d.failf(m.keys["suppress_when_idle"].Line, "%s: only allowed with behavior workload (this framework's behavior is %s)", m.field("suppress_when_idle"), fw.Behavior)
+		if !runsWorkload {
+			d.failf(m.keys["suppress_when_idle"].Line, "%s: only allowed with behavior %s (this framework's behavior is %s)", m.field("suppress_when_idle"), workloadBehaviorList(), fw.Behavior)
 		}
 		fw.SuppressWhenIdle = d.boolean(v, m.field("suppress_when_idle"))
+	}
+	if v := m.get("checkpoint"); v != nil {
+		fw.Checkpoint = d.boolean(v, m.field("checkpoint"))
+	}
+	if v := m.get("failover_timeout"); v != nil {
+		fw.FailoverTimeout = d.duration(v, m.field("failover_timeout"))
+		if fw.FailoverTimeout > MaxDuration {
+			d.failf(v.Line, "%s: %s exceeds the limit of 365 days", m.field("failover_timeout"), v.Value)
+		}
 	}
 	names := d.expand(m, base)
 	if d.nFrameworks+len(names) > MaxFrameworks {
@@ -702,6 +724,13 @@ func (d *decoder) frameworks(n *yaml.Node, path string) []FrameworkSpec {
 		out[i] = f
 	}
 	return out
+}
+
+// workloadBehaviorList names the workload behaviours for messages:
+// "workload, naive or reconciling".
+func workloadBehaviorList() string {
+	n := len(WorkloadBehaviors)
+	return strings.Join(WorkloadBehaviors[:n-1], ", ") + " or " + WorkloadBehaviors[n-1]
 }
 
 // refuse normalises a refuse_seconds value as Mesos does: a negative
@@ -854,6 +883,7 @@ func (d *decoder) distValue(n *yaml.Node, path string, dom distDomain) float64 {
 var actionKeys = []string{
 	KindAddAgent, KindRemoveAgent, KindAddFramework, KindRemoveFramework,
 	KindDecline, KindRelease, KindSuppress, KindRevive, KindSetWeight, KindSetQuota,
+	KindCrashAgent, KindRestartAgent, KindMasterFailover, KindFrameworkFailover, KindPartition, KindHeal,
 }
 
 var timelineKeys = append([]string{"at"}, actionKeys...)
@@ -888,9 +918,12 @@ func (d *decoder) timelineEntry(n *yaml.Node) {
 			d.failf(n.Line, "too many timeline events: more than the limit of %d", MaxTimeline)
 		}
 		d.nTimeline++
+		p.atLine = atNode.Line
 		d.events = append(d.events, p)
 	}
 	switch kind {
+	case KindCrashAgent, KindRestartAgent, KindMasterFailover, KindFrameworkFailover, KindPartition, KindHeal:
+		add(d.faultAction(kind, body, base))
 	case KindAddAgent:
 		agents := d.agents(body, path)
 		if d.nTimeline+len(agents) > MaxTimeline {

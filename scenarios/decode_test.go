@@ -249,7 +249,7 @@ var badCases = []struct {
 	want string
 }{
 	{"unknown key", header + "bogus: 1\n",
-		`t.yaml:3: unknown key "bogus" at top level; allowed keys: name, seed, duration, master, network, agents, frameworks, timeline`},
+		`t.yaml:3: unknown key "bogus" at top level; allowed keys: name, seed, duration, master, network, agents, frameworks, faults, timeline`},
 	{"unknown nested key", header + "master:\n  allocator: drf\n  intervall: 1s\n",
 		`t.yaml:5: unknown key "intervall" in master; allowed keys: allocator, allocation_interval, min_allocatable, fair_sharing_excluded, offer_timeout, weights, quota, capacity`},
 	{"wrong type list", header + "master:\n  allocator: [drf]\n",
@@ -339,13 +339,13 @@ var badCases = []struct {
 	{"two actions", header + "timeline:\n  - {at: 0s, suppress: {framework: f}, revive: {framework: f}}\n",
 		`t.yaml:4: timeline: an entry has exactly one action, this one has suppress and revive; split it into two entries`},
 	{"no action", header + "timeline:\n  - {at: 0s}\n",
-		`t.yaml:4: timeline: entry has no action; want one of: add_agent, remove_agent, add_framework, remove_framework, decline, release, suppress, revive, set_weight, set_quota`},
+		`t.yaml:4: timeline: entry has no action; want one of: add_agent, remove_agent, add_framework, remove_framework, decline, release, suppress, revive, set_weight, set_quota, crash_agent, restart_agent, master_failover, framework_failover, partition, heal`},
 	{"missing at", header + "timeline:\n  - {suppress: {framework: f}}\n",
 		`t.yaml:4: timeline: missing required key "at"`},
 	{"workload missing", header + "frameworks:\n  - {name: f, behavior: workload}\n",
 		`t.yaml:4: frameworks: behavior workload needs a workload mapping`},
 	{"workload not allowed", header + "frameworks:\n  - {name: f, behavior: hold, workload: {}}\n",
-		`t.yaml:4: frameworks.workload: a workload is only allowed with behavior workload (this framework's behavior is hold)`},
+		`t.yaml:4: frameworks.workload: a workload is only allowed with behavior workload, naive or reconciling (this framework's behavior is hold)`},
 	{"workload bad dist", header + "frameworks:\n  - name: f\n    behavior: workload\n    workload:\n      interarrival: {dist: poisson, mean: 1s}\n",
 		`t.yaml:7: frameworks.workload.interarrival.dist: unknown distribution "poisson" (known: constant, exponential, uniform)`},
 	{"workload zero interarrival", header + "frameworks:\n  - name: f\n    behavior: workload\n    workload:\n      interarrival: 0s\n",
@@ -367,7 +367,7 @@ var badCases = []struct {
 	{"empty", "",
 		`t.yaml: empty scenario: want a mapping with at least name and duration`},
 	{"not a mapping", "- a\n",
-		`t.yaml:1: a scenario must be a mapping with keys name, seed, duration, master, network, agents, frameworks, timeline, got a list`},
+		`t.yaml:1: a scenario must be a mapping with keys name, seed, duration, master, network, agents, frameworks, faults, timeline, got a list`},
 	{"syntax error", header + "agents: [\n",
 		`t.yaml:3: YAML syntax: did not find expected node content`},
 	{"too many nodes", header + "agents: [" + strings.Repeat("0,", MaxNodes) + "]\n",
@@ -453,6 +453,7 @@ func checkInvariants(t *testing.T, sc *Scenario) {
 		t.Fatalf("bad header: %+v", sc)
 	}
 	checkPolicyInvariants(t, sc)
+	checkFaultInvariants(t, sc)
 	agents, fws := map[string]bool{}, map[string]bool{}
 	for _, a := range sc.Agents {
 		if agents[a.Name] {
@@ -465,7 +466,7 @@ func checkInvariants(t *testing.T, sc *Scenario) {
 			t.Fatalf("duplicate framework %q", f.Name)
 		}
 		fws[f.Name] = true
-		if (f.Behavior == "workload") != (f.Workload != nil) {
+		if slices.Contains(WorkloadBehaviors, f.Behavior) != (f.Workload != nil) {
 			t.Fatalf("framework %q: behaviour %s with workload %v", f.Name, f.Behavior, f.Workload)
 		}
 	}
@@ -512,6 +513,26 @@ func checkInvariants(t *testing.T, sc *Scenario) {
 			}
 		case KindSetQuota:
 			checkQuota(t, e.Role, e.Quota)
+		case KindCrashAgent, KindRestartAgent:
+			if !agents[e.Name] {
+				t.Fatalf("%s of absent agent %+v", e.Kind, e)
+			}
+		case KindFrameworkFailover:
+			if !fws[e.Name] || e.Delay <= 0 {
+				t.Fatalf("bad framework_failover %+v", e)
+			}
+		case KindMasterFailover:
+			if e.Delay < 0 {
+				t.Fatalf("bad master_failover %+v", e)
+			}
+		case KindPartition:
+			if e.Partition == nil || e.Partition.Validate() != nil || e.Partition.Start != e.At {
+				t.Fatalf("bad partition %+v", e)
+			}
+		case KindHeal:
+			if e.Name == "" {
+				t.Fatalf("bad heal %+v", e)
+			}
 		default:
 			t.Fatalf("unknown kind %q", e.Kind)
 		}

@@ -181,6 +181,12 @@ func clearOverrideLines(sc *Scenario) {
 	for i := range sc.Frameworks {
 		fix(&sc.Frameworks[i].Line)
 	}
+	for i := range sc.Faults.Network {
+		fix(&sc.Faults.Network[i].Line)
+	}
+	for i := range sc.Faults.Partitions {
+		fix(&sc.Faults.Partitions[i].Line)
+	}
 	for i := range sc.Timeline {
 		e := &sc.Timeline[i]
 		fix(&e.Line)

@@ -147,9 +147,8 @@ func checkPolicyInvariants(t *testing.T, sc *Scenario) {
 	for _, role := range m.QuotaRoles {
 		checkQuota(t, role, m.Quota[role])
 	}
-	if len(m.Capacity) > 0 && m.Allocator != "capacity" {
-		t.Fatalf("capacity with allocator %s", m.Allocator)
-	}
+	// master.capacity is accepted under every allocator (only capacity
+	// reads it), so that one scenario compares across policies.
 	sum := 0.0
 	for _, role := range m.CapacityRoles {
 		c := m.Capacity[role]
@@ -283,7 +282,7 @@ var policyBadCases = []struct {
 	{"think_time null", header + "frameworks:\n  - name: f\n    behavior: hold\n    think_time:\n",
 		`t.yaml:6: frameworks.think_time: expected a duration such as 2s, or a mapping with keys base, per_task, got null`},
 	{"suppress_when_idle not workload", header + "frameworks:\n  - {name: f, behavior: decline, suppress_when_idle: true}\n",
-		`t.yaml:4: frameworks.suppress_when_idle: only allowed with behavior workload (this framework's behavior is decline)`},
+		`t.yaml:4: frameworks.suppress_when_idle: only allowed with behavior workload, naive or reconciling (this framework's behavior is decline)`},
 	{"suppress_when_idle not a bool", header + "frameworks:\n  - name: f\n    behavior: workload\n    suppress_when_idle: yes\n    workload: {interarrival: 1s, task_cpus: 1, task_mem: 1, task_duration: 1s}\n",
 		`t.yaml:6: frameworks.suppress_when_idle: expected true or false, got a string ("yes")`},
 }

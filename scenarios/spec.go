@@ -22,6 +22,14 @@ const (
 	KindRevive          = "revive"
 	KindSetWeight       = "set_weight"
 	KindSetQuota        = "set_quota"
+
+	// Fault actions (see FaultsSpec for the faults section).
+	KindCrashAgent        = "crash_agent"
+	KindRestartAgent      = "restart_agent"
+	KindMasterFailover    = "master_failover"
+	KindFrameworkFailover = "framework_failover"
+	KindPartition         = "partition"
+	KindHeal              = "heal"
 )
 
 // Distribution kinds for workload parameters.
@@ -58,6 +66,8 @@ const (
 	MaxJobsLimit   = 1_000_000
 	MaxTasksPerJob = 100_000
 	MaxThinkTime   = sim.Hour // each part of a framework's think_time
+	MaxFaultRules  = 1000     // faults.network rules
+	MaxPartitions  = 1000     // faults.partitions and timeline partition entries together
 )
 
 // Capabilities a framework may declare (Mesos FrameworkInfo.Capability
@@ -70,6 +80,11 @@ var Capabilities = []string{
 	"reservation_refinement",
 }
 
+// WorkloadBehaviors are the behaviours that run a workload section's job
+// stream: workload, and naive and reconciling (workload with the fault
+// tolerance of a naive or a reconciling scheduler).
+var WorkloadBehaviors = []string{"workload", "naive", "reconciling"}
+
 // Scenario is a decoded, validated scenario file.
 type Scenario struct {
 	File     string
@@ -79,6 +94,10 @@ type Scenario struct {
 
 	Master  MasterSpec
 	Network NetworkSpec
+
+	// Faults is the faults section and the checker settings that follow
+	// from it (always set, also without a section).
+	Faults FaultsSpec
 
 	Agents     []AgentSpec     // count expanded, file order; added at t=0
 	Frameworks []FrameworkSpec // count expanded, file order; subscribe at t=0 after the agents
@@ -126,7 +145,7 @@ type FrameworkSpec struct {
 	// negative value is normalised to 5, as Mesos does).
 	RefuseSeconds float64
 	Capabilities  []string
-	Workload      *WorkloadSpec // non-nil iff Behavior == "workload"
+	Workload      *WorkloadSpec // non-nil iff WorkloadBehaviors holds Behavior
 	// MinAllocatable is the framework's own minimum allocatable resources
 	// (Mesos FrameworkInfo.offer_filters): nil keeps the master's, an empty
 	// non-nil list means anything is allocatable.
@@ -134,9 +153,16 @@ type FrameworkSpec struct {
 	// Think is how long the framework holds an offer before answering it.
 	Think ThinkTime
 	// SuppressWhenIdle: suppress while there is nothing to launch, revive
-	// when work arrives (behavior workload only).
+	// when work arrives (workload behaviours only).
 	SuppressWhenIdle bool
-	Line             int // of the entry; 0 when an override wrote it
+	// Checkpoint is Mesos FrameworkInfo.checkpoint (default false): the
+	// framework's tasks survive an agent restart.
+	Checkpoint bool
+	// FailoverTimeout is Mesos FrameworkInfo.failover_timeout (default 0):
+	// how long the master waits for a disconnected scheduler before it
+	// removes the framework and kills its tasks.
+	FailoverTimeout sim.Time
+	Line            int // of the entry; 0 when an override wrote it
 }
 
 // ThinkTime is a framework's decision time per offer: Base, plus PerTask
@@ -191,4 +217,14 @@ type Event struct {
 	Role   string      // set_weight, set_quota
 	Weight float64     // set_weight
 	Quota  model.Quota // set_quota; a zero Quota removes the role's quota
+
+	// Fault actions. Name is the agent (crash_agent, restart_agent), the
+	// framework (framework_failover) or the partition (heal).
+	Reboot bool // restart_agent: the host rebooted; the agent registers as a new agent
+	// Delay is master_failover's election delay and framework_failover's
+	// down time (the scheduler reconnects at At+Delay).
+	Delay sim.Time
+	// Partition is what a partition entry adds at At: Start is At, Heal is
+	// At+heal_after (0 without heal_after: until a heal entry or heal_at).
+	Partition *sim.Partition
 }

@@ -13,6 +13,24 @@ type presence struct {
 	addLine, removeLine int
 	present, removed    bool
 	fw                  *FrameworkSpec
+
+	// An agent's crash (crash_agent until restart_agent).
+	crashed   bool
+	crashAt   sim.Time
+	crashLine int
+	// A framework's failover (down from downAt until downUntil).
+	downAt, downUntil sim.Time
+	downLine          int
+}
+
+// partState tracks one partition through the timeline.
+type partState struct {
+	start    sim.Time
+	line     int  // where it is defined
+	timeline bool // added by a timeline entry
+	added    bool // (timeline) added by now
+	healAt   sim.Time
+	healLine int // what heals it at healAt: 0 while sim.Never
 }
 
 // validate sorts the timeline and checks that every name an event refers
@@ -40,6 +58,28 @@ func (d *decoder) validate(sc *Scenario) {
 		}
 	}
 
+	parts := map[string]*partState{}
+	for _, ps := range sc.Faults.Partitions {
+		st := &partState{start: ps.Start, line: ps.Line, healAt: sim.Never}
+		if ps.Heal != 0 {
+			st.healAt, st.healLine = ps.Heal, ps.Line
+		}
+		parts[ps.Name] = st
+	}
+	for _, p := range d.events {
+		if p.ev.Kind == KindPartition {
+			parts[p.ev.Partition.Name] = &partState{start: p.ev.At, line: p.ev.Line, timeline: true, healAt: sim.Never}
+		}
+	}
+	if d.healAt != sim.Never {
+		for _, st := range parts {
+			if d.healAt < st.healAt {
+				st.healAt, st.healLine = d.healAt, d.healLine
+			}
+		}
+	}
+	electedAt, electLine := sim.Time(-1), 0 // the last master failover's election
+
 	sc.Timeline = make([]Event, len(d.events))
 	for i := range d.events {
 		p := &d.events[i]
@@ -51,22 +91,89 @@ func (d *decoder) validate(sc *Scenario) {
 			frameworks[ev.Framework.Name].present = true
 		case KindRemoveAgent:
 			st := d.need(agents, "agent", ev.Name, p.nameLine, "timeline.remove_agent.name")
+			if st.crashed {
+				d.failf(p.nameLine, "timeline.remove_agent.name: agent %q is crashed (at %s, %s); restart it before removing it", ev.Name, st.crashAt, d.lineRef(st.crashLine))
+			}
 			st.present, st.removed, st.removeAt, st.removeLine = false, true, ev.At, ev.Line
 		case KindRemoveFramework:
-			st := d.need(frameworks, "framework", ev.Name, p.nameLine, "timeline.remove_framework.name")
+			st := d.needUp(frameworks, ev.Name, ev.At, p.nameLine, "timeline.remove_framework.name")
 			st.present, st.removed, st.removeAt, st.removeLine = false, true, ev.At, ev.Line
 		case KindSuppress, KindRevive:
-			d.need(frameworks, "framework", ev.Name, p.nameLine, "timeline."+ev.Kind+".framework")
+			d.needUp(frameworks, ev.Name, ev.At, p.nameLine, "timeline."+ev.Kind+".framework")
 		case KindDecline, KindRelease:
-			st := d.need(frameworks, "framework", ev.FrameworkName, p.fwLine, "timeline."+ev.Kind+".framework")
+			st := d.needUp(frameworks, ev.FrameworkName, ev.At, p.fwLine, "timeline."+ev.Kind+".framework")
 			d.need(agents, "agent", ev.AgentName, p.agentLine, "timeline."+ev.Kind+".agent")
 			if ev.Kind == KindDecline && !ev.HasRefuse {
 				ev.RefuseSeconds = st.fw.RefuseSeconds
 			}
+		case KindCrashAgent:
+			d.beforeHeal(ev.At, p.atLine, "timeline.crash_agent.at")
+			st := d.need(agents, "agent", ev.Name, p.nameLine, "timeline.crash_agent.agent")
+			if st.crashed {
+				d.failf(p.nameLine, "timeline.crash_agent.agent: agent %q is already crashed (at %s, %s)", ev.Name, st.crashAt, d.lineRef(st.crashLine))
+			}
+			st.crashed, st.crashAt, st.crashLine = true, ev.At, ev.Line
+		case KindRestartAgent:
+			d.healedBy(ev.At, p.atLine, "timeline.restart_agent.at", "the agent must be back by then")
+			st := d.need(agents, "agent", ev.Name, p.nameLine, "timeline.restart_agent.agent")
+			if !st.crashed {
+				d.failf(p.nameLine, "timeline.restart_agent.agent: agent %q is not crashed (a restart needs an earlier crash_agent)", ev.Name)
+			}
+			st.crashed = false
+		case KindMasterFailover:
+			d.beforeHeal(ev.At, p.atLine, "timeline.master_failover.at")
+			d.healedBy(ev.At+ev.Delay, p.auxLine, "timeline.master_failover.election_delay", "a new leader must be elected by then")
+			if electedAt >= ev.At {
+				d.failf(p.atLine, "timeline.master_failover: the master is being elected until %s (the failover of %s)", electedAt, d.lineRef(electLine))
+			}
+			electedAt, electLine = ev.At+ev.Delay, ev.Line
+		case KindFrameworkFailover:
+			d.beforeHeal(ev.At, p.atLine, "timeline.framework_failover.at")
+			d.healedBy(ev.At+ev.Delay, p.auxLine, "timeline.framework_failover.down", "the scheduler must be back by then")
+			st := d.needUp(frameworks, ev.Name, ev.At, p.nameLine, "timeline.framework_failover.framework")
+			st.downAt, st.downUntil, st.downLine = ev.At, ev.At+ev.Delay, ev.Line
+		case KindPartition:
+			d.beforeHeal(ev.At, p.atLine, "timeline.partition.at")
+			st := parts[ev.Partition.Name]
+			st.added = true
+			if ev.Partition.Heal != 0 && ev.Partition.Heal < st.healAt {
+				st.healAt, st.healLine = ev.Partition.Heal, ev.Line
+			}
+		case KindHeal:
+			path := "timeline.heal.partition"
+			st, ok := parts[ev.Name]
+			switch {
+			case !ok:
+				d.failf(p.nameLine, "%s: unknown partition %q", path, ev.Name)
+			case st.timeline && !st.added:
+				d.failf(p.nameLine, "%s: partition %q is not added yet (it is added at %s, %s)", path, ev.Name, st.start, d.lineRef(st.line))
+			case ev.At <= st.start:
+				d.failf(p.nameLine, "%s: partition %q has not started yet (it starts at %s, %s)", path, ev.Name, st.start, d.lineRef(st.line))
+			case st.healAt <= ev.At:
+				d.failf(p.nameLine, "%s: partition %q is already healed at %s (%s)", path, ev.Name, st.healAt, d.lineRef(st.healLine))
+			}
+			st.healAt, st.healLine = ev.At, ev.Line
 		}
 		sc.Timeline[i] = *ev
 	}
 	d.events = nil
+}
+
+// needUp is need for a framework that must also not be failing over at.
+func (d *decoder) needUp(m map[string]*presence, name string, at sim.Time, line int, path string) *presence {
+	st := d.need(m, "framework", name, line, path)
+	if at < st.downUntil {
+		d.failf(line, "%s: framework %q is failing over (down from %s to %s, %s)", path, name, st.downAt, st.downUntil, d.lineRef(st.downLine))
+	}
+	return st
+}
+
+// healedBy fails when a fault that must be over by heal_at ends at t,
+// after it.
+func (d *decoder) healedBy(t sim.Time, line int, path, why string) {
+	if d.healAt != sim.Never && t > d.healAt {
+		d.failf(line, "%s: ends at %s, after faults.heal_at %s (%s): %s", path, t, d.healAt, d.lineRef(d.healLine), why)
+	}
 }
 
 // need returns the presence of name, failing unless it is present.

@@ -85,6 +85,9 @@ type Options struct {
 	Lookahead sim.Time
 	// MaxRows stops reading after that many data rows (0: no limit).
 	MaxRows int64
+	// ReorderWindow is how many rows readers of unsorted formats
+	// (Alibaba) hold to sort by time (0: DefaultReorderWindow).
+	ReorderWindow int
 }
 
 // DefaultLookahead is the default Options.Lookahead.

@@ -24,6 +24,8 @@ type runOptions struct {
 	duration string
 	events   string
 	format   string
+	check    bool
+	sets     []string
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -32,6 +34,8 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.duration, "duration", "", "simulated horizon, a Go duration such as 10m (overrides the scenario's)")
 	f.StringVar(&o.events, "events", "", "write the JSONL event log to FILE (- for stdout)")
 	f.StringVar(&o.format, "format", "table", "summary format: table, json or csv")
+	f.StringArrayVar(&o.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable; see docs/scenarios.md)")
+	f.BoolVar(&o.check, "check", true, "check the invariants as the simulation runs (exit status 1 when one breaks)")
 }
 
 func newRunCmd() *cobra.Command {
@@ -56,7 +60,15 @@ scenarios"). With no argument, runs the embedded default scenario.`,
 
 // load opens a scenario and applies the flag overrides.
 func (o *runOptions) load(cmd *cobra.Command, name string) (*scenarios.Scenario, error) {
-	sc, err := scenarios.Open(name)
+	var ovs []scenarios.Override
+	for _, v := range o.sets {
+		ov, err := scenarios.ParseOverride(v)
+		if err != nil {
+			return nil, badInput("--set: %v", err)
+		}
+		ovs = append(ovs, ov)
+	}
+	sc, err := scenarios.OpenWith(name, ovs)
 	if err != nil {
 		return nil, err
 	}
@@ -138,8 +150,17 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	}
 	summary := report.NewSummary(summaryConfig(sc))
 	s.World.Observe(summary)
+	var checker *report.Checker
+	if o.check {
+		checker = report.NewChecker(s.World, report.CheckerConfig{
+			HealAt: sc.Faults.HealAt, ConvergeWithin: sc.Faults.ConvergeWithin, Emit: s.World.Emit})
+		s.World.Observe(checker)
+	}
 
 	s.Run()
+	if checker != nil {
+		checker.Finish(sc.Duration)
+	}
 
 	if log != nil {
 		if err := log.Close(); err != nil {
@@ -152,11 +173,47 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 		}
 	}
 	res := summary.Finish(sc.Duration)
+	out := stdout
 	if o.events == "-" {
 		// The log owns stdout; the summary goes to stderr.
-		return writeResult(cmd.ErrOrStderr(), res, o.format)
+		out = cmd.ErrOrStderr()
 	}
-	return writeResult(stdout, res, o.format)
+	if err := writeResult(out, res, o.format); err != nil {
+		return err
+	}
+	if checker != nil {
+		if v := checker.Violations(); len(v) > 0 {
+			return violationsError(cmd, name, sc, v)
+		}
+	}
+	return nil
+}
+
+// violationsError reports broken invariants with the seed and the command
+// that reproduces them (exit status 1).
+func violationsError(cmd *cobra.Command, name string, sc *scenarios.Scenario, v []report.Violation) error {
+	w := cmd.ErrOrStderr()
+	fmt.Fprintf(w, "%d invariant violation(s) in %s with seed %d:\n", len(v), sc.Name, sc.Seed)
+	for i, x := range v {
+		if i == 10 {
+			fmt.Fprintf(w, "  ... and %d more (see the event log's invariant_violated lines)\n", len(v)-10)
+			break
+		}
+		subject := x.Task
+		if subject == "" {
+			subject = x.Agent
+		}
+		fmt.Fprintf(w, "  %s %s %s: %s\n", x.T, x.Invariant, subject, x.Detail)
+	}
+	repro := fmt.Sprintf("mesosim run %s --seed %d", name, sc.Seed)
+	for _, v := range cmd.Flags().Lookup("set").Value.(interface{ GetSlice() []string }).GetSlice() {
+		repro += fmt.Sprintf(" --set '%s'", v)
+	}
+	if cmd.Flags().Changed("duration") {
+		repro += " --duration " + sc.Duration.String()
+	}
+	fmt.Fprintf(w, "reproduce: %s --events log.jsonl\n", repro)
+	return fmt.Errorf("%d invariant violation(s); reproduce with: %s", len(v), repro)
 }
 
 // createTemp creates the temporary file the event log is written to before

@@ -1,0 +1,399 @@
+package traces
+
+import (
+	"container/heap"
+
+	"github.com/mesosim/mesosim/sim"
+)
+
+// How a task ended in the trace (Task.End).
+const (
+	EndFinish = "FINISH"
+	EndFail   = "FAIL"
+	EndKill   = "KILL"
+	EndEvict  = "EVICT"
+	EndLost   = "LOST"
+)
+
+// Keys the assembler adds to Stats.Events besides the readers' own event
+// names. Every row it could not attach to a yielded task is counted under
+// exactly one "drop:" key, and Stats.Dropped is their sum.
+const (
+	// EventResubmit counts SUBMIT rows of a task whose first run had
+	// already ended: only the first run is replayed.
+	EventResubmit = "RESUBMIT"
+	// DropRerun counts the rows of those later runs (SUBMIT, SCHEDULE, end).
+	DropRerun = "drop:rerun"
+	// DropLate counts start and end rows that arrive after the task's
+	// look-ahead ran out (the task was, or will be, yielded with Duration
+	// Unknown).
+	DropLate = "drop:late"
+	// DropUnscheduled counts the rows of tasks that ended before they were
+	// ever scheduled (killed or evicted while pending): they never ran, so
+	// there is nothing to replay.
+	DropUnscheduled = "drop:unscheduled"
+	// DropNoStart counts end rows of tasks whose SUBMIT and SCHEDULE both
+	// lie before the stream (they started before the first part read), or
+	// were forgotten (see the tombstones in the assembler's doc). A SUBMIT
+	// of the same task within a look-ahead is then a resubmission.
+	DropNoStart = "drop:no-start"
+	// DropDuplicate counts a SUBMIT or SCHEDULE repeated without an end in
+	// between, and an end repeated without a resubmission in between.
+	DropDuplicate = "drop:duplicate"
+	// DropAfterWindow counts SUBMIT and SCHEDULE rows stamped "after the
+	// window" (Google: time 2^63-1).
+	DropAfterWindow = "drop:after-window"
+)
+
+type asmPhase uint8
+
+const (
+	asmPending asmPhase = iota // submitted, not yet scheduled
+	asmRunning                 // scheduled, end not yet seen
+	asmDone                    // first run over (or look-ahead ran out): Task is final
+	asmRerun                   // done, and resubmitted since: its rows are ignored
+)
+
+// asmTask is one task the assembler holds: waiting to be yielded (idx >=
+// 0), or yielded and kept as a tombstone (gidx >= 0) so that its later rows
+// are recognised.
+type asmTask struct {
+	Task
+	start    sim.Time // SCHEDULE time; -1 before
+	deadline sim.Time // the look-ahead runs out after this read position
+	last     sim.Time // time of the task's latest row
+	idx      int      // index in the waiting heap, -1 once yielded
+	gidx     int      // index in the tombstone heap, -1 when not there
+	rows     int32    // rows seen, for DropUnscheduled
+	phase    asmPhase
+	endSeen  bool // an end row (or an end after the window) was seen
+}
+
+// assembler turns a stream of per-task events (SUBMIT, SCHEDULE, an end),
+// fed in non-decreasing time order, into tasks yielded in order of Submit
+// (ties by ID). It is shared by the event-based readers.
+//
+// A task is yielded once its end is seen, once the read position has
+// passed its start (SCHEDULE, or Submit while pending) plus the look-ahead
+// (then Duration = Unknown), or at EOF (Unknown). Since every task still
+// waiting has Submit >= the smallest Submit among those not yet ended (the
+// watermark, the heap's top), memory is bounded by the tasks in flight
+// within the look-ahead, plus tombstones kept for a look-ahead after each
+// yielded task's latest row (or its yield, if later).
+type assembler struct {
+	look   sim.Time
+	pos    sim.Time
+	eof    bool
+	tasks  map[string]*asmTask
+	wait   asmWaitHeap
+	graves asmGraveHeap
+	peak   int
+
+	events  map[string]int64 // shared with the reader's Stats
+	dropped int64
+	jobs    map[string]struct{}
+	stats   Stats // Tasks, Jobs, First, Last
+}
+
+func newAssembler(lookahead sim.Time, events map[string]int64) *assembler {
+	if lookahead <= 0 {
+		lookahead = DefaultLookahead
+	}
+	return &assembler{
+		look:   lookahead,
+		tasks:  make(map[string]*asmTask),
+		events: events,
+		jobs:   make(map[string]struct{}),
+	}
+}
+
+func asmAdd(a, b sim.Time) sim.Time {
+	if a > sim.Never-b {
+		return sim.Never
+	}
+	return a + b
+}
+
+func (a *assembler) drop(reason string, n int64) {
+	a.events[reason] += n
+	a.dropped += n
+}
+
+// advance moves the read position to t (never backwards) and forgets
+// tombstones whose latest row is more than a look-ahead behind.
+func (a *assembler) advance(t sim.Time) {
+	if t > a.pos {
+		a.pos = t
+	}
+	for len(a.graves) > 0 {
+		g := a.graves[0]
+		if asmAdd(g.last, a.look) >= a.pos {
+			break
+		}
+		heap.Pop(&a.graves)
+		delete(a.tasks, g.ID)
+	}
+}
+
+// touch records a row at t for task s, first expiring it if its look-ahead
+// ran out before t.
+func (a *assembler) touch(s *asmTask, t sim.Time) {
+	if (s.phase == asmPending || s.phase == asmRunning) && t > s.deadline {
+		s.expire()
+	}
+	s.rows++
+	if t > s.last {
+		s.last = t
+		if s.gidx >= 0 {
+			heap.Fix(&a.graves, s.gidx)
+		}
+	}
+}
+
+func (s *asmTask) expire() {
+	s.Duration = Unknown
+	s.End = ""
+	s.phase = asmDone
+}
+
+func (a *assembler) create(t sim.Time, id []byte) *asmTask {
+	s := &asmTask{
+		Task:  Task{Submit: t, ID: string(id), Priority: -1, SchedClass: -1, Duration: Unknown},
+		start: -1, last: t, gidx: -1, rows: 1,
+	}
+	a.tasks[s.ID] = s
+	heap.Push(&a.wait, s)
+	if n := len(a.tasks); n > a.peak {
+		a.peak = n
+	}
+	return s
+}
+
+// submit records a SUBMIT at t. It returns the task whose attributes the
+// row should set (a new or still pending task), or nil.
+func (a *assembler) submit(t sim.Time, id []byte) *Task {
+	s := a.tasks[string(id)]
+	if s == nil {
+		s = a.create(t, id)
+		s.deadline = asmAdd(t, a.look)
+		return &s.Task
+	}
+	a.touch(s, t)
+	switch {
+	case s.phase == asmRerun:
+		a.events[EventResubmit]++
+		a.drop(DropRerun, 1)
+	case s.phase == asmDone && s.endSeen:
+		a.events[EventResubmit]++
+		a.drop(DropRerun, 1)
+		s.phase = asmRerun
+	default: // pending, running, or expired without an end
+		a.drop(DropDuplicate, 1)
+	}
+	return nil
+}
+
+// schedule records a SCHEDULE at t and returns the task whose attributes
+// the row should set (new or just scheduled), or nil.
+func (a *assembler) schedule(t sim.Time, id []byte) *Task {
+	s := a.tasks[string(id)]
+	if s == nil {
+		// Submitted before the stream: replayed from its SCHEDULE.
+		s = a.create(t, id)
+		s.start, s.deadline, s.phase = t, asmAdd(t, a.look), asmRunning
+		s.Running = t == 0
+		return &s.Task
+	}
+	a.touch(s, t)
+	switch s.phase {
+	case asmPending:
+		s.start, s.deadline, s.phase = t, asmAdd(t, a.look), asmRunning
+		s.Running = t == 0
+		return &s.Task
+	case asmRerun:
+		a.drop(DropRerun, 1)
+	case asmDone:
+		if s.endSeen {
+			a.drop(DropDuplicate, 1)
+		} else {
+			a.drop(DropLate, 1)
+		}
+	default:
+		a.drop(DropDuplicate, 1)
+	}
+	return nil
+}
+
+// update records an update of a task's request (e.g. UPDATE_PENDING): it
+// returns the task to update while it is still pending, else nil. Update
+// rows are never counted as dropped.
+func (a *assembler) update(t sim.Time, id []byte) *Task {
+	s := a.tasks[string(id)]
+	if s == nil {
+		return nil
+	}
+	a.touch(s, t)
+	if s.phase == asmPending {
+		return &s.Task
+	}
+	return nil
+}
+
+// end records an end of kind (EndFinish, ...) at t. afterWindow says the
+// trace puts the end after its window: the task runs to the horizon.
+func (a *assembler) end(t sim.Time, id []byte, kind string, afterWindow bool) {
+	s := a.tasks[string(id)]
+	if s == nil {
+		// Its run started before the stream (or was forgotten): remember
+		// the ID for a look-ahead, so that a resubmission is recognised as
+		// a later run, not taken for a new task.
+		a.drop(DropNoStart, 1)
+		if !afterWindow {
+			s = &asmTask{Task: Task{ID: string(id)}, start: -1, last: t, idx: -1, phase: asmDone, endSeen: true}
+			a.tasks[s.ID] = s
+			heap.Push(&a.graves, s)
+			if n := len(a.tasks); n > a.peak {
+				a.peak = n
+			}
+		}
+		return
+	}
+	if afterWindow {
+		t = a.pos // an end after the window expires nothing
+	}
+	a.touch(s, t)
+	switch s.phase {
+	case asmPending:
+		if afterWindow {
+			s.expire()
+			s.endSeen = true
+			return
+		}
+		// Never ran: nothing to replay.
+		a.drop(DropUnscheduled, int64(s.rows))
+		heap.Remove(&a.wait, s.idx)
+		delete(a.tasks, s.ID)
+	case asmRunning:
+		if afterWindow {
+			s.expire()
+		} else {
+			s.Duration, s.End, s.phase = t-s.start, kind, asmDone
+		}
+		s.endSeen = true
+	case asmRerun:
+		a.drop(DropRerun, 1)
+	case asmDone:
+		if s.endSeen {
+			a.drop(DropDuplicate, 1)
+		} else {
+			a.drop(DropLate, 1)
+			s.endSeen = true
+		}
+	}
+}
+
+// finish marks the end of the stream: every waiting task becomes ready,
+// and tombstones are no longer needed.
+func (a *assembler) finish() {
+	a.eof = true
+	for _, g := range a.graves {
+		delete(a.tasks, g.ID)
+		g.gidx = -1
+	}
+	a.graves = nil
+}
+
+// pop returns the next task in Submit order if it is ready.
+func (a *assembler) pop() (Task, bool) {
+	if len(a.wait) == 0 {
+		return Task{}, false
+	}
+	s := a.wait[0]
+	if s.phase == asmPending || s.phase == asmRunning {
+		if !a.eof && a.pos <= s.deadline {
+			return Task{}, false
+		}
+		s.expire()
+	}
+	heap.Pop(&a.wait)
+	if a.eof {
+		delete(a.tasks, s.ID)
+	} else {
+		// Remembered for a look-ahead after its latest row or its yield,
+		// whichever is later, so that late rows are recognised as such.
+		s.last = max(s.last, a.pos)
+		heap.Push(&a.graves, s)
+	}
+	t := s.Task
+	a.stats.Tasks++
+	if _, ok := a.jobs[t.Job]; !ok {
+		a.jobs[t.Job] = struct{}{}
+		a.stats.Jobs++
+	}
+	if a.stats.Tasks == 1 || t.Submit < a.stats.First {
+		a.stats.First = t.Submit
+	}
+	if t.Submit > a.stats.Last {
+		a.stats.Last = t.Submit
+	}
+	return t, true
+}
+
+// inFlight is the number of tasks held (waiting or tombstones).
+func (a *assembler) inFlight() int { return len(a.tasks) }
+
+// asmWaitHeap orders waiting tasks by (Submit, ID).
+type asmWaitHeap []*asmTask
+
+func (h asmWaitHeap) Len() int { return len(h) }
+func (h asmWaitHeap) Less(i, j int) bool {
+	if h[i].Submit != h[j].Submit {
+		return h[i].Submit < h[j].Submit
+	}
+	return h[i].ID < h[j].ID
+}
+func (h asmWaitHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].idx, h[j].idx = i, j
+}
+func (h *asmWaitHeap) Push(x any) {
+	s := x.(*asmTask)
+	s.idx = len(*h)
+	*h = append(*h, s)
+}
+func (h *asmWaitHeap) Pop() any {
+	old := *h
+	s := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	s.idx = -1
+	return s
+}
+
+// asmGraveHeap orders tombstones by their latest row (ties by ID).
+type asmGraveHeap []*asmTask
+
+func (h asmGraveHeap) Len() int { return len(h) }
+func (h asmGraveHeap) Less(i, j int) bool {
+	if h[i].last != h[j].last {
+		return h[i].last < h[j].last
+	}
+	return h[i].ID < h[j].ID
+}
+func (h asmGraveHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].gidx, h[j].gidx = i, j
+}
+func (h *asmGraveHeap) Push(x any) {
+	s := x.(*asmTask)
+	s.gidx = len(*h)
+	*h = append(*h, s)
+}
+func (h *asmGraveHeap) Pop() any {
+	old := *h
+	s := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	s.gidx = -1
+	return s
+}
