@@ -149,6 +149,7 @@ func sortedKeys(m map[string]int64) []string {
 func newTraceConvertCmd() *cobra.Command {
 	var flags traceFlags
 	var to, out string
+	var cores, mb float64
 	cmd := &cobra.Command{
 		Use:   "convert FILE... --to native [--out FILE]",
 		Short: "Convert a trace into mesosim's native JSONL (docs/traces.md)",
@@ -157,14 +158,21 @@ func newTraceConvertCmd() *cobra.Command {
 			if to != "native" {
 				return badInput("--to: %q is not supported (only native)", to)
 			}
+			if !(cores > 0 && cores <= 1e6) || !(mb > 0 && mb <= 1e9) {
+				return badInput("--cpus and --mem must be positive (at most 1e6 cores and 1e9 MB)")
+			}
 			r, _, err := flags.open(args)
 			if err != nil {
 				return err
 			}
 			defer r.Close()
+			conv, err := traces.NativeConvUnits(r.Units(), cores, mb, nil)
+			if err != nil {
+				return badInput("%v", err)
+			}
 			if out == "" || out == "-" {
 				bw := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
-				if err := traces.WriteNative(bw, r, nil); err != nil {
+				if err := traces.WriteNative(bw, r, conv); err != nil {
 					return traceErr(err)
 				}
 				return bw.Flush()
@@ -175,7 +183,7 @@ func newTraceConvertCmd() *cobra.Command {
 				return fmt.Errorf("--out: %w", err)
 			}
 			bw := bufio.NewWriterSize(tmp, 1<<20)
-			if err := traces.WriteNative(bw, r, nil); err != nil {
+			if err := traces.WriteNative(bw, r, conv); err != nil {
 				tmp.Close()
 				os.Remove(tmp.Name())
 				return traceErr(err)
@@ -196,6 +204,8 @@ func newTraceConvertCmd() *cobra.Command {
 	flags.register(cmd)
 	cmd.Flags().StringVar(&to, "to", "native", "target format (native)")
 	cmd.Flags().StringVar(&out, "out", "", "output file (default stdout)")
+	cmd.Flags().Float64Var(&cores, "cpus", 32, "cores that a normalised CPU request of 1.0 stands for (the largest machine)")
+	cmd.Flags().Float64Var(&mb, "mem", 65536, "MB that a normalised memory request of 1.0 stands for (the largest machine)")
 	return cmd
 }
 
