@@ -140,7 +140,11 @@ func (a *Agent) report() []TaskReport {
 	var out []TaskReport
 	for _, k := range sortedKeys(a.tasks) {
 		t := a.tasks[k]
-		out = append(out, TaskReport{Framework: t.framework, Role: t.role, PartitionAware: t.partitionAware, Info: t.info, State: t.state})
+		us := t.state
+		if len(t.stream) > 0 {
+			us = t.stream[0].State
+		}
+		out = append(out, TaskReport{Framework: t.framework, Role: t.role, PartitionAware: t.partitionAware, Info: t.info, State: t.state, UpdateState: us})
 	}
 	return out
 }

@@ -106,13 +106,15 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 		t := a.tasks[key]
 		if t == nil {
 			m.nextTask++
-			t = &masterTask{seq: m.nextTask, id: r.Info.ID, framework: r.Framework, agent: a.name, res: r.Info.Resources, state: r.State}
+			t = &masterTask{seq: m.nextTask, id: r.Info.ID, framework: r.Framework, agent: a.name, res: r.Info.Resources,
+				state: r.State, updateState: r.UpdateState}
 			a.tasks[key] = t
 			f.tasks[t.id] = t
 			continue
 		}
+		t.updateState = r.UpdateState
 		if t.state != r.State {
-			st := TaskStatus{Task: t.id, Framework: t.framework, Agent: a.name, State: r.State,
+			st := TaskStatus{Task: t.id, Framework: t.framework, Agent: a.name, State: r.UpdateState,
 				Reason: ReasonReregistered, Source: SourceMaster}
 			wasTerminal := t.state.Terminal()
 			m.record(Record{Kind: KindTaskStatus, Task: t.id, Framework: t.framework, Agent: a.name,
@@ -121,7 +123,10 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 			if wasTerminal && !r.State.Terminal() {
 				t.terminalUUID = 0
 			}
-			if f.connected {
+			// A task back alive is announced (REASON_SLAVE_REREGISTERED);
+			// a terminal state is left to the agent's own reliable
+			// stream, which delivers it after the updates before it.
+			if f.connected && live(r.UpdateState) {
 				m.send(FrameworkAddress(f.name), Update{Status: st})
 			}
 		}

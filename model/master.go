@@ -102,6 +102,10 @@ type masterTask struct {
 	res                  Resources
 	state                TaskState
 	terminalUUID         uint64
+	// updateState is the state of the latest update of the task's stream
+	// (Mesos's Task.status_update_state): what reconciliation reports, so
+	// that answers never run ahead of the agent's reliable updates.
+	updateState TaskState
 	// held: the task's resources are allocated in the allocator (from its
 	// launch, or its agent's admission, until it ends or its agent leaves
 	// allocation), so they are recovered once and only if held.
@@ -476,7 +480,7 @@ func (m *Master) accept(msg Accept) {
 		remaining = remaining.Sub(ti.Resources)
 		used = used.Add(ti.Resources)
 		m.nextTask++
-		t := &masterTask{seq: m.nextTask, id: ti.ID, framework: f.name, agent: agent, res: ti.Resources, state: TaskStaging, held: true}
+		t := &masterTask{seq: m.nextTask, id: ti.ID, framework: f.name, agent: agent, res: ti.Resources, state: TaskStaging, updateState: TaskStaging, held: true}
 		f.tasks[t.id] = t
 		a.tasks[taskKey(f.name, t.id)] = t
 		m.record(Record{Kind: KindTaskLaunched, Task: t.id, Job: ti.Job, Framework: f.name, Agent: agent, Resources: t.res, Submitted: ti.Submitted})
@@ -519,12 +523,15 @@ func (m *Master) statusUpdate(st TaskStatus) {
 	if t == nil {
 		return
 	}
+	t.updateState = st.State
 	if definitive(t.state) && !st.State.Terminal() {
-		// An out-of-order update (a stale retry) does not bring a
-		// definitively terminal task back: the master ignores it and
-		// acknowledges it so that the agent's stream moves on.
-		if st.UUID != 0 {
-			m.send(AgentAddress(t.agent), StatusUpdateAcknowledgement{Framework: f.name, Task: t.id, UUID: st.UUID})
+		// An older update of a task the master already holds as
+		// definitively terminal (it learned the end from the agent's
+		// re-registration, ahead of the agent's stream): as Mesos's
+		// updateTask, the master keeps its state, and it forwards the
+		// update so that the framework sees the agent's stream in order.
+		if f.connected {
+			m.send(FrameworkAddress(f.name), Update{Status: st})
 		}
 		return
 	}
@@ -541,6 +548,7 @@ func (m *Master) transition(t *masterTask, st TaskStatus) {
 	m.record(Record{Kind: KindTaskStatus, Task: t.id, Framework: t.framework, Agent: t.agent,
 		State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "master", UUID: st.UUID})
 	t.state = st.State
+	t.updateState = st.State
 	if st.State.Terminal() {
 		t.terminalUUID = st.UUID
 		if t.held {

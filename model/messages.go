@@ -236,6 +236,10 @@ type TaskReport struct {
 	PartitionAware bool
 	Info           TaskInfo
 	State          TaskState
+	// UpdateState is the state of the update the task's status update
+	// stream is sending (its head), or State when the stream is empty:
+	// Mesos's Task.status_update_state.
+	UpdateState TaskState
 }
 
 // ReregisterSlave is ReregisterSlaveMessage: an agent that was registered

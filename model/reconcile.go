@@ -6,7 +6,9 @@ package model
 //
 // Implicit (no tasks): one update per task the master knows for the
 // framework (live ones and terminal ones not yet acknowledged), with its
-// latest state. Explicit, per task, the first matching case: the task is
+// latest state as the task's status update stream has sent it (Mesos's
+// status_update_state: an answer never runs ahead of the agent's reliable
+// updates). Explicit, per task, the first matching case: the task is
 // known: its latest state; its agent is known from the registry but has
 // not re-registered since a failover: no answer (ask again later); the
 // agent is registered and the task unknown: GONE; the agent is
@@ -29,13 +31,13 @@ func (m *Master) reconcile(msg Reconcile) {
 		}
 		sortTasksBySeq(tasks)
 		for _, t := range tasks {
-			answer(t.id, t.agent, t.state)
+			answer(t.id, t.agent, t.updateState)
 		}
 		return
 	}
 	for _, ref := range msg.Tasks {
 		if t := f.tasks[ref.Task]; t != nil {
-			answer(t.id, t.agent, t.state)
+			answer(t.id, t.agent, t.updateState)
 			continue
 		}
 		a := m.agents[ref.Agent]

@@ -88,15 +88,22 @@ func (r *reconciler) ask(d model.Driver, round uint64) {
 }
 
 // launchedTask notes a launch and kills the task if it is still without
-// any update StagingTimeout later.
+// any update but STAGING StagingTimeout later; the kill is repeated with
+// doubling waits (at most ReconcileBackoffMax) until an update other than
+// STAGING arrives, since a KILL is sent once and may be lost.
 func (r *reconciler) launchedTask(d model.Driver, task string) {
 	at := d.Now()
 	r.launched[task] = at
-	d.After(StagingTimeout, func() {
-		if r.launched[task] == at {
-			delete(r.launched, task)
-			d.Kill(task)
+	r.watchStaging(d, task, at, StagingTimeout)
+}
+
+func (r *reconciler) watchStaging(d model.Driver, task string, at, wait sim.Time) {
+	d.After(wait, func() {
+		if r.launched[task] != at {
+			return // heard of it since, or relaunched
 		}
+		d.Kill(task)
+		r.watchStaging(d, task, at, min(2*wait, ReconcileBackoffMax))
 	})
 }
 
@@ -108,10 +115,23 @@ func (r *reconciler) update(d model.Driver, st model.TaskStatus) {
 		// A STAGING answer says nothing new: the staging timeout runs on.
 		delete(r.launched, st.Task)
 	}
-	if st.Reason == model.ReasonReconciliation && !st.State.Terminal() && !r.known(st.Task) {
+	// A task the master reports alive that this framework never launched
+	// (or has forgotten) is killed. Only live states: the master answers
+	// UNREACHABLE or UNKNOWN for tasks it does not know, and a kill of
+	// those would only be answered the same way again.
+	if st.Reason == model.ReasonReconciliation && live(st.State) && !r.known(st.Task) {
 		d.Kill(st.Task)
 	}
 	if st.State.Terminal() && st.State != model.TaskLost && st.State != model.TaskGoneByOperator {
 		delete(r.lastUpdate, st.Task)
 	}
+}
+
+// live reports whether s means the task runs (or is about to).
+func live(s model.TaskState) bool {
+	switch s {
+	case model.TaskStaging, model.TaskStarting, model.TaskRunning, model.TaskKilling:
+		return true
+	}
+	return false
 }

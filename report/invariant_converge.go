@@ -61,6 +61,14 @@ func (c *Checker) converge(now sim.Time, master []model.TaskView) {
 		if fok == mok && mok == aok && f.state == m.state && m.state == a.state {
 			return
 		}
+		if fok && !mok && !aok && f.state == model.TaskUnreachable {
+			// The framework holds a task UNREACHABLE that neither the
+			// master nor any agent has: what the master answers for a task
+			// on an agent still unreachable in its registry (e.g. one that
+			// rebooted as a new agent). Mesos answers so until the registry
+			// forgets the agent, days later: no framework can learn more.
+			return
+		}
 		cur.mismatch[k] = "framework " + show(f, fok) + ", master " + show(m, mok) + ", agent " + show(a, aok)
 	}
 	for k := range fw {

@@ -469,9 +469,16 @@ func TestSwarmSeeds(t *testing.T) {
 		}
 		s.Run()
 	}
-	for _, k := range []string{"loss", "duplicate", "partition", "crash_agent", "master_failover", "framework_failover"} {
+	for _, k := range []string{"loss", "delay", "partition", "crash_agent", "master_failover", "framework_failover"} {
 		if !kinds[k] {
 			t.Errorf("40 seeds drew no %s", k)
+		}
+	}
+	// Swarm mode stays within what Mesos can meet: no duplication or
+	// reordering (beyond real Mesos, which delivers at most once per pair).
+	for _, k := range []string{"duplicate", "reorder"} {
+		if kinds[k] {
+			t.Errorf("swarm drew %s, a fault beyond real Mesos", k)
 		}
 	}
 }
