@@ -50,6 +50,9 @@ type Agent struct {
 	tasks    map[string]*agentTask // by framework/task
 	nextUUID uint64
 	incarn   int
+	// noHealthChecks: the master does not ping (see
+	// MasterConfig.NoHealthChecks), so the agent does not watch for pings.
+	noHealthChecks bool
 }
 
 type agentTask struct {
@@ -330,8 +333,11 @@ func (a *Agent) Handle(e sim.Envelope) []sim.Envelope {
 
 // armPingTimeout restarts the agent's watch on the master's pings: with no
 // ping for MaxMissedPings intervals the agent takes the master for lost
-// and re-registers.
+// and re-registers. (Not without health checks.)
 func (a *Agent) armPingTimeout() {
+	if a.noHealthChecks {
+		return
+	}
 	if a.hasPing {
 		a.clock.Cancel(a.pingTimer)
 	}

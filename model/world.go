@@ -168,6 +168,7 @@ func (w *World) AddAgent(name string, res Resources) error {
 	var a *Agent
 	a = NewAgent(name, res, w.clock(func() []sim.Envelope { return a.Outbox() }, nil),
 		w.streams.Get("agent/"+name), w.record)
+	a.noHealthChecks = w.cfg.Master.NoHealthChecks
 	w.agents[name] = a
 	w.byID[a.ID()] = a
 	w.send(a.Start())

@@ -57,6 +57,11 @@ var behaviors = map[string]BehaviorFactory{
 	// behaviour under the name the fault-tolerance docs use).
 	"naive":       newWorkloadBehavior,
 	"reconciling": newReconcilingBehavior,
+	// replay is a workload fed only from outside (a trace replay).
+	"replay": func(cfg BehaviorConfig) (model.Scheduler, error) {
+		cfg.Workload = &WorkloadConfig{External: true}
+		return newWorkload(cfg, false)
+	},
 }
 
 // NewBehavior builds the behaviour registered under name.

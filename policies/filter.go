@@ -33,7 +33,17 @@ type agentState struct {
 	allocated model.Resources
 	groups    []*filterGroup
 	filters   filterList
+	// idle: the agent's last visit (in a stage) made no offer, and nothing
+	// that could change that has happened since, on the agent (changed
+	// is bumped) or anywhere (the allocator's epoch moved). Such an agent
+	// is skipped: visiting it again would give no taker either.
+	idleAt  [2]uint64 // epoch+1 of the idle visit per stage (0: not idle)
+	changed uint64
+	seenAt  [2]uint64 // changed at the idle visit per stage
 }
+
+// touch marks a change on the agent that may make it offerable again.
+func (a *agentState) touch() { a.changed++ }
 
 func (a *agentState) addFilter(f *filter, res model.Resources) {
 	var g *filterGroup
@@ -61,6 +71,7 @@ func (a *agentState) addFilter(f *filter, res model.Resources) {
 }
 
 func (a *agentState) dropFilter(f *filter) {
+	a.touch()
 	g := f.group
 	g.size--
 	if n := g.extra[f.c.idx]; n > 0 {

@@ -33,7 +33,14 @@ type Hierarchical struct {
 	weights    map[string]float64
 	quota      quotaState
 	buf        bitset
+	// epoch grows with every change that may make any agent offerable
+	// again (frameworks added, removed, activated; agents added; under
+	// quota or capacity, any allocation, which moves headroom and caps).
+	epoch uint64
 }
+
+// bump records a global change (see epoch).
+func (h *Hierarchical) bump() { h.epoch++ }
 
 // NewDRF returns Mesos's hierarchical DRF allocator: roles and frameworks
 // in DRF order (weighted dominant share, then allocation count, then name).
@@ -80,6 +87,7 @@ func (h *Hierarchical) totalsChanged() {
 func (h *Hierarchical) AddAgent(name string, total model.Resources, used []model.Usage) {
 	a := &agentState{name: name, total: total}
 	h.agents[name] = a
+	h.bump()
 	h.names.add(&h.totalQ, total, 1)
 	h.quota.agentChanged(h, total, 1)
 	h.totalsChanged()
@@ -109,6 +117,7 @@ func (h *Hierarchical) RemoveAgent(name string) {
 		}
 	}
 	delete(h.agents, name)
+	h.bump()
 	h.names.add(&h.totalQ, a.total, -1)
 	h.quota.agentChanged(h, a.total, -1)
 	h.totalsChanged()
@@ -120,6 +129,7 @@ func (h *Hierarchical) AddFramework(info model.FrameworkInfo) {
 		byAgent: map[string]model.Resources{}, minAlloc: info.MinAllocatable}
 	h.nextIdx++
 	h.clients[c.name] = c
+	h.bump()
 	h.subscribed = append(h.subscribed, c)
 	h.roles.leaf(c.role).frameworks.add(c, h)
 }
@@ -134,6 +144,7 @@ func (h *Hierarchical) RemoveFramework(name string) {
 		h.unallocate(c, h.agents[agent], c.byAgent[agent])
 	}
 	h.clearFilters(c)
+	h.bump()
 	h.roles.leaf(c.role).frameworks.remove(c, h)
 	delete(h.clients, name)
 	for i, x := range h.subscribed {
@@ -147,6 +158,7 @@ func (h *Hierarchical) RemoveFramework(name string) {
 // Suppress implements model.Allocator.
 func (h *Hierarchical) Suppress(name string) {
 	if c := h.clients[name]; c != nil {
+		h.bump()
 		h.roles.leaf(c.role).frameworks.setActive(c, false)
 	}
 }
@@ -154,6 +166,7 @@ func (h *Hierarchical) Suppress(name string) {
 // Revive implements model.Allocator.
 func (h *Hierarchical) Revive(name string) {
 	if c := h.clients[name]; c != nil {
+		h.bump()
 		h.clearFilters(c)
 		h.roles.leaf(c.role).frameworks.setActive(c, true)
 	}
@@ -166,7 +179,10 @@ func (h *Hierarchical) SetWeight(role string, w float64) {
 }
 
 // SetQuota implements model.Allocator.
-func (h *Hierarchical) SetQuota(role string, q model.Quota) { h.quota.set(h, role, q) }
+func (h *Hierarchical) SetQuota(role string, q model.Quota) {
+	h.bump()
+	h.quota.set(h, role, q)
+}
 
 // Recover implements model.Allocator.
 func (h *Hierarchical) Recover(framework, agent string, res model.Resources, refuse sim.Time) {
@@ -210,6 +226,10 @@ func (h *Hierarchical) clearFilters(c *client) {
 }
 
 func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, count bool) {
+	a.touch()
+	if h.quota.active() || h.order.capped() {
+		h.bump()
+	}
 	a.allocated = a.allocated.Add(res)
 	h.names.add(&c.alloc, res, 1)
 	c.byAgent[a.name] = c.byAgent[a.name].Add(res)
@@ -223,6 +243,10 @@ func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, c
 }
 
 func (h *Hierarchical) unallocate(c *client, a *agentState, res model.Resources) {
+	a.touch()
+	if h.quota.active() || h.order.capped() {
+		h.bump()
+	}
 	a.allocated = a.allocated.Sub(res)
 	h.names.add(&c.alloc, res, -1)
 	if left := c.byAgent[a.name].Sub(res); left.IsEmpty() {
@@ -266,6 +290,21 @@ func (h *Hierarchical) Allocate(candidates []string) []model.Grant {
 
 // offerAgent offers one agent in one stage.
 func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStage bool) []model.Grant {
+	stage := 0
+	if quotaStage {
+		stage = 1
+	}
+	if a.idleAt[stage] == h.epoch+1 && a.seenAt[stage] == a.changed {
+		return grants // no taker last time, and nothing changed since
+	}
+	before := len(grants)
+	defer func() {
+		if len(grants) == before {
+			a.idleAt[stage], a.seenAt[stage] = h.epoch+1, a.changed
+		} else {
+			a.idleAt[stage] = 0
+		}
+	}()
 	avail := a.total.Sub(a.allocated)
 	if avail.IsEmpty() {
 		return grants

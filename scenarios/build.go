@@ -18,6 +18,7 @@ type Sim struct {
 
 	faults *faultState // nil without network faults
 	swarm  *swarmPlan  // nil without swarm mode
+	replay *replay     // nil without a trace
 }
 
 // Build wires a validated scenario: agents are added at t=0 in file order,
@@ -35,8 +36,11 @@ type Sim struct {
 func Build(sc *Scenario) (*Sim, error) {
 	var allocErr error
 	w := model.NewWorld(model.WorldConfig{
-		Seed:         sc.Seed,
-		Master:       model.MasterConfig{AllocationInterval: sc.Master.AllocationInterval, OfferTimeout: sc.Master.OfferTimeout},
+		Seed: sc.Seed,
+		Master: model.MasterConfig{AllocationInterval: sc.Master.AllocationInterval, OfferTimeout: sc.Master.OfferTimeout,
+			// With no fault of any kind a ping can never go unanswered:
+			// health-check traffic would change nothing but the cost.
+			NoHealthChecks: sc.Faults.HealAt == 0},
 		NetworkDelay: sc.Network.Delay,
 	}, func(clock model.Clock, streams sim.Streams) model.Allocator {
 		a, err := policies.NewAllocator(sc.Master.Allocator, model.AllocatorConfig{
@@ -85,6 +89,11 @@ func Build(sc *Scenario) (*Sim, error) {
 	}
 	s.applySwarm()
 	s.scheduleHealAll()
+	if sc.Trace != nil {
+		if err := s.startReplay(sc.Trace); err != nil {
+			return nil, err
+		}
+	}
 	w.Start()
 	return s, nil
 }

@@ -398,7 +398,7 @@ func (d *decoder) seq(n *yaml.Node, path string, what string) []*yaml.Node {
 
 // ---- the scenario ---------------------------------------------------------
 
-var topKeys = []string{"name", "seed", "duration", "master", "network", "agents", "frameworks", "faults", "timeline"}
+var topKeys = []string{"name", "seed", "duration", "master", "network", "agents", "frameworks", "trace", "faults", "timeline"}
 
 // scenario decodes the root mapping. Keys are decoded in a fixed order
 // (duration before the timeline, agents before frameworks before faults
@@ -448,6 +448,7 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 			sc.Frameworks = append(sc.Frameworks, d.frameworks(e, "frameworks")...)
 		}
 	}
+	d.trace(m.get("trace"), sc)
 	d.faults(m.get("faults"), sc)
 	if n := m.get("timeline"); n != nil {
 		for _, e := range d.seq(n, "timeline", "events") {
@@ -613,6 +614,13 @@ var agentKeys = []string{"name", "resources", "count"}
 // agents decodes one agents entry (or add_agent body) into its expanded
 // agents, checking limits and name uniqueness.
 func (d *decoder) agents(n *yaml.Node, path string) []AgentSpec {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i].Value; k == "preset" || k == "machine_meta" {
+				return d.presetAgents(n, path)
+			}
+		}
+	}
 	m := d.mapping(n, path, agentKeys, false)
 	nameNode := d.require(m, "name")
 	base := d.name(nameNode, m.field("name"))

@@ -102,6 +102,8 @@ type Scenario struct {
 	Agents     []AgentSpec     // count expanded, file order; added at t=0
 	Frameworks []FrameworkSpec // count expanded, file order; subscribe at t=0 after the agents
 	Timeline   []Event         // stably sorted by At (ties keep file order)
+	// Trace is the trace section (nil: no replay).
+	Trace *TraceSpec
 }
 
 // MasterSpec configures the master and its allocator.

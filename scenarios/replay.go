@@ -1,0 +1,201 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/mesosim/mesosim/model"
+	"github.com/mesosim/mesosim/policies"
+	"github.com/mesosim/mesosim/sim"
+	"github.com/mesosim/mesosim/traces"
+)
+
+// TraceSpec is a scenario's `trace:` section: which trace to replay, which
+// slice of it, how its tasks map onto frameworks and resources.
+type TraceSpec struct {
+	// Files are the trace's files (resolved), read as one stream.
+	Files []string
+	// Start and End bound the replayed slice in trace time (End 0: to the
+	// end of the trace); a task submitted at Start is submitted at t=0.
+	Start, End sim.Time
+	// Lookahead is how far past a task's start a reader looks for its end.
+	Lookahead sim.Time
+	// SkipBadRows counts malformed rows instead of failing.
+	SkipBadRows bool
+	// Map sends each task to the first rule it matches.
+	Map []MapRule
+	// CPUs and Mem say what one unit of the trace's normalised requests
+	// is: CPUs cores and Mem MB per 1.0 (per 100 for percent units).
+	CPUs, Mem float64
+	// Ends is "trace" (tasks end as the trace says: FINISHED, FAILED,
+	// KILLED for KILL and EVICT, LOST) or "finish" (every task finishes
+	// after its duration; evictions and failures are left to the
+	// simulation).
+	Ends string
+	// Line is the section's line, for errors found when the replay runs.
+	Line int
+}
+
+// MapRule routes tasks to a framework. Empty conditions match anything.
+type MapRule struct {
+	// Priority matches tasks whose priority lies in [PriorityMin,
+	// PriorityMax] (HasPriority false: any).
+	HasPriority              bool
+	PriorityMin, PriorityMax int
+	// SchedClass matches when >= 0.
+	SchedClass int
+	// User and Queue match exactly when set (Queue is the native
+	// format's class).
+	User, Queue string
+	Framework   string
+}
+
+func (r MapRule) matches(t traces.Task) bool {
+	if r.HasPriority && (t.Priority < r.PriorityMin || t.Priority > r.PriorityMax) {
+		return false
+	}
+	if r.SchedClass >= 0 && t.SchedClass != r.SchedClass {
+		return false
+	}
+	if r.User != "" && t.User != r.User {
+		return false
+	}
+	return r.Queue == "" || t.Queue == r.Queue
+}
+
+// replay feeds a trace's tasks to workload frameworks as simulated time
+// reaches their submission times: one pending event at a time, reading
+// the trace lazily, so memory stays bounded by the reader's own window.
+type replay struct {
+	spec   *TraceSpec
+	sim    *Sim
+	r      traces.Reader
+	units  traces.Units
+	err    error
+	counts map[string]int64 // tasks submitted per framework
+}
+
+// startReplay opens the trace and schedules its first task.
+func (s *Sim) startReplay(spec *TraceSpec) error {
+	r, _, err := traces.Open(spec.Files, traces.Options{SkipBadRows: spec.SkipBadRows, Lookahead: spec.Lookahead})
+	if err != nil {
+		return &Error{File: s.Scenario.File, Line: spec.Line, Msg: "trace: " + err.Error()}
+	}
+	rp := &replay{spec: spec, sim: s, r: r, units: r.Units(), counts: map[string]int64{}}
+	s.replay = rp
+	rp.advance()
+	return nil
+}
+
+// advance reads the next task of the slice and schedules its submission.
+func (rp *replay) advance() {
+	for {
+		t, err := rp.r.Next()
+		if errors.Is(err, io.EOF) {
+			rp.r.Close()
+			return
+		}
+		if err != nil {
+			rp.err = err
+			rp.r.Close()
+			return
+		}
+		if t.Submit < rp.spec.Start && !t.Running {
+			continue
+		}
+		if rp.spec.End > 0 && t.Submit >= rp.spec.End {
+			rp.r.Close()
+			return
+		}
+		at := max(t.Submit-rp.spec.Start, 0)
+		rp.sim.World.At(at, func() {
+			rp.submit(t)
+			rp.advance()
+		})
+		return
+	}
+}
+
+// submit hands one task to the framework its rule names.
+func (rp *replay) submit(t traces.Task) {
+	fw := ""
+	for _, rule := range rp.spec.Map {
+		if rule.matches(t) {
+			fw = rule.Framework
+			break
+		}
+	}
+	if fw == "" {
+		rp.counts[""]++ // matched no rule: not replayed (counted)
+		return
+	}
+	wl, ok := rp.sim.Schedulers[fw].(*policies.Workload)
+	if !ok {
+		return
+	}
+	info := model.TaskInfo{ID: t.ID, Job: t.Job, Resources: rp.resources(t), Duration: sim.Never}
+	if t.Duration != traces.Unknown {
+		info.Duration = t.Duration
+	}
+	if rp.spec.Ends == "trace" {
+		info.EndState, info.EndReason = endState(t.End)
+	}
+	rp.counts[fw]++
+	_ = rp.sim.World.CallFramework(fw, func(d model.Driver) { wl.Submit(d, info) })
+}
+
+// resources scales a task's requests to the scenario's units (at least
+// 0.001 cpus and 1 MB: Mesos launches no task without resources).
+func (rp *replay) resources(t traces.Task) model.Resources {
+	cpus := scaleUnit(t.CPU, rp.units.CPU, rp.spec.CPUs)
+	mem := scaleUnit(t.Mem, rp.units.Mem, rp.spec.Mem)
+	c := model.Milli(max(1, int64(math.Round(cpus*1000))))
+	m := model.Milli(max(1000, int64(math.Round(mem*1000))))
+	return model.ScalarResource("cpus", c).Add(model.ScalarResource("mem", m))
+}
+
+func scaleUnit(v float64, unit string, per float64) float64 {
+	switch unit {
+	case "normalised":
+		return v * per
+	case "percent":
+		return v / 100 * per
+	case "percent-core":
+		return v / 100
+	}
+	return v // cores, MB
+}
+
+func endState(end string) (model.TaskState, string) {
+	switch end {
+	case "FAIL":
+		return model.TaskFailed, "REASON_COMMAND_EXECUTOR_FAILED"
+	case "KILL":
+		return model.TaskKilled, "REASON_TASK_KILLED"
+	case "EVICT":
+		return model.TaskKilled, "REASON_TASK_PREEMPTED"
+	case "LOST":
+		return model.TaskLost, "REASON_SLAVE_REMOVED"
+	}
+	return model.TaskFinished, ""
+}
+
+// ReplayStats reports how many trace tasks went to each framework ("" for
+// tasks no rule matched), and the reader's statistics.
+func (s *Sim) ReplayStats() (map[string]int64, traces.Stats, error) {
+	if s.replay == nil {
+		return nil, traces.Stats{}, nil
+	}
+	return s.replay.counts, s.replay.r.Stats(), s.replay.err
+}
+
+// formatPriority renders a rule's priority condition for messages.
+func (r MapRule) String() string {
+	if !r.HasPriority {
+		return "any -> " + r.Framework
+	}
+	return fmt.Sprintf("priority %s-%s -> %s", strconv.Itoa(r.PriorityMin), strconv.Itoa(r.PriorityMax), r.Framework)
+}
