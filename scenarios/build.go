@@ -108,6 +108,16 @@ func (s *Sim) must(err error) {
 // Run runs the simulation to the scenario's duration.
 func (s *Sim) Run() { s.World.Run(s.Scenario.Duration) }
 
+// Err reports a failure found while the simulation ran: a malformed trace
+// row or a trace read error (the replay stops there; the run's results
+// must not be trusted).
+func (s *Sim) Err() error {
+	if s.replay != nil && s.replay.err != nil {
+		return s.replay.err
+	}
+	return nil
+}
+
 func frameworkConfig(f *FrameworkSpec) model.FrameworkConfig {
 	return model.FrameworkConfig{
 		Name:            f.Name,

@@ -158,8 +158,24 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	}
 
 	s.Run()
+	if err := s.Err(); err != nil {
+		if log != nil {
+			abort()
+		}
+		return traceErr(err)
+	}
 	if checker != nil {
 		checker.Finish(sc.Duration)
+	}
+	if counts, st, _ := s.ReplayStats(); counts != nil {
+		var parts []string
+		for _, fw := range sortedKeys(counts) {
+			if fw != "" {
+				parts = append(parts, fmt.Sprintf("%s %d", fw, counts[fw]))
+			}
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "trace: %d rows read, tasks replayed: %s; %d matched no rule; %d malformed rows skipped\n",
+			st.Rows, strings.Join(parts, ", "), counts[""], st.Bad)
 	}
 
 	if log != nil {
