@@ -85,8 +85,8 @@ type assembler struct {
 	pos    sim.Time
 	eof    bool
 	tasks  map[string]*asmTask
-	wait   asmWaitHeap
-	graves asmGraveHeap
+	wait   indexedHeap[asmTask] // by (Submit, ID)
+	graves indexedHeap[asmTask] // tombstones by their latest row, ties by ID
 	peak   int
 
 	events  map[string]int64 // shared with the reader's Stats
@@ -99,12 +99,31 @@ func newAssembler(lookahead sim.Time, events map[string]int64) *assembler {
 	if lookahead <= 0 {
 		lookahead = DefaultLookahead
 	}
-	return &assembler{
+	a := &assembler{
 		look:   lookahead,
 		tasks:  make(map[string]*asmTask),
 		events: events,
 		jobs:   make(map[string]struct{}),
 	}
+	a.wait = indexedHeap[asmTask]{
+		less: func(x, y *asmTask) bool {
+			if x.Submit != y.Submit {
+				return x.Submit < y.Submit
+			}
+			return x.ID < y.ID
+		},
+		pos: func(t *asmTask) *int { return &t.idx },
+	}
+	a.graves = indexedHeap[asmTask]{
+		less: func(x, y *asmTask) bool {
+			if x.last != y.last {
+				return x.last < y.last
+			}
+			return x.ID < y.ID
+		},
+		pos: func(t *asmTask) *int { return &t.gidx },
+	}
+	return a
 }
 
 func asmAdd(a, b sim.Time) sim.Time {
@@ -125,8 +144,8 @@ func (a *assembler) advance(t sim.Time) {
 	if t > a.pos {
 		a.pos = t
 	}
-	for len(a.graves) > 0 {
-		g := a.graves[0]
+	for a.graves.Len() > 0 {
+		g := a.graves.items[0]
 		if asmAdd(g.last, a.look) >= a.pos {
 			break
 		}
@@ -296,19 +315,19 @@ func (a *assembler) end(t sim.Time, id []byte, kind string, afterWindow bool) {
 // and tombstones are no longer needed.
 func (a *assembler) finish() {
 	a.eof = true
-	for _, g := range a.graves {
+	for _, g := range a.graves.items {
 		delete(a.tasks, g.ID)
 		g.gidx = -1
 	}
-	a.graves = nil
+	a.graves.items = nil
 }
 
 // pop returns the next task in Submit order if it is ready.
 func (a *assembler) pop() (Task, bool) {
-	if len(a.wait) == 0 {
+	if a.wait.Len() == 0 {
 		return Task{}, false
 	}
-	s := a.wait[0]
+	s := a.wait.items[0]
 	if s.phase == asmPending || s.phase == asmRunning {
 		if !a.eof && a.pos <= s.deadline {
 			return Task{}, false
@@ -341,59 +360,3 @@ func (a *assembler) pop() (Task, bool) {
 
 // inFlight is the number of tasks held (waiting or tombstones).
 func (a *assembler) inFlight() int { return len(a.tasks) }
-
-// asmWaitHeap orders waiting tasks by (Submit, ID).
-type asmWaitHeap []*asmTask
-
-func (h asmWaitHeap) Len() int { return len(h) }
-func (h asmWaitHeap) Less(i, j int) bool {
-	if h[i].Submit != h[j].Submit {
-		return h[i].Submit < h[j].Submit
-	}
-	return h[i].ID < h[j].ID
-}
-func (h asmWaitHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].idx, h[j].idx = i, j
-}
-func (h *asmWaitHeap) Push(x any) {
-	s := x.(*asmTask)
-	s.idx = len(*h)
-	*h = append(*h, s)
-}
-func (h *asmWaitHeap) Pop() any {
-	old := *h
-	s := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	s.idx = -1
-	return s
-}
-
-// asmGraveHeap orders tombstones by their latest row (ties by ID).
-type asmGraveHeap []*asmTask
-
-func (h asmGraveHeap) Len() int { return len(h) }
-func (h asmGraveHeap) Less(i, j int) bool {
-	if h[i].last != h[j].last {
-		return h[i].last < h[j].last
-	}
-	return h[i].ID < h[j].ID
-}
-func (h asmGraveHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].gidx, h[j].gidx = i, j
-}
-func (h *asmGraveHeap) Push(x any) {
-	s := x.(*asmTask)
-	s.gidx = len(*h)
-	*h = append(*h, s)
-}
-func (h *asmGraveHeap) Pop() any {
-	old := *h
-	s := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	s.gidx = -1
-	return s
-}

@@ -60,7 +60,7 @@ type GoogleReader struct {
 	jobRow     googleJobRow
 	jobEOF     bool
 	jobUsers   map[uint64]*googleJob
-	jobEnds    googleJobHeap
+	jobEnds    indexedHeap[googleJob] // ended jobs by end time, ties by ID
 }
 
 type googleJobRow struct {
@@ -101,6 +101,15 @@ func OpenGoogle(taskFiles []string, jobFiles []string, opt Options) (Reader, err
 
 func newGoogleReader(tasks, jobs []partSource, opt Options) *GoogleReader {
 	r := &GoogleReader{opt: opt, tasks: newPartStream(tasks)}
+	r.jobEnds = indexedHeap[googleJob]{
+		less: func(a, b *googleJob) bool {
+			if a.ended != b.ended {
+				return a.ended < b.ended
+			}
+			return a.id < b.id
+		},
+		pos: func(j *googleJob) *int { return &j.idx },
+	}
 	r.stats.Events = make(map[string]int64)
 	r.asm = newAssembler(opt.Lookahead, r.stats.Events)
 	if len(jobs) > 0 {
@@ -528,36 +537,8 @@ func (r *GoogleReader) forgetJobs(t sim.Time) {
 	if t == googleAfterWindow {
 		return
 	}
-	for len(r.jobEnds) > 0 && asmAdd(r.jobEnds[0].ended, r.asm.look) < t {
+	for r.jobEnds.Len() > 0 && asmAdd(r.jobEnds.items[0].ended, r.asm.look) < t {
 		j := heap.Pop(&r.jobEnds).(*googleJob)
 		delete(r.jobUsers, j.id)
 	}
-}
-
-// googleJobHeap orders ended jobs by end time (ties by ID).
-type googleJobHeap []*googleJob
-
-func (h googleJobHeap) Len() int { return len(h) }
-func (h googleJobHeap) Less(i, j int) bool {
-	if h[i].ended != h[j].ended {
-		return h[i].ended < h[j].ended
-	}
-	return h[i].id < h[j].id
-}
-func (h googleJobHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].idx, h[j].idx = i, j
-}
-func (h *googleJobHeap) Push(x any) {
-	j := x.(*googleJob)
-	j.idx = len(*h)
-	*h = append(*h, j)
-}
-func (h *googleJobHeap) Pop() any {
-	old := *h
-	j := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	j.idx = -1
-	return j
 }
