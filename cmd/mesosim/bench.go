@@ -17,8 +17,8 @@ func newBenchCmd() *cobra.Command {
 		Long: `Time DRF allocation cycles in the shape of Mesos's allocator benchmark
 DeclineOffers: agents of cpus:24;mem:4096 with 16 CPUs of each in use, all
 frameworks in one role, every offer declined with a filter longer than the
-run. Prints the mean and the slowest cycle in wall time (the only command
-that reads the wall clock; simulations never do). The Go benchmark
+run. Prints the mean and the slowest cycle in wall time (the CLI reads the
+wall clock for this; simulations never do). The Go benchmark
 BenchmarkDeclineOffers in package policies measures the same thing.`,
 		Args: checkArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {

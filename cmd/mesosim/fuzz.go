@@ -1,0 +1,650 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+	"github.com/spf13/cobra"
+
+	"github.com/mesosim/mesosim/report"
+	"github.com/mesosim/mesosim/scenarios"
+)
+
+// Limits of one fuzz command.
+const (
+	maxFuzzSeeds    = 1_000_000
+	fuzzFirstSeeds  = 5  // seeds listed per invariant
+	fuzzDetailWidth = 64 // the detail column of the table
+)
+
+// Progress on standard error: a bar redrawn this often on a terminal, a
+// plain line this often otherwise.
+const (
+	fuzzBarEvery  = 200 * time.Millisecond
+	fuzzLineEvery = 5 * time.Second
+)
+
+type fuzzOptions struct {
+	seeds      int
+	seedStart  uint64
+	swarm      bool
+	sets       []string
+	parallel   int
+	timeBudget time.Duration
+	format     string
+}
+
+func newFuzzCmd() *cobra.Command {
+	o := &fuzzOptions{}
+	cmd := &cobra.Command{
+		Use:   "fuzz SCENARIO.yaml|NAME",
+		Short: "Run a scenario over many seeds with the invariant checkers on",
+		Long: `Run a scenario once per seed (--seed-start, --seed-start+1, ...) with
+the invariant checkers on, and report which invariants broke and for which
+seeds, with the command that reproduces the first failing seed. --swarm
+draws the fault model itself from each seed (faults.swarm=true). Runs go in
+parallel across cores; the report is the same whatever the parallelism.
+Exit status 1 when any invariant broke, 0 otherwise.`,
+		Args: checkArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.seeds, "seeds", 100, "seeds to run (1 to 1,000,000)")
+	f.Uint64Var(&o.seedStart, "seed-start", 1, "first seed; the others follow it")
+	f.BoolVar(&o.swarm, "swarm", false, "draw the faults from each seed (same as --set faults.swarm=true)")
+	f.StringArrayVar(&o.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable)")
+	f.IntVar(&o.parallel, "parallel", runtime.GOMAXPROCS(0), "simulations run at once")
+	f.DurationVar(&o.timeBudget, "time-budget", 0, "stop starting seeds after this much wall time, e.g. 30s or 10m (0: no limit)")
+	f.StringVar(&o.format, "format", "table", "output format: table or json")
+	return cmd
+}
+
+// fuzzHit is the first violation of one invariant in one seed, and how
+// many violations of it the seed had.
+type fuzzHit struct {
+	first report.Violation
+	count int
+}
+
+// fuzzOutcome is what one seed gave; outcomes live in a slot per seed.
+type fuzzOutcome struct {
+	ran  bool
+	hits []fuzzHit // one per invariant broken, in the order first broken
+	err  error
+}
+
+// fuzzInvariant is a row of the report: one invariant that broke.
+type fuzzInvariant struct {
+	Invariant string `json:"invariant"`
+	// Seeds is how many seeds broke it, FirstSeeds the lowest of them.
+	Seeds      int      `json:"seeds"`
+	FirstSeeds []uint64 `json:"first_seeds"`
+	// Violations counts them over all seeds (once per subject per seed).
+	Violations int `json:"violations"`
+	// FirstDetail is the first violation in the lowest seed.
+	FirstDetail string `json:"first_detail"`
+}
+
+// fuzzRange is a range of seeds, both ends included.
+type fuzzRange struct {
+	First uint64 `json:"first"`
+	Last  uint64 `json:"last"`
+}
+
+// fuzzSeedError is a seed whose run failed (not an invariant: the
+// simulation itself, e.g. a panic).
+type fuzzSeedError struct {
+	Seed  uint64 `json:"seed"`
+	Error string `json:"error"`
+}
+
+// fuzzTiming is the wall-clock part of a report, the only part that
+// varies from run to run.
+type fuzzTiming struct {
+	WallSeconds    float64 `json:"wall_seconds"`
+	SeedsPerSecond float64 `json:"seeds_per_second"`
+}
+
+// fuzzReport is the output of `mesosim fuzz` (--format json writes it as
+// is).
+type fuzzReport struct {
+	Scenario       string   `json:"scenario"`
+	Swarm          bool     `json:"swarm"`
+	Overrides      []string `json:"overrides"`
+	SeedStart      uint64   `json:"seed_start"`
+	SeedsRequested int      `json:"seeds_requested"`
+	// Stopped is "time-budget" or "interrupt" when the run stopped before
+	// every seed was started, else empty.
+	Stopped  string `json:"stopped,omitempty"`
+	SeedsRun int    `json:"seeds_run"`
+	// Completed is the longest run of seeds from SeedStart that all ran
+	// (nil when none did); Beyond lists seeds that ran past a gap in it.
+	Completed           *fuzzRange      `json:"completed"`
+	Beyond              []uint64        `json:"beyond,omitempty"`
+	SeedsWithViolations int             `json:"seeds_with_violations"`
+	Invariants          []fuzzInvariant `json:"invariants"`
+	FirstFailingSeed    *uint64         `json:"first_failing_seed,omitempty"`
+	Reproduce           string          `json:"reproduce,omitempty"`
+	Errors              []fuzzSeedError `json:"errors,omitempty"`
+	Timing              fuzzTiming      `json:"timing"`
+
+	budget time.Duration
+}
+
+func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
+	// Every input is checked before any seed runs.
+	switch o.format {
+	case "table", "json":
+	default:
+		return badInput("--format: %q is not one of table, json", o.format)
+	}
+	if o.seeds < 1 || o.seeds > maxFuzzSeeds {
+		return badInput("--seeds must be in [1, %d]", maxFuzzSeeds)
+	}
+	if o.seedStart > math.MaxUint64-uint64(o.seeds-1) {
+		return badInput("--seed-start %d: the last of %d seeds would exceed %d", o.seedStart, o.seeds, uint64(math.MaxUint64))
+	}
+	if o.parallel < 1 {
+		return badInput("--parallel must be at least 1")
+	}
+	if o.timeBudget < 0 {
+		return badInput("--time-budget must not be negative")
+	}
+	sets := slices.Clone(o.sets)
+	if o.swarm {
+		sets = append(sets, "faults.swarm=true")
+	}
+	var ovs []scenarios.Override
+	for _, s := range sets {
+		ov, err := scenarios.ParseOverride(s)
+		if err != nil {
+			return badInput("--set: %v", err)
+		}
+		ovs = append(ovs, ov)
+	}
+	base, err := scenarios.OpenWith(name, ovs)
+	if err != nil {
+		return err
+	}
+	if _, err := scenarios.Build(base); err != nil {
+		return err
+	}
+
+	stderr := cmd.ErrOrStderr()
+	outcomes := make([]fuzzOutcome, o.seeds)
+	var done, failing atomic.Int64
+	prog := newFuzzProgress(stderr, o.seeds, &done, &failing)
+
+	// SIGINT stops the dispatch as the time budget does; a second one
+	// (the default handling, restored after the first) ends the process.
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, os.Interrupt)
+	defer signal.Stop(sigc)
+	var budget <-chan time.Time
+	start := time.Now()
+	if o.timeBudget > 0 {
+		t := time.NewTimer(o.timeBudget)
+		defer t.Stop()
+		budget = t.C
+	}
+	prog.start(start)
+
+	// Seeds are handed out in order, one to each idle worker, and each
+	// outcome lands in its seed's slot: the report does not depend on the
+	// parallelism, and the seeds that ran are always a prefix.
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(o.parallel, o.seeds) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				sc := *base
+				sc.Seed = o.seedStart + uint64(i)
+				out := fuzzSeed(&sc)
+				outcomes[i] = out
+				if len(out.hits) > 0 {
+					failing.Add(1)
+				}
+				done.Add(1)
+			}
+		}()
+	}
+	stopped := ""
+	dispatched := 0
+dispatch:
+	for dispatched < o.seeds {
+		// A stop that is due wins over a worker that is ready.
+		select {
+		case <-budget:
+			stopped = "time-budget"
+			break dispatch
+		case <-sigc:
+			stopped = "interrupt"
+			break dispatch
+		default:
+		}
+		select {
+		case jobs <- dispatched:
+			dispatched++
+		case <-budget:
+			stopped = "time-budget"
+			break dispatch
+		case <-sigc:
+			stopped = "interrupt"
+			break dispatch
+		}
+	}
+	close(jobs)
+	finished := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(finished)
+	}()
+	interrupted := func() {
+		signal.Stop(sigc)
+		prog.note(fmt.Sprintf("interrupted: finishing the %d seed(s) running (Ctrl-C again to quit now)",
+			max(int64(dispatched)-done.Load(), 0)))
+	}
+	switch stopped {
+	case "interrupt":
+		interrupted()
+	case "time-budget":
+		prog.note(fmt.Sprintf("time budget of %s spent: finishing the %d seed(s) running",
+			o.timeBudget, max(int64(dispatched)-done.Load(), 0)))
+	}
+	if stopped != "interrupt" {
+		// Every seed to run has started: a Ctrl-C now stops nothing
+		// early, but it says so and lets a second one quit.
+		select {
+		case <-finished:
+		case <-sigc:
+			interrupted()
+		}
+	}
+	<-finished
+	wall := time.Since(start)
+	prog.finish()
+
+	rep := o.summarize(name, base.Name, sets, outcomes)
+	rep.Stopped, rep.budget = stopped, o.timeBudget
+	rep.Timing.WallSeconds = wall.Seconds()
+	if s := wall.Seconds(); s > 0 {
+		rep.Timing.SeedsPerSecond = float64(rep.SeedsRun) / s
+	}
+	w := cmd.OutOrStdout()
+	if o.format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(rep)
+	} else {
+		err = rep.writeTable(w)
+	}
+	if err != nil {
+		return err
+	}
+	if len(rep.Errors) > 0 {
+		e := rep.Errors[0]
+		return fmt.Errorf("%d seed(s) failed to run; the first, seed %d: %s; reproduce with: %s",
+			len(rep.Errors), e.Seed, e.Error, reproCommand(name, e.Seed, sets))
+	}
+	if rep.SeedsWithViolations > 0 {
+		names := make([]string, len(rep.Invariants))
+		for i, inv := range rep.Invariants {
+			names[i] = inv.Invariant
+		}
+		return fmt.Errorf("invariants broke in %d of %d seeds (%s); reproduce the first with: %s",
+			rep.SeedsWithViolations, rep.SeedsRun, strings.Join(names, ", "), rep.Reproduce)
+	}
+	return nil
+}
+
+// fuzzSeed runs one seed of a scenario (a private copy) with the invariant
+// checker on, as `mesosim run` does. A panic of the simulation is caught
+// and reported as the seed's error.
+func fuzzSeed(sc *scenarios.Scenario) (out fuzzOutcome) {
+	out.ran = true
+	defer func() {
+		if r := recover(); r != nil {
+			out.hits = nil
+			out.err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	s, err := scenarios.Build(sc)
+	if err != nil {
+		out.err = err
+		return out
+	}
+	checker := report.NewChecker(s.World, report.CheckerConfig{
+		HealAt: sc.Faults.HealAt, ConvergeWithin: sc.Faults.ConvergeWithin, Emit: s.World.Emit})
+	s.World.Observe(checker)
+	s.Run()
+	if err := s.Err(); err != nil {
+		out.err = err
+		return out
+	}
+	checker.Finish(sc.Duration)
+	idx := map[string]int{}
+	for _, v := range checker.Violations() {
+		i, ok := idx[v.Invariant]
+		if !ok {
+			i = len(out.hits)
+			idx[v.Invariant] = i
+			out.hits = append(out.hits, fuzzHit{first: v})
+		}
+		out.hits[i].count++
+	}
+	return out
+}
+
+// summarize builds the report from the seeds' slots, in seed order.
+func (o *fuzzOptions) summarize(arg, scenario string, sets []string, outcomes []fuzzOutcome) *fuzzReport {
+	rep := &fuzzReport{
+		Scenario:       scenario,
+		Swarm:          o.swarm,
+		Overrides:      append([]string{}, sets...),
+		SeedStart:      o.seedStart,
+		SeedsRequested: o.seeds,
+		Invariants:     []fuzzInvariant{},
+	}
+	prefix := 0
+	for prefix < len(outcomes) && outcomes[prefix].ran {
+		prefix++
+	}
+	if prefix > 0 {
+		rep.Completed = &fuzzRange{First: o.seedStart, Last: o.seedStart + uint64(prefix-1)}
+	}
+	byName := map[string]*fuzzInvariant{}
+	for i := range outcomes {
+		out := &outcomes[i]
+		if !out.ran {
+			continue
+		}
+		seed := o.seedStart + uint64(i)
+		rep.SeedsRun++
+		if i > prefix {
+			rep.Beyond = append(rep.Beyond, seed)
+		}
+		if out.err != nil {
+			rep.Errors = append(rep.Errors, fuzzSeedError{Seed: seed, Error: out.err.Error()})
+			continue
+		}
+		if len(out.hits) == 0 {
+			continue
+		}
+		rep.SeedsWithViolations++
+		if rep.FirstFailingSeed == nil {
+			s := seed
+			rep.FirstFailingSeed = &s
+			rep.Reproduce = reproCommand(arg, seed, sets)
+		}
+		for _, h := range out.hits {
+			inv := byName[h.first.Invariant]
+			if inv == nil {
+				inv = &fuzzInvariant{Invariant: h.first.Invariant, FirstSeeds: []uint64{},
+					FirstDetail: fmt.Sprintf("seed %d: %s", seed, violationText(h.first))}
+				byName[h.first.Invariant] = inv
+			}
+			inv.Seeds++
+			inv.Violations += h.count
+			if len(inv.FirstSeeds) < fuzzFirstSeeds {
+				inv.FirstSeeds = append(inv.FirstSeeds, seed)
+			}
+		}
+	}
+	// The invariants in the reference's order, any other after them by
+	// name.
+	known := report.InvariantNames()
+	for _, n := range known {
+		if inv := byName[n]; inv != nil {
+			rep.Invariants = append(rep.Invariants, *inv)
+		}
+	}
+	var others []string
+	for n := range byName {
+		if !slices.Contains(known, n) {
+			others = append(others, n)
+		}
+	}
+	slices.Sort(others)
+	for _, n := range others {
+		rep.Invariants = append(rep.Invariants, *byName[n])
+	}
+	return rep
+}
+
+// violationText is a violation as one line: when, its subject, and what
+// is wrong.
+func violationText(v report.Violation) string {
+	subject := v.Task
+	if subject == "" {
+		subject = v.Agent
+	}
+	if v.Framework != "" && v.Task != "" {
+		subject = v.Framework + "/" + v.Task
+	}
+	if subject == "" {
+		return fmt.Sprintf("at %s: %s", v.T, v.Detail)
+	}
+	return fmt.Sprintf("at %s, %s: %s", v.T, subject, v.Detail)
+}
+
+// reproCommand is the `mesosim run` command line that reruns one seed.
+func reproCommand(arg string, seed uint64, sets []string) string {
+	parts := []string{"mesosim", "run", shellQuote(arg), "--seed", strconv.FormatUint(seed, 10)}
+	for _, s := range sets {
+		parts = append(parts, "--set", shellQuote(s))
+	}
+	return strings.Join(parts, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-./=:,+@%", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// seedsText is "seeds A-B", or "seed A" for one.
+func seedsText(r *fuzzRange) string {
+	if r.First == r.Last {
+		return "seed " + strconv.FormatUint(r.First, 10)
+	}
+	return fmt.Sprintf("seeds %d-%d", r.First, r.Last)
+}
+
+func (r *fuzzReport) writeTable(w io.Writer) error {
+	if len(r.Invariants) > 0 {
+		t := tablewriter.NewTable(w,
+			tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: []tw.Align{
+				tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignLeft, tw.AlignLeft}}),
+			tablewriter.WithHeaderAutoFormat(tw.Off),
+			// The detail is wrapped to keep the table within a wide
+			// terminal; --format json has it on one line.
+			tablewriter.WithColumnWidths(tw.Mapper[int, int]{4: fuzzDetailWidth}),
+			tablewriter.WithRowAutoWrap(tw.WrapNormal))
+		t.Header("INVARIANT", "SEEDS", "VIOLATIONS", "FIRST SEEDS", "FIRST DETAIL")
+		for _, inv := range r.Invariants {
+			first := make([]string, len(inv.FirstSeeds))
+			for i, s := range inv.FirstSeeds {
+				first[i] = strconv.FormatUint(s, 10)
+			}
+			list := strings.Join(first, ", ")
+			if inv.Seeds > len(inv.FirstSeeds) {
+				list += ", ..."
+			}
+			if err := t.Append([]string{inv.Invariant, strconv.Itoa(inv.Seeds), strconv.Itoa(inv.Violations), list, inv.FirstDetail}); err != nil {
+				return err
+			}
+		}
+		if err := t.Render(); err != nil {
+			return err
+		}
+	}
+	var b strings.Builder
+	switch r.Stopped {
+	case "time-budget":
+		fmt.Fprintf(&b, "stopped by the time budget (%s): ", r.budget)
+	case "interrupt":
+		b.WriteString("interrupted: ")
+	}
+	if r.Stopped != "" {
+		fmt.Fprintf(&b, "%d of %d seeds run", r.SeedsRun, r.SeedsRequested)
+	} else {
+		fmt.Fprintf(&b, "%d seeds run", r.SeedsRun)
+	}
+	if r.Completed != nil {
+		fmt.Fprintf(&b, " (%s", seedsText(r.Completed))
+		if len(r.Beyond) > 0 {
+			fmt.Fprintf(&b, ", and %d past a gap from seed %d", len(r.Beyond), r.Beyond[0])
+		}
+		b.WriteString(")")
+	}
+	if r.Swarm {
+		b.WriteString(" in swarm mode")
+	}
+	fmt.Fprintf(&b, ", %d with violations; %.2fs wall time, %.1f seeds/s\n",
+		r.SeedsWithViolations, r.Timing.WallSeconds, r.Timing.SeedsPerSecond)
+	if r.SeedsWithViolations == 0 && len(r.Errors) == 0 && r.SeedsRun > 0 {
+		b.WriteString("no invariant broke\n")
+	}
+	for i, e := range r.Errors {
+		if i == 5 {
+			fmt.Fprintf(&b, "... and %d more seeds that failed to run\n", len(r.Errors)-5)
+			break
+		}
+		fmt.Fprintf(&b, "seed %d failed to run: %s\n", e.Seed, e.Error)
+	}
+	if r.Reproduce != "" {
+		fmt.Fprintf(&b, "reproduce the first failing seed: %s --events log.jsonl\n", r.Reproduce)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// fuzzProgress reports the progress of a fuzz on standard error: a bar
+// redrawn in place on a terminal, else a plain line every few seconds.
+type fuzzProgress struct {
+	w             io.Writer
+	tty           bool
+	total         int
+	done, failing *atomic.Int64
+
+	mu    sync.Mutex
+	t0    time.Time
+	shown bool // a bar is on the current line
+	stop  chan struct{}
+	wg    sync.WaitGroup
+}
+
+func newFuzzProgress(w io.Writer, total int, done, failing *atomic.Int64) *fuzzProgress {
+	return &fuzzProgress{w: w, tty: isTerminal(w), total: total, done: done, failing: failing}
+}
+
+// isTerminal reports whether w is a terminal that understands a carriage
+// return and an erase to the end of line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}
+
+func (p *fuzzProgress) start(t0 time.Time) {
+	p.t0 = t0
+	p.stop = make(chan struct{})
+	every := fuzzLineEvery
+	if p.tty {
+		every = fuzzBarEvery
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-p.stop:
+				return
+			case <-tick.C:
+				p.mu.Lock()
+				p.draw()
+				p.mu.Unlock()
+			}
+		}
+	}()
+}
+
+// line is the progress as text.
+func (p *fuzzProgress) line() string {
+	done := p.done.Load()
+	rate := 0.0
+	if s := time.Since(p.t0).Seconds(); s > 0 {
+		rate = float64(done) / s
+	}
+	return fmt.Sprintf("%d/%d seeds, %.1f seeds/s, %d with violations", done, p.total, rate, p.failing.Load())
+}
+
+// draw shows the progress once; p.mu is held.
+func (p *fuzzProgress) draw() {
+	if !p.tty {
+		fmt.Fprintf(p.w, "fuzz: %s\n", p.line())
+		return
+	}
+	const width = 30
+	filled := int(p.done.Load() * width / int64(p.total))
+	bar := strings.Repeat("#", filled) + strings.Repeat("-", width-filled)
+	fmt.Fprintf(p.w, "\r[%s] %s\x1b[K", bar, p.line())
+	p.shown = true
+}
+
+// note writes a message line without garbling the bar.
+func (p *fuzzProgress) note(msg string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.shown {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.shown = false
+	}
+	fmt.Fprintf(p.w, "fuzz: %s\n", msg)
+	if p.tty {
+		p.draw()
+	}
+}
+
+// finish stops the progress; on a terminal the bar is left at its final
+// state on its own line.
+func (p *fuzzProgress) finish() {
+	close(p.stop)
+	p.wg.Wait()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.tty {
+		p.draw()
+		fmt.Fprintln(p.w)
+		p.shown = false
+	}
+}
