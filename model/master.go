@@ -523,6 +523,13 @@ func (m *Master) kill(msg Kill) {
 func (m *Master) statusUpdate(st TaskStatus) {
 	f := m.frameworks[st.Framework]
 	if f == nil {
+		if m.removed[st.Framework] {
+			// An update from a task of a framework removed while its
+			// ShutdownFramework was lost (a partition): an orphan. Shut the
+			// framework down on that agent again, so that an orphan lives
+			// at most one update retry past the fault.
+			m.send(AgentAddress(st.Agent), ShutdownFramework{Framework: st.Framework})
+		}
 		return
 	}
 	t := f.tasks[st.Task]
