@@ -90,7 +90,15 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 		a.status = agentRecovered
 	}
 	reported := map[string]bool{}
+	shutdown := map[string]bool{}
 	for _, r := range msg.Tasks {
+		if m.removed[r.Framework] {
+			// A framework this master removed (its shutdown was lost):
+			// as Mesos's __reregisterSlave, it is not recovered, and the
+			// agent is told to shut it down.
+			shutdown[r.Framework] = true
+			continue
+		}
 		key := taskKey(r.Framework, r.Info.ID)
 		reported[key] = true
 		f := m.frameworks[r.Framework]
@@ -152,6 +160,9 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 		m.admit(a)
 	}
 	m.send(AgentAddress(a.name), SlaveReregistered{Agent: a.name, Missing: missing})
+	for _, fw := range sortedKeys(shutdown) {
+		m.send(AgentAddress(a.name), ShutdownFramework{Framework: fw})
+	}
 }
 
 // FrameworkDisconnected is the master noticing a scheduler's connection
