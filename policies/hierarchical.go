@@ -131,7 +131,8 @@ func (h *Hierarchical) AddFramework(info model.FrameworkInfo) {
 	h.clients[c.name] = c
 	h.bump()
 	h.subscribed = append(h.subscribed, c)
-	h.roles.leaf(c.role).frameworks.add(c, h)
+	c.leaf = h.roles.leaf(c.role)
+	c.leaf.frameworks.add(c, h)
 }
 
 // RemoveFramework implements model.Allocator.
@@ -145,7 +146,7 @@ func (h *Hierarchical) RemoveFramework(name string) {
 	}
 	h.clearFilters(c)
 	h.bump()
-	h.roles.leaf(c.role).frameworks.remove(c, h)
+	c.leaf.frameworks.remove(c, h)
 	delete(h.clients, name)
 	for i, x := range h.subscribed {
 		if x == c {
@@ -159,7 +160,7 @@ func (h *Hierarchical) RemoveFramework(name string) {
 func (h *Hierarchical) Suppress(name string) {
 	if c := h.clients[name]; c != nil {
 		h.bump()
-		h.roles.leaf(c.role).frameworks.setActive(c, false)
+		c.leaf.frameworks.setActive(c, false)
 	}
 }
 
@@ -168,7 +169,7 @@ func (h *Hierarchical) Revive(name string) {
 	if c := h.clients[name]; c != nil {
 		h.bump()
 		h.clearFilters(c)
-		h.roles.leaf(c.role).frameworks.setActive(c, true)
+		c.leaf.frameworks.setActive(c, true)
 	}
 }
 
@@ -237,7 +238,7 @@ func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, c
 		c.count++
 	}
 	h.quota.allocated(h, c.role, res, 1)
-	leaf := h.roles.leaf(c.role)
+	leaf := c.leaf
 	h.roles.allocated(h, leaf, res, false)
 	leaf.frameworks.update(c, h)
 }
@@ -255,7 +256,7 @@ func (h *Hierarchical) unallocate(c *client, a *agentState, res model.Resources)
 		c.byAgent[a.name] = left
 	}
 	h.quota.allocated(h, c.role, res, -1)
-	leaf := h.roles.leaf(c.role)
+	leaf := c.leaf
 	h.roles.allocated(h, leaf, res, true)
 	leaf.frameworks.update(c, h)
 }

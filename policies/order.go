@@ -106,7 +106,7 @@ func (fifoOrder) visit(h *Hierarchical, try func(*roleNode, []*client) bool) {
 	one := make([]*client, 1)
 	for _, c := range h.subscribed {
 		one[0] = c
-		if try(h.roles.leaf(c.role), one) {
+		if try(c.leaf, one) {
 			return
 		}
 	}

@@ -62,10 +62,27 @@ func (q *quotaState) set(h *Hierarchical, role string, quota model.Quota) {
 		}
 		q.limit[role] = l
 	}
+	wasActive := len(q.roles) > 0
 	for r := range q.guarantee {
 		q.roles = append(q.roles, r)
 	}
 	sort.Strings(q.roles)
+	if !wasActive && q.active() {
+		q.rebuild(h)
+	}
+}
+
+// rebuild recomputes every role's allocated unreserved scalars from the
+// frameworks' allocations (when the first quota is set; before, nothing
+// needs them).
+func (q *quotaState) rebuild(h *Hierarchical) {
+	clear(q.unreservedAlloc)
+	q.unreservedAllocated = q.unreservedAllocated[:0]
+	for _, c := range h.sortedClients() {
+		for _, agent := range sortedNames(c.byAgent) {
+			q.allocated(h, c.role, c.byAgent[agent], 1)
+		}
+	}
 }
 
 // agentChanged adds (sign 1) or removes (sign -1) an agent's resources.
@@ -87,8 +104,12 @@ func (q *quotaState) agentChanged(h *Hierarchical, total model.Resources, sign m
 	}
 }
 
-// allocated tracks the unreserved scalars allocated to role.
+// allocated tracks the unreserved scalars allocated to role (only while
+// some role has a quota: setting the first one rebuilds the totals).
 func (q *quotaState) allocated(h *Hierarchical, role string, res model.Resources, sign model.Milli) {
+	if !q.active() {
+		return
+	}
 	q.init()
 	top := model.TopLevelRole(role)
 	v := q.unreservedAlloc[top]

@@ -8,19 +8,25 @@ type quantities []model.Milli
 
 // names interns scalar resource names for quantities.
 type names struct {
+	list     []string // by index
 	index    map[string]int
 	excluded []bool // fair-sharing excluded, by index
 	exclude  []string
 }
 
 func (n *names) id(name string) int {
-	if i, ok := n.index[name]; ok {
-		return i
+	// A cluster has a handful of resource names: a scan of them is cheaper
+	// than hashing.
+	for i, x := range n.list {
+		if x == name {
+			return i
+		}
 	}
 	if n.index == nil {
 		n.index = map[string]int{}
 	}
-	i := len(n.index)
+	i := len(n.list)
+	n.list = append(n.list, name)
 	n.index[name] = i
 	n.excluded = append(n.excluded, excludedName(n.exclude, name))
 	return i

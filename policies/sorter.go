@@ -10,8 +10,9 @@ import (
 type client struct {
 	name   string
 	role   string
-	idx    int // dense index for bitsets
-	seq    int // subscription order
+	idx    int       // dense index for bitsets
+	seq    int       // subscription order
+	leaf   *roleNode // its role's leaf in the role tree
 	active bool
 	// minAlloc is the framework's own minimum allocatable (nil: the
 	// master's).
