@@ -33,6 +33,8 @@ type Hierarchical struct {
 	weights    map[string]float64
 	quota      quotaState
 	buf        bitset
+	// noSkip turns the idle-agent skip off (tests compare both ways).
+	noSkip bool
 	// epoch grows with every change that may make any agent offerable
 	// again (frameworks added, removed, activated; agents added; under
 	// quota or capacity, any allocation, which moves headroom and caps).
@@ -295,7 +297,7 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 	if quotaStage {
 		stage = 1
 	}
-	if a.idleAt[stage] == h.epoch+1 && a.seenAt[stage] == a.changed {
+	if a.idleAt[stage] == h.epoch+1 && a.seenAt[stage] == a.changed && !h.order.drawsPerVisit() && !h.noSkip {
 		return grants // no taker last time, and nothing changed since
 	}
 	before := len(grants)

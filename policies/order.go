@@ -18,7 +18,16 @@ type order interface {
 	cap(h *Hierarchical, offer model.Resources, role string) model.Resources
 	// capped reports whether cap may change offers.
 	capped() bool
+	// drawsPerVisit reports whether visit draws random numbers: then
+	// every visit must happen (skipping an idle agent would shift the
+	// allocator's stream, as Mesos's random sorter shuffles on every sort).
+	drawsPerVisit() bool
 }
+
+// noDraws is drawsPerVisit for orders that draw nothing.
+type noDraws struct{}
+
+func (noDraws) drawsPerVisit() bool { return false }
 
 // uncapped is the cap of orders that do not trim offers.
 type uncapped struct{}
@@ -28,7 +37,10 @@ func (uncapped) capped() bool                                                   
 
 // drfOrder is Mesos's DRF sorter order for roles (weighted, hierarchical)
 // and frameworks.
-type drfOrder struct{ uncapped }
+type drfOrder struct {
+	uncapped
+	noDraws
+}
 
 func (drfOrder) visit(h *Hierarchical, try func(*roleNode, []*client) bool) {
 	for _, leaf := range h.roles.leaves(h) {
@@ -43,6 +55,8 @@ func (drfOrder) visit(h *Hierarchical, try func(*roleNode, []*client) bool) {
 // order (a child's chance to come next is proportional to its weight), and a
 // role's frameworks in a uniform random order, afresh for every agent.
 type randomOrder struct{ uncapped }
+
+func (randomOrder) drawsPerVisit() bool { return true }
 
 func (randomOrder) visit(h *Hierarchical, try func(*roleNode, []*client) bool) {
 	var walk func(n *roleNode) bool
@@ -100,7 +114,10 @@ func weightedShuffle(h *Hierarchical, nodes []*roleNode) {
 // fifoOrder is mesosim's own policy (Mesos has none by this name):
 // frameworks in the order they subscribed, whatever their role; the
 // earliest one that can use the agent gets all of it its role may use.
-type fifoOrder struct{ uncapped }
+type fifoOrder struct {
+	uncapped
+	noDraws
+}
 
 func (fifoOrder) visit(h *Hierarchical, try func(*roleNode, []*client) bool) {
 	one := make([]*client, 1)
@@ -123,7 +140,7 @@ func (fifoOrder) visit(h *Hierarchical, try func(*roleNode, []*client) bool) {
 // cluster. Within a role, frameworks are served in subscription order (YARN's
 // default FIFO ordering in a leaf queue). Roles with no capacity set have
 // capacity 0 and max_capacity 1.
-type capacityOrder struct{}
+type capacityOrder struct{ noDraws }
 
 func (capacityOrder) capped() bool { return true }
 
