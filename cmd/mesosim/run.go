@@ -300,9 +300,13 @@ func newScenariosCmd() *cobra.Command {
 		Args:  checkArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			w := cmd.OutOrStdout()
+			width := 0
+			for _, n := range scenarios.Builtin() {
+				width = max(width, len(n))
+			}
 			for _, n := range scenarios.Builtin() {
 				src, _ := scenarios.BuiltinSource(n)
-				fmt.Fprintf(w, "%-22s %s\n", n, firstComment(string(src)))
+				fmt.Fprintf(w, "%-*s  %s\n", width, n, firstComment(string(src)))
 			}
 			return nil
 		},
