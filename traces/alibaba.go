@@ -1,15 +1,12 @@
 package traces
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
@@ -611,114 +608,46 @@ func (r *alibabaReader) pop() aliRow {
 	return row
 }
 
-// rowLines reads several files, each plain or gzip (recognised by its
-// magic bytes, not its name), in order as one stream of non-blank lines,
-// for the Alibaba, SWF and machine_meta readers. A line is one string
-// allocation; fields are substrings of it.
-type rowLines struct {
-	names []string
-	open  func(name string) (io.ReadCloser, error)
-	next1 int // index of the next file to open
-
-	name string // current file
-	line int64  // line number of the line last returned, in name
-	rc   io.ReadCloser
-	zr   *gzip.Reader
-	br   *bufio.Reader
-	long []byte
-}
+// rowLines is the line stream of the Alibaba, SWF and machine_meta readers:
+// partStream's lines as strings (fields are substrings of one allocation),
+// blank lines skipped, an over-long line turned into a RowError.
+type rowLines struct{ ps *partStream }
 
 // rowMaxLine bounds one line: a longer one is a malformed row.
-const rowMaxLine = 1 << 20
+const rowMaxLine = partMaxLine
 
 func openRowLines(files []string) (*rowLines, error) {
 	if len(files) == 0 {
 		return nil, errors.New("traces: no files given")
 	}
-	for _, f := range files {
-		st, err := os.Stat(f)
-		if err != nil {
-			return nil, err
-		}
-		if st.IsDir() {
-			return nil, fmt.Errorf("%s: is a directory", f)
-		}
+	srcs, err := partFiles(files)
+	if err != nil {
+		return nil, err
 	}
-	return &rowLines{
-		names: files,
-		open:  func(name string) (io.ReadCloser, error) { return os.Open(name) },
-	}, nil
+	return &rowLines{ps: newPartStream(srcs)}, nil
 }
 
 // memRowLines reads in-memory files in order (tests, fuzzing, benchmarks):
 // names and contents alternate.
 func memRowLines(named ...any) *rowLines {
-	data := map[string][]byte{}
-	var names []string
+	var srcs []partSource
 	for i := 0; i+1 < len(named); i += 2 {
-		n := named[i].(string)
-		names = append(names, n)
-		data[n] = named[i+1].([]byte)
+		srcs = append(srcs, partBytes(named[i].(string), named[i+1].([]byte)))
 	}
-	return &rowLines{
-		names: names,
-		open: func(name string) (io.ReadCloser, error) {
-			return io.NopCloser(bytes.NewReader(data[name])), nil
-		},
-	}
+	return &rowLines{ps: newPartStream(srcs)}
 }
 
-func (l *rowLines) file() string  { return l.name }
-func (l *rowLines) lineNo() int64 { return l.line }
+func (l *rowLines) file() string  { return l.ps.name }
+func (l *rowLines) lineNo() int64 { return l.ps.line }
 
 func (l *rowLines) rowError(msg string) error {
-	return &RowError{File: l.name, Line: l.line, Msg: msg}
-}
-
-// openNext opens the next file; false at the end of the list.
-func (l *rowLines) openNext() (bool, error) {
-	if l.next1 >= len(l.names) {
-		return false, nil
-	}
-	name := l.names[l.next1]
-	l.next1++
-	rc, err := l.open(name)
-	if err != nil {
-		return false, err
-	}
-	l.name, l.line, l.rc = name, 0, rc
-	br := bufio.NewReaderSize(rc, 64<<10)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			l.closeCur()
-			return false, fmt.Errorf("%s: %w", name, err)
-		}
-		l.zr = zr
-		br = bufio.NewReaderSize(zr, 64<<10)
-	}
-	l.br = br
-	return true, nil
-}
-
-func (l *rowLines) closeCur() error {
-	var err error
-	if l.zr != nil {
-		l.zr.Close()
-		l.zr = nil
-	}
-	if l.rc != nil {
-		err = l.rc.Close()
-		l.rc = nil
-	}
-	l.br = nil
-	return err
+	return &RowError{File: l.ps.name, Line: l.ps.line, Msg: msg}
 }
 
 // close closes the current file and ends the stream.
 func (l *rowLines) close() error {
-	l.next1 = len(l.names)
-	return l.closeCur()
+	l.ps.next = len(l.ps.srcs)
+	return l.ps.close()
 }
 
 // next returns the next non-blank line (without its line ending), io.EOF
@@ -726,41 +655,13 @@ func (l *rowLines) close() error {
 // or an I/O or decompression error naming the file.
 func (l *rowLines) next() (string, error) {
 	for {
-		if l.br == nil {
-			ok, err := l.openNext()
-			if err != nil {
-				return "", err
-			}
-			if !ok {
-				return "", io.EOF
-			}
-		}
-		b, err := l.br.ReadSlice('\n')
-		tooLong := false
-		if err == bufio.ErrBufferFull {
-			l.long = append(l.long[:0], b...)
-			for err == bufio.ErrBufferFull {
-				b, err = l.br.ReadSlice('\n')
-				if tooLong = tooLong || len(l.long)+len(b) > rowMaxLine; !tooLong {
-					l.long = append(l.long, b...)
-				}
-			}
-			b = l.long
-		}
-		if err != nil && err != io.EOF {
-			return "", fmt.Errorf("%s: after line %d: %w", l.name, l.line, err)
-		}
-		if len(b) == 0 && !tooLong { // end of this file
-			if err := l.closeCur(); err != nil {
-				return "", fmt.Errorf("%s: %w", l.name, err)
-			}
-			continue
-		}
-		l.line++
-		if tooLong {
+		b, err := l.ps.read()
+		if errors.Is(err, errPartLineTooLong) {
 			return "", l.rowError(fmt.Sprintf("line longer than %d bytes", rowMaxLine))
 		}
-		b = bytes.TrimRight(b, "\r\n")
+		if err != nil {
+			return "", err
+		}
 		if len(bytes.TrimSpace(b)) == 0 {
 			continue
 		}
