@@ -232,7 +232,7 @@ func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
 		f.emit(&Record{T: f.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: st.Agent,
 			State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "framework", UUID: st.UUID})
 		t := f.tasks[st.Task]
-		if t == nil && st.UUID == 0 && !live(st.State) {
+		if t == nil && st.UUID == 0 && !st.State.Live() {
 			// A master's answer about a task this framework no longer
 			// tracks (e.g. UNREACHABLE after it saw DROPPED) does not put
 			// it back in its view.
@@ -248,7 +248,7 @@ func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
 		if st.UUID != 0 {
 			f.send(Acknowledge{Framework: f.cfg.Name, Agent: st.Agent, Task: st.Task, UUID: st.UUID})
 		}
-		if st.State.Terminal() && st.State != TaskLost && st.State != TaskGoneByOperator {
+		if st.State.Definitive() {
 			// Definitive terminal states end the task; LOST and
 			// GONE_BY_OPERATOR may yet be followed by RUNNING.
 			delete(f.tasks, st.Task)

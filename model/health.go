@@ -134,7 +134,7 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 			// A task back alive is announced (REASON_SLAVE_REREGISTERED);
 			// a terminal state is left to the agent's own reliable
 			// stream, which delivers it after the updates before it.
-			if f.connected && live(r.UpdateState) {
+			if f.connected && r.UpdateState.Live() {
 				m.send(FrameworkAddress(f.name), Update{Status: st})
 			}
 		}

@@ -537,7 +537,7 @@ func (m *Master) statusUpdate(st TaskStatus) {
 		return
 	}
 	t.updateState = st.State
-	if definitive(t.state) && !st.State.Terminal() {
+	if t.state.Definitive() && !st.State.Terminal() {
 		// An older update of a task the master already holds as
 		// definitively terminal (it learned the end from the agent's
 		// re-registration, ahead of the agent's stream): as Mesos's
@@ -569,12 +569,6 @@ func (m *Master) transition(t *masterTask, st TaskStatus) {
 			m.alloc.Recover(t.framework, t.agent, t.res, 0)
 		}
 	}
-}
-
-// definitive reports whether s is a terminal state a task never leaves
-// (LOST and GONE_BY_OPERATOR may be followed by RUNNING).
-func definitive(s TaskState) bool {
-	return s.Terminal() && s != TaskLost && s != TaskGoneByOperator
 }
 
 // masterUpdate is an update the master itself generates (no UUID: never

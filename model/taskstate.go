@@ -47,10 +47,17 @@ func (s TaskState) Terminal() bool {
 	return false
 }
 
-// live reports whether s means the task is (or may be about to be)
-// running: STAGING, STARTING, RUNNING or KILLING.
-func live(s TaskState) bool {
+// Live reports whether s means the task runs or is about to: STAGING,
+// STARTING, RUNNING or KILLING.
+func (s TaskState) Live() bool {
 	return s == TaskStaging || s == TaskStarting || s == TaskRunning || s == TaskKilling
+}
+
+// Definitive reports whether s is a terminal state a task never leaves:
+// terminal, but not LOST or GONE_BY_OPERATOR, which may be followed by
+// RUNNING (the agent was only partitioned, or the operator was wrong).
+func (s TaskState) Definitive() bool {
+	return s.Terminal() && s != TaskLost && s != TaskGoneByOperator
 }
 
 // Update sources and reasons used by the model (mesos.proto names).

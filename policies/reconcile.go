@@ -69,7 +69,7 @@ func (r *reconciler) ask(d model.Driver, round uint64) {
 	}
 	var refs []model.TaskRef
 	for _, t := range d.Tasks() {
-		if t.State.Terminal() && t.State != model.TaskLost && t.State != model.TaskGoneByOperator {
+		if t.State.Definitive() {
 			continue
 		}
 		if at, ok := r.lastUpdate[t.Task]; ok && at > r.start {
@@ -119,19 +119,10 @@ func (r *reconciler) update(d model.Driver, st model.TaskStatus) {
 	// (or has forgotten) is killed. Only live states: the master answers
 	// UNREACHABLE or UNKNOWN for tasks it does not know, and a kill of
 	// those would only be answered the same way again.
-	if st.Reason == model.ReasonReconciliation && live(st.State) && !r.known(st.Task) {
+	if st.Reason == model.ReasonReconciliation && st.State.Live() && !r.known(st.Task) {
 		d.Kill(st.Task)
 	}
-	if st.State.Terminal() && st.State != model.TaskLost && st.State != model.TaskGoneByOperator {
+	if st.State.Definitive() {
 		delete(r.lastUpdate, st.Task)
 	}
-}
-
-// live reports whether s means the task runs (or is about to).
-func live(s model.TaskState) bool {
-	switch s {
-	case model.TaskStaging, model.TaskStarting, model.TaskRunning, model.TaskKilling:
-		return true
-	}
-	return false
 }

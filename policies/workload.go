@@ -214,7 +214,7 @@ func (w *Workload) Update(d model.Driver, st model.TaskStatus) {
 	if w.rec != nil {
 		w.rec.update(d, st)
 	}
-	if st.State.Terminal() && st.State != model.TaskLost && st.State != model.TaskGoneByOperator {
+	if st.State.Definitive() {
 		delete(w.launchedIDs, st.Task) // definitive: it cannot come back
 	}
 	failed := st.Reason == model.ReasonInvalidOffers &&

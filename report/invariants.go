@@ -313,12 +313,6 @@ var invStates = func() map[string]model.TaskState {
 	return m
 }()
 
-// invDefinitive reports the terminal states no update may undo (all terminal
-// states but LOST and GONE_BY_OPERATOR).
-func invDefinitive(s model.TaskState) bool {
-	return s.Terminal() && s != model.TaskLost && s != model.TaskGoneByOperator
-}
-
 // invReconAnswer reports whether r is a master's reconciliation answer.
 func invReconAnswer(r *model.Record) bool {
 	return r.Source == model.SourceMaster && r.Reason == model.ReasonReconciliation && r.UUID == 0
@@ -432,13 +426,13 @@ func (c *Checker) frameworkSaw(r *model.Record, k invKey, t *invTask, st model.T
 	// Only a return to a live state brings a task back: the master's
 	// UNREACHABLE, UNKNOWN (or LOST) answers about a task it no longer
 	// knows are not definitive and claim nothing about it running.
-	if t.final != "" && invLive(st) {
+	if t.final != "" && st.Live() {
 		v := subject
 		v.Invariant = InvNoResurrection
 		v.Detail = r.State + " after the definitive " + t.final
 		c.violate(v)
 	}
-	if t.final == "" && invDefinitive(st) {
+	if t.final == "" && st.Definitive() {
 		t.final = r.State
 	}
 	if recon && invOnlyKnown(st) && t.hist&(1<<st) == 0 {
@@ -585,14 +579,4 @@ func (c *Checker) Finish(end sim.Time) {
 		return
 	}
 	c.checkLiveness(end)
-}
-
-// invLive reports whether s is a live state: STAGING, STARTING, RUNNING,
-// KILLING.
-func invLive(s model.TaskState) bool {
-	switch s {
-	case model.TaskStaging, model.TaskStarting, model.TaskRunning, model.TaskKilling:
-		return true
-	}
-	return false
 }
