@@ -153,6 +153,20 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 				pa = f.partitionAware
 			}
 			missing = append(missing, MissingTask{Framework: t.framework, Task: t.id, PartitionAware: pa})
+			continue
+		}
+		// A task the master holds as terminal, unacknowledged, that the
+		// agent no longer has (it restarted without checkpointing): the
+		// agent's stream, which would have delivered the terminal update,
+		// is gone. Reconciliation now reports the terminal state the master
+		// knows (not the stream's last one), and the framework is told once.
+		// The task is kept: it was never acknowledged.
+		if t.updateState != t.state {
+			t.updateState = t.state
+			if f := m.frameworks[t.framework]; f != nil && f.connected {
+				m.send(FrameworkAddress(f.name), Update{Status: TaskStatus{Task: t.id, Framework: t.framework, Agent: a.name,
+					State: t.state, Reason: ReasonReconciliation, Source: SourceMaster}})
+			}
 		}
 	}
 	if a.status != agentActive {

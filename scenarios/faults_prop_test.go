@@ -576,8 +576,9 @@ timeline:
 // invariant may be violated.
 func TestPropFaultsRemovedFrameworkExamples(t *testing.T) {
 	for name, text := range map[string]string{
-		"adopted":    fpRemovedFramework,
-		"overcommit": fpRemovedFrameworkOvercommit,
+		"adopted":     fpRemovedFramework,
+		"overcommit":  fpRemovedFrameworkOvercommit,
+		"lost-stream": fpLostStream,
 	} {
 		t.Run(name, func(t *testing.T) {
 			run := runFaultScenario(t, text)
@@ -587,3 +588,41 @@ func TestPropFaultsRemovedFrameworkExamples(t *testing.T) {
 		})
 	}
 }
+
+// fpLostStream (found by rapid): the agent's RUNNING update is never
+// acknowledged (master to agent cut), so the master learns FINISHED only
+// from the agent's re-registration; the agent then restarts without
+// checkpointing and loses its stream. The master must tell the framework
+// FINISHED itself and forget the task, not answer RUNNING for ever.
+const fpLostStream = `name: faults-prop
+seed: 4
+duration: 25m0s
+agents:
+  - {name: a, count: 2, resources: "cpus:2;mem:2048"}
+frameworks:
+  - name: f1
+    behavior: reconciling
+    checkpoint: false
+    failover_timeout: 0s
+    workload:
+      interarrival: {dist: exponential, mean: 5s}
+      tasks_per_job: {dist: uniform, min: 1, max: 1}
+      task_cpus: 1
+      task_mem: 512
+      task_duration: {dist: uniform, min: 30s, max: 30s}
+      max_jobs: 1
+faults:
+  heal_at: 5m0s
+  converge_within: 15m0s
+  network:
+    - {types: [RunTask], loss: 0.00}
+    - {types: [RunTask], loss: 0.00, delay: {dist: uniform, min: 0s, max: 0s}, start: 0s, end: 1s}
+  partitions:
+    - {name: p1, a: [master], b: ["agent/a-1"], one_way: true, start: 6s}
+timeline:
+  - {at: 1s, partition: {name: p2, a: ["agent/a-1"], b: [master], one_way: true, heal_after: 9s}}
+  - {at: 1s, crash_agent: {agent: a-2}}
+  - {at: 6s, restart_agent: {agent: a-2, reboot: false}}
+  - {at: 1m16s, crash_agent: {agent: a-1}}
+  - {at: 1m21s, restart_agent: {agent: a-1, reboot: false}}
+`
