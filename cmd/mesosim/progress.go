@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"github.com/schollz/progressbar/v3"
 )
 
 // Progress on standard error: a bar redrawn this often on a terminal, a
@@ -19,23 +19,43 @@ const (
 	fuzzLineEvery = 5 * time.Second
 )
 
-// fuzzProgress reports the progress of a fuzz on standard error: a bar
-// redrawn in place on a terminal, else a plain line every few seconds.
+// fuzzBarWidth is the width of the bar itself, in cells, before
+// progressbar narrows it to fit a small terminal.
+const fuzzBarWidth = 30
+
+// fuzzProgress reports the progress of a fuzz on standard error: a
+// progressbar/v3 bar redrawn in place on a terminal, else a plain line
+// every few seconds. The workers only bump the counters done and failing;
+// a ticker polls them, so the workers never wait on the terminal.
 type fuzzProgress struct {
 	w             io.Writer
 	tty           bool
 	total         int
 	done, failing *atomic.Int64
+	every         time.Duration // how often the ticker shows the progress
 
-	mu    sync.Mutex
-	t0    time.Time
-	shown bool // a bar is on the current line
-	stop  chan struct{}
-	wg    sync.WaitGroup
+	mu          sync.Mutex // serialises every write to w and every call on bar
+	t0          time.Time
+	bar         *progressbar.ProgressBar // nil unless tty and started
+	lastFailing int64                    // the count in bar's description
+	stop        chan struct{}
+	wg          sync.WaitGroup
 }
 
+// newFuzzProgress returns the progress of a fuzz of total seeds, written to
+// w: a bar if w is a terminal, else plain lines.
 func newFuzzProgress(w io.Writer, total int, done, failing *atomic.Int64) *fuzzProgress {
-	return &fuzzProgress{w: w, tty: isTerminal(w), total: total, done: done, failing: failing}
+	return newFuzzProgressTTY(w, isTerminal(w), total, done, failing)
+}
+
+// newFuzzProgressTTY is newFuzzProgress with the choice between a bar
+// (tty) and plain lines made by the caller.
+func newFuzzProgressTTY(w io.Writer, tty bool, total int, done, failing *atomic.Int64) *fuzzProgress {
+	every := fuzzLineEvery
+	if tty {
+		every = fuzzBarEvery
+	}
+	return &fuzzProgress{w: w, tty: tty, total: total, done: done, failing: failing, every: every}
 }
 
 // isTerminal reports whether w is a terminal that understands a carriage
@@ -48,17 +68,31 @@ func isTerminal(w io.Writer) bool {
 	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
 }
 
+// start shows the progress from t0 on, until finish.
 func (p *fuzzProgress) start(t0 time.Time) {
 	p.t0 = t0
 	p.stop = make(chan struct{})
-	every := fuzzLineEvery
 	if p.tty {
-		every = fuzzBarEvery
+		p.mu.Lock()
+		p.bar = progressbar.NewOptions(p.total,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription(fuzzBarDescription(0)),
+			progressbar.OptionSetWidth(fuzzBarWidth),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("seeds"),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionUseANSICodes(true),
+			// The bar stays, at its final state, on its own line.
+			progressbar.OptionOnCompletion(func() { fmt.Fprintln(p.w) }),
+		)
+		p.bar.RenderBlank()
+		p.mu.Unlock()
 	}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		tick := time.NewTicker(every)
+		tick := time.NewTicker(p.every)
 		defer tick.Stop()
 		for {
 			select {
@@ -71,6 +105,12 @@ func (p *fuzzProgress) start(t0 time.Time) {
 			}
 		}
 	}()
+}
+
+// fuzzBarDescription is the bar's description for failing seeds with
+// violations.
+func fuzzBarDescription(failing int64) string {
+	return fmt.Sprintf("fuzz: %d with violations", failing)
 }
 
 // line is the progress as text.
@@ -89,23 +129,33 @@ func (p *fuzzProgress) draw() {
 		fmt.Fprintf(p.w, "fuzz: %s\n", p.line())
 		return
 	}
-	const width = 30
-	filled := int(p.done.Load() * width / int64(p.total))
-	bar := strings.Repeat("#", filled) + strings.Repeat("-", width-filled)
-	fmt.Fprintf(p.w, "\r[%s] %s\x1b[K", bar, p.line())
-	p.shown = true
+	// done is read first: a worker counts a failing seed before it
+	// counts the seed done, so failing covers at least the seeds done.
+	done := p.done.Load()
+	failing := p.failing.Load()
+	if failing != p.lastFailing {
+		// The option sets the description without drawing (Describe
+		// would draw once more, with the old count): p.mu keeps every
+		// call on the bar apart, and a bar of known length runs no
+		// goroutine of its own.
+		progressbar.OptionSetDescription(fuzzBarDescription(failing))(p.bar)
+		p.lastFailing = failing
+	}
+	// Set64 draws even when done has not moved, keeping the rate and the
+	// times current; once done reaches total the bar is finished (later
+	// draws do nothing) and OptionOnCompletion ends its line.
+	p.bar.Set64(done)
 }
 
 // note writes a message line without garbling the bar.
 func (p *fuzzProgress) note(msg string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.shown {
-		fmt.Fprint(p.w, "\r\x1b[K")
-		p.shown = false
+	if p.bar != nil {
+		p.bar.Clear()
 	}
 	fmt.Fprintf(p.w, "fuzz: %s\n", msg)
-	if p.tty {
+	if p.bar != nil {
 		p.draw()
 	}
 }
@@ -117,9 +167,13 @@ func (p *fuzzProgress) finish() {
 	p.wg.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.tty {
-		p.draw()
-		fmt.Fprintln(p.w)
-		p.shown = false
+	if p.bar == nil {
+		return
+	}
+	p.draw()
+	if !p.bar.IsFinished() {
+		// Stopped short of total (a time budget or an interrupt): Exit
+		// keeps the bar as drawn and runs OptionOnCompletion.
+		p.bar.Exit()
 	}
 }
