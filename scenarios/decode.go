@@ -55,9 +55,16 @@ func Parse(file string, data []byte) (*Scenario, error) { return ParseWith(file,
 // result is decoded as strictly as the file itself. Every error is an
 // *Error; an error in an override, or in a value an override put in the
 // tree, has no line and names the override ("--set PATH=VALUE").
-func ParseWith(file string, data []byte, overrides []Override) (sc *Scenario, err error) {
+func ParseWith(file string, data []byte, overrides []Override) (*Scenario, error) {
+	_, sc, err := parseTree(file, data, overrides)
+	return sc, err
+}
+
+// parseTree is ParseWith that also returns the YAML tree decoded, with the
+// overrides applied.
+func parseTree(file string, data []byte, overrides []Override) (root *yaml.Node, sc *Scenario, err error) {
 	if len(data) > MaxFileSize {
-		return nil, &Error{File: file, Msg: fmt.Sprintf("file is larger than the limit of %d bytes (64 MiB)", MaxFileSize)}
+		return nil, nil, &Error{File: file, Msg: fmt.Sprintf("file is larger than the limit of %d bytes (64 MiB)", MaxFileSize)}
 	}
 	d := &decoder{file: file, overrides: overrides}
 	defer func() {
@@ -66,10 +73,10 @@ func ParseWith(file string, data []byte, overrides []Override) (sc *Scenario, er
 			if !ok {
 				panic(r)
 			}
-			sc, err = nil, f.err
+			root, sc, err = nil, nil, f.err
 		}
 	}()
-	root := d.document(data)
+	root = d.document(data)
 	if len(overrides) > 0 && root.Kind == yaml.MappingNode {
 		for i, o := range overrides {
 			d.applyOverride(root, i, o)
@@ -79,7 +86,7 @@ func ParseWith(file string, data []byte, overrides []Override) (sc *Scenario, er
 	sc = d.scenario(root)
 	d.validate(sc)
 	clearOverrideLines(sc)
-	return sc, nil
+	return root, sc, nil
 }
 
 // document parses data into a node tree without resolving aliases, and
@@ -156,6 +163,7 @@ type decoder struct {
 
 	healAt       sim.Time // faults.heal_at; sim.Never when absent
 	healLine     int
+	swarm        bool           // faults.swarm
 	partLine     map[string]int // partition name -> line where defined
 	nPartitions  int
 	faultActions int          // timeline fault actions

@@ -21,7 +21,8 @@ import (
 // liveness bound after heal_at.
 const DefaultConvergeWithin = 15 * sim.Minute
 
-// SwarmPrefix starts the names of the partitions swarm mode draws; the
+// SwarmPrefix starts the names of the partitions swarm mode draws; in
+// swarm mode the
 // scenario's own partitions may not use it.
 const SwarmPrefix = "swarm-"
 
@@ -90,6 +91,7 @@ func (d *decoder) faults(n *yaml.Node, sc *Scenario) {
 	m := d.mapping(n, "faults", faultsKeys, true)
 	if v := m.get("swarm"); v != nil {
 		fs.Swarm = d.boolean(v, "faults.swarm")
+		d.swarm = fs.Swarm
 	}
 	if v := m.get("heal_at"); v != nil {
 		d.healAt = d.withinHorizon(v, "faults.heal_at")
@@ -317,8 +319,8 @@ func lineOf(m *mapping, key string, n *yaml.Node) int {
 func (d *decoder) partitionBody(m *mapping, n *yaml.Node) sim.Partition {
 	nn := d.require(m, "name")
 	name := d.name(nn, m.field("name"))
-	if strings.HasPrefix(name, SwarmPrefix) {
-		d.failf(nn.Line, "%s: names starting with %q are kept for the partitions swarm mode draws", m.field("name"), SwarmPrefix)
+	if d.swarm && strings.HasPrefix(name, SwarmPrefix) {
+		d.failf(nn.Line, "%s: in swarm mode, names starting with %q are kept for the partitions swarm mode draws", m.field("name"), SwarmPrefix)
 	}
 	if prev, dup := d.partLine[name]; dup {
 		d.failf(nn.Line, "%s: duplicate partition name %q (first defined at %s)", m.field("name"), name, d.lineRef(prev))

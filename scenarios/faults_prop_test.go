@@ -373,9 +373,19 @@ func runFaultScenario(t interface {
 	if err != nil {
 		t.Fatalf("generated scenario does not decode: %v\n%s", err, text)
 	}
+	return runBuilt(t, sc)
+}
+
+// runBuilt builds and runs a decoded scenario with the invariant checker
+// and an event log.
+func runBuilt(t interface {
+	Helper()
+	Fatalf(string, ...any)
+}, sc *Scenario) fpRun {
+	t.Helper()
 	s, err := Build(sc)
 	if err != nil {
-		t.Fatalf("generated scenario does not build: %v\n%s", err, text)
+		t.Fatalf("scenario does not build: %v", err)
 	}
 	var buf bytes.Buffer
 	log := report.NewEventLog(&buf, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: "prop"})
