@@ -51,7 +51,9 @@ func NewWorld(cfg WorldConfig, newAlloc func(clock Clock, streams sim.Streams) A
 	w.net = sim.NewNetwork(w.loop, w.deliver)
 	w.net.SetDelay(cfg.NetworkDelay)
 	w.net.OnDropReason(func(e sim.Envelope, reason string) {
-		w.Emit(Record{Kind: KindMessageDropped, Type: e.Msg.Type(), From: string(e.From), To: string(e.To), Reason: reason})
+		fw, task, agent := messageSubject(e)
+		w.Emit(Record{Kind: KindMessageDropped, Type: e.Msg.Type(), From: string(e.From), To: string(e.To), Reason: reason,
+			Framework: fw, Task: task, Agent: agent})
 	})
 	w.elect()
 	return w
@@ -136,7 +138,9 @@ func (w *World) deliver(e sim.Envelope) {
 	switch {
 	case e.To == MasterAddress:
 		if w.master == nil {
-			w.Emit(Record{Kind: KindMessageDropped, Type: e.Msg.Type(), From: string(e.From), To: string(e.To), Reason: "no_leader"})
+			fw, task, agent := messageSubject(e)
+			w.Emit(Record{Kind: KindMessageDropped, Type: e.Msg.Type(), From: string(e.From), To: string(e.To), Reason: "no_leader",
+				Framework: fw, Task: task, Agent: agent})
 			return
 		}
 		w.send(w.master.Handle(e))

@@ -173,6 +173,9 @@ func appendRecord(b []byte, r *model.Record) []byte {
 		b = appendStr(b, "from", r.From)
 		b = appendStr(b, "to", r.To)
 		b = appendNonEmpty(b, "reason", r.Reason)
+		b = appendNonEmpty(b, "framework", r.Framework)
+		b = appendNonEmpty(b, "task", r.Task)
+		b = appendNonEmpty(b, "agent", r.Agent)
 	case model.KindFault:
 		b = appendNonEmpty(b, "fault", r.Fault)
 		b = appendNonEmpty(b, "agent", r.Agent)

@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -62,19 +61,14 @@ func Explicit(file string, data []byte, overrides []Override, seed uint64) ([]by
 		plan := drawSwarm(sc, sim.NewStreams(seed).Get("faults"), h)
 		writeSwarm(root, sc, plan)
 	}
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(root); err != nil {
+	out, err := yamlnode.Encode(root)
+	if err != nil {
 		return nil, &Error{File: file, Msg: "writing the explicit scenario: " + err.Error()}
 	}
-	if err := enc.Close(); err != nil {
-		return nil, &Error{File: file, Msg: "writing the explicit scenario: " + err.Error()}
-	}
-	if _, err := Parse(file, b.Bytes()); err != nil {
+	if _, err := Parse(file, out); err != nil {
 		return nil, fmt.Errorf("the explicit scenario does not decode (a bug): %w", err)
 	}
-	return b.Bytes(), nil
+	return out, nil
 }
 
 // writeSwarm writes what swarm mode drew into the tree as ordinary

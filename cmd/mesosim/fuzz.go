@@ -21,6 +21,7 @@ import (
 
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
+	"github.com/mesosim/mesosim/shrink"
 )
 
 // Limits of one fuzz command.
@@ -38,6 +39,9 @@ type fuzzOptions struct {
 	parallel   int
 	timeBudget time.Duration
 	format     string
+	shrink     bool
+	shrinkRuns int
+	shrinkDir  string
 }
 
 func newFuzzCmd() *cobra.Command {
@@ -62,6 +66,9 @@ Exit status 1 when any invariant broke, 0 otherwise.`,
 	f.IntVar(&o.parallel, "parallel", runtime.GOMAXPROCS(0), "simulations run at once")
 	f.DurationVar(&o.timeBudget, "time-budget", 0, "stop starting seeds after this much wall time, e.g. 30s or 10m (0: no limit)")
 	f.StringVar(&o.format, "format", "table", "output format: table or json")
+	f.BoolVar(&o.shrink, "shrink", false, "shrink the first failing seed to a small reproducer scenario (written to --shrink-dir)")
+	f.IntVar(&o.shrinkRuns, "shrink-runs", shrink.DefaultMaxRuns, "candidate scenarios --shrink may run at most")
+	f.StringVar(&o.shrinkDir, "shrink-dir", ".", "directory --shrink writes the reproducer and its event log excerpt to")
 	return cmd
 }
 
@@ -132,7 +139,9 @@ type fuzzReport struct {
 	FirstFailingSeed    *uint64         `json:"first_failing_seed,omitempty"`
 	Reproduce           string          `json:"reproduce,omitempty"`
 	Errors              []fuzzSeedError `json:"errors,omitempty"`
-	Timing              fuzzTiming      `json:"timing"`
+	// Shrunk is what --shrink made of the first failing seed.
+	Shrunk *fuzzShrunk `json:"shrunk,omitempty"`
+	Timing fuzzTiming  `json:"timing"`
 
 	budget time.Duration
 }
@@ -155,6 +164,14 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	}
 	if o.timeBudget < 0 {
 		return badInput("--time-budget must not be negative")
+	}
+	if o.shrinkRuns < 1 || o.shrinkRuns > shrink.MaxRunsLimit {
+		return badInput("--shrink-runs must be in [1, %d]", shrink.MaxRunsLimit)
+	}
+	if o.shrink {
+		if fi, err := os.Stat(o.shrinkDir); err != nil || !fi.IsDir() {
+			return badInput("--shrink-dir: %s is not a directory", o.shrinkDir)
+		}
 	}
 	sets := slices.Clone(o.sets)
 	if o.swarm {
@@ -278,6 +295,13 @@ dispatch:
 	if s := wall.Seconds(); s > 0 {
 		rep.Timing.SeedsPerSecond = float64(rep.SeedsRun) / s
 	}
+	if o.shrink && rep.FirstFailingSeed != nil {
+		if stopped == "interrupt" {
+			fmt.Fprintln(stderr, "fuzz: interrupted: not shrinking")
+		} else if rep.Shrunk, err = o.shrinkSeed(stderr, name, ovs, *rep.FirstFailingSeed, sigc); err != nil {
+			return err
+		}
+	}
 	w := cmd.OutOrStdout()
 	if o.format == "json" {
 		enc := json.NewEncoder(w)
@@ -299,6 +323,10 @@ dispatch:
 		for i, inv := range rep.Invariants {
 			names[i] = inv.Invariant
 		}
+		if rep.Shrunk != nil {
+			return fmt.Errorf("invariants broke in %d of %d seeds (%s); replay the shrunk reproducer of the first with: %s",
+				rep.SeedsWithViolations, rep.SeedsRun, strings.Join(names, ", "), rep.Shrunk.Replay)
+		}
 		return fmt.Errorf("invariants broke in %d of %d seeds (%s); reproduce the first with: %s",
 			rep.SeedsWithViolations, rep.SeedsRun, strings.Join(names, ", "), rep.Reproduce)
 	}
@@ -310,28 +338,13 @@ dispatch:
 // and reported as the seed's error.
 func fuzzSeed(sc *scenarios.Scenario) (out fuzzOutcome) {
 	out.ran = true
-	defer func() {
-		if r := recover(); r != nil {
-			out.hits = nil
-			out.err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	s, err := scenarios.Build(sc)
+	vs, err := shrink.Violations(sc)
 	if err != nil {
 		out.err = err
 		return out
 	}
-	checker := report.NewChecker(s.World, report.CheckerConfig{
-		HealAt: sc.Faults.HealAt, ConvergeWithin: sc.Faults.ConvergeWithin, Emit: s.World.Emit})
-	s.World.Observe(checker)
-	s.Run()
-	if err := s.Err(); err != nil {
-		out.err = err
-		return out
-	}
-	checker.Finish(sc.Duration)
 	idx := map[string]int{}
-	for _, v := range checker.Violations() {
+	for _, v := range vs {
 		i, ok := idx[v.Invariant]
 		if !ok {
 			i = len(out.hits)
@@ -531,6 +544,9 @@ func (r *fuzzReport) writeTable(w io.Writer) error {
 	}
 	if r.Reproduce != "" {
 		fmt.Fprintf(&b, "reproduce the first failing seed: %s --events log.jsonl\n", r.Reproduce)
+	}
+	if r.Shrunk != nil {
+		r.Shrunk.write(&b)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

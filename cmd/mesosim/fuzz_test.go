@@ -155,7 +155,10 @@ func TestFuzzBadInput(t *testing.T) {
 		{"fuzz", fuzzScenario, "--set", "novalue"},
 		{"fuzz", fuzzScenario, "--set", "frameworks.0.behavior=bogus"},
 		{"fuzz", fuzzScenario, "--set", "faults.heal_at=forever"},
-		{"fuzz", fuzzScenario, "--shrink"},
+		{"fuzz", fuzzScenario, "--shrink-runs", "0"},
+		{"fuzz", fuzzScenario, "--shrink", "--shrink-dir", "/no/such/dir"},
+		{"fuzz", fuzzScenario, "--shrink", "--shrink-dir", "fuzz_test.go"},
+		{"fuzz", fuzzScenario, "--no-such-flag"},
 	} {
 		r := mustRun(t, 2, args...)
 		if r.stdout != "" {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,13 +190,54 @@ func replayScenario(cmd *cobra.Command, o *replayOptions, name string) error {
 	if err != nil {
 		return err
 	}
-	s, err := scenarios.Build(sc)
+	rep, err := runReplay(sc, o.context, o.all)
 	if err != nil {
 		return err
 	}
+	w := cmd.OutOrStdout()
+	if len(rep.violations) == 0 {
+		_, err := fmt.Fprintf(w, "%s with seed %d: no invariant violated in %s\n", sc.Name, sc.Seed, sc.Duration)
+		return err
+	}
+	repro := "mesosim replay " + shellQuote(name)
+	if cmd.Flags().Changed("seed") {
+		repro += fmt.Sprintf(" --seed %d", sc.Seed)
+	}
+	for _, v := range o.run.sets {
+		repro += fmt.Sprintf(" --set '%s'", v)
+	}
+	if cmd.Flags().Changed("duration") {
+		repro += " --duration " + sc.Duration.String()
+	}
+	if _, err := io.WriteString(w, rep.text(repro)); err != nil {
+		return err
+	}
+	vs := rep.violations
+	return fmt.Errorf("%d invariant violation(s); the first: %s at %s; reproduce with: %s",
+		len(vs), vs[0].Invariant, vs[0].T, repro)
+}
+
+// replayResult is what a replay found: the violations, and the records
+// that led to the first (to each, with all).
+type replayResult struct {
+	sc         *scenarios.Scenario
+	context    int
+	all        bool
+	violations []report.Violation
+	shots      []replayShot
+}
+
+// runReplay runs a scenario with the invariant checker and keeps, for the
+// first violation (each, with all), the last context records about it and
+// the fault records before it.
+func runReplay(sc *scenarios.Scenario, context int, all bool) (*replayResult, error) {
+	s, err := scenarios.Build(sc)
+	if err != nil {
+		return nil, err
+	}
 	checker := report.NewChecker(s.World, report.CheckerConfig{
 		HealAt: sc.Faults.HealAt, ConvergeWithin: sc.Faults.ConvergeWithin, Emit: s.World.Emit})
-	rec := newReplayRecorder(o.context, o.all, func(i int) string {
+	rec := newReplayRecorder(context, all, func(i int) string {
 		if v := checker.Violations(); i < len(v) {
 			return v[i].Framework
 		}
@@ -208,29 +250,23 @@ func replayScenario(cmd *cobra.Command, o *replayOptions, name string) error {
 	s.World.Observe(checker)
 	s.Run()
 	if err := s.Err(); err != nil {
-		return traceErr(err)
+		return nil, traceErr(err)
 	}
 	checker.Finish(sc.Duration)
+	return &replayResult{sc: sc, context: context, all: all, violations: checker.Violations(), shots: rec.shots}, nil
+}
 
-	w := cmd.OutOrStdout()
-	vs := checker.Violations()
-	if len(vs) == 0 {
-		_, err := fmt.Fprintf(w, "%s with seed %d: no invariant violated in %s\n", sc.Name, sc.Seed, sc.Duration)
-		return err
+// text is the readable timeline `mesosim replay` prints for a run with
+// violations, ending with the command that reproduces it.
+func (r *replayResult) text(repro string) string {
+	var b strings.Builder
+	vs := r.violations
+	fmt.Fprintf(&b, "%s with seed %d: %d invariant violation(s)", r.sc.Name, r.sc.Seed, len(vs))
+	if !r.all && len(vs) > 1 {
+		fmt.Fprint(&b, "; the first below (--all for every one)")
 	}
-	repro := fmt.Sprintf("mesosim replay %s --seed %d", name, sc.Seed)
-	for _, v := range o.run.sets {
-		repro += fmt.Sprintf(" --set '%s'", v)
-	}
-	if cmd.Flags().Changed("duration") {
-		repro += " --duration " + sc.Duration.String()
-	}
-	fmt.Fprintf(w, "%s with seed %d: %d invariant violation(s)", sc.Name, sc.Seed, len(vs))
-	if !o.all && len(vs) > 1 {
-		fmt.Fprint(w, "; the first below (--all for every one)")
-	}
-	fmt.Fprintln(w)
-	for i, shot := range rec.shots {
+	fmt.Fprintln(&b)
+	for i, shot := range r.shots {
 		v := vs[i]
 		subject := "task " + v.Task
 		if v.Task == "" {
@@ -241,16 +277,15 @@ func replayScenario(cmd *cobra.Command, o *replayOptions, name string) error {
 		if v.Framework != "" {
 			subject += " of framework " + v.Framework
 		}
-		fmt.Fprintf(w, "\nviolation %d of %d: %s at %s, %s\n", i+1, len(vs), v.Invariant, v.T, subject)
-		fmt.Fprintf(w, "the last %d records about it, and the faults before it:\n", o.context)
+		fmt.Fprintf(&b, "\nviolation %d of %d: %s at %s, %s\n", i+1, len(vs), v.Invariant, v.T, subject)
+		fmt.Fprintf(&b, "the last %d records about it, and the faults before it:\n", r.context)
 		for _, e := range shot.records {
-			fmt.Fprintf(w, "  %s\n", readableRecord(e.line))
+			fmt.Fprintf(&b, "  %s\n", readableRecord(e.line))
 		}
-		fmt.Fprintf(w, "> %s\n", readableRecord(shot.violation.line))
+		fmt.Fprintf(&b, "> %s\n", readableRecord(shot.violation.line))
 	}
-	fmt.Fprintf(w, "\nreproduce: %s\n", repro)
-	return fmt.Errorf("%d invariant violation(s); the first: %s at %s; reproduce with: %s",
-		len(vs), vs[0].Invariant, vs[0].T, repro)
+	fmt.Fprintf(&b, "\nreproduce: %s\n", repro)
+	return b.String()
 }
 
 // readableRecord turns one event log line into `TIME  kind  key=value ...`,

@@ -26,7 +26,7 @@ func TestReplayNaive(t *testing.T) {
 	if strings.Contains(r.stdout, `{"t":`) {
 		t.Errorf("JSON in the timeline:\n%s", r.stdout)
 	}
-	if !strings.Contains(r.stdout, "reproduce: mesosim replay reconciliation-under-loss --seed ") {
+	if !strings.Contains(r.stdout, "reproduce: mesosim replay reconciliation-under-loss --set 'frameworks.0.behavior=naive'") {
 		t.Errorf("no reproducing command:\n%s", r.stdout)
 	}
 	if again := mustRun(t, 1, replayNaive...); again.stdout != r.stdout || again.stderr != r.stderr {

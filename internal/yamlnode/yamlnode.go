@@ -5,6 +5,7 @@
 package yamlnode
 
 import (
+	"bytes"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
@@ -130,4 +131,19 @@ func Clone(n *yaml.Node) *yaml.Node {
 		}
 	}
 	return root
+}
+
+// Encode writes a tree as a YAML document indented by two spaces, as
+// scenario files are.
+func Encode(root *yaml.Node) ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
