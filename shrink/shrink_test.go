@@ -148,3 +148,18 @@ func TestShrinkRefusesSwarm(t *testing.T) {
 		t.Errorf("got %v, want an error about swarm mode", err)
 	}
 }
+
+// BenchmarkShrink shrinks seed 1 of naive frameworks under swarm faults
+// (one op is one whole search), and reports the candidate runs per second.
+func BenchmarkShrink(b *testing.B) {
+	in := explicit(b, naive, 1)
+	runs := 0
+	for b.Loop() {
+		res, err := Shrink(in, Config{File: "r.yaml", Parallel: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runs += res.Runs
+	}
+	b.ReportMetric(float64(runs)/b.Elapsed().Seconds(), "runs/s")
+}
