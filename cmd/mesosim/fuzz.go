@@ -54,7 +54,11 @@ the invariant checkers on, and report which invariants broke and for which
 seeds, with the command that reproduces the first failing seed. --swarm
 draws the fault model itself from each seed (faults.swarm=true). Runs go in
 parallel across cores; the report is the same whatever the parallelism.
-Exit status 1 when any invariant broke, 0 otherwise.`,
+--shrink then shrinks the first failing seed to a small scenario that
+still breaks the same invariant first (fewer faults, agents, frameworks
+and jobs, shorter fault windows and horizon, every fault written out),
+and writes it with the replayed records around its violation to
+--shrink-dir. Exit status 1 when any invariant broke, 0 otherwise.`,
 		Args: checkArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
 	}
