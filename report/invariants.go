@@ -224,7 +224,7 @@ func (c *Checker) violate(v Violation) {
 			detail = "framework " + v.Framework + ": " + detail
 		}
 		c.cfg.Emit(model.Record{Kind: model.KindInvariantViolation, Invariant: v.Invariant,
-			Detail: detail, Task: v.Task, Agent: v.Agent})
+			Detail: detail, Task: v.Task, Agent: v.Agent, Framework: v.Framework})
 	}
 }
 

@@ -349,8 +349,8 @@ func windowCandidates(s *search) []candidate {
 		func(p *yaml.Node, from, mid, to sim.Time) string {
 			return fmt.Sprintf("start partition %s at %s instead of %s", yamlnode.Get(p, "name").Value, mid, from)
 		})...)
+	first := items(s.cur, secTimeline)
 	for _, u := range faultUnits(s.cur) {
-		first := items(s.cur, secTimeline)
 		if u.refs[0].sec != secTimeline {
 			continue
 		}

@@ -120,10 +120,9 @@ func (o *fuzzOptions) shrinkSeed(stderr io.Writer, name string, ovs []scenarios.
 		"It breaks " + res.Violation.Invariant + " first, " + violationText(res.Violation) + ".",
 		"Replay it with: " + out.Replay,
 	}
+	comments := "# " + strings.Join(header, "\n# ") + "\n"
 	var y strings.Builder
-	for _, l := range header {
-		y.WriteString("# " + l + "\n")
-	}
+	y.WriteString(comments)
 	y.Write(res.YAML)
 
 	// The file as written must replay to the same first violation.
@@ -139,9 +138,7 @@ func (o *fuzzOptions) shrinkSeed(stderr io.Writer, name string, ovs []scenarios.
 		return nil, fmt.Errorf("shrinking seed %d: the reproducer does not replay to %s at %s (a bug)", seed, res.Violation.Invariant, res.Violation.T)
 	}
 	var l strings.Builder
-	for _, h := range header {
-		l.WriteString("# " + h + "\n")
-	}
+	l.WriteString(comments)
 	l.WriteString("#\n# The reductions kept, in order:\n")
 	for i, st := range out.Steps {
 		fmt.Fprintf(&l, "#   %d. %s\n", i+1, st)

@@ -14,6 +14,7 @@ import (
 	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
+	"github.com/mesosim/mesosim/shrink"
 	"github.com/mesosim/mesosim/sim"
 )
 
@@ -111,11 +112,10 @@ type replayRecorder struct {
 	faults           *replayRing
 	violations       int
 	shots            []replayShot
-	fws              func(i int) string // the framework of violation i
 }
 
-func newReplayRecorder(n int, all bool, fws func(int) string) *replayRecorder {
-	return &replayRecorder{n: n, all: all, fws: fws, tasks: map[string]*replayRing{},
+func newReplayRecorder(n int, all bool) *replayRecorder {
+	return &replayRecorder{n: n, all: all, tasks: map[string]*replayRing{},
 		agents: map[string]*replayRing{}, agentOwn: map[string]*replayRing{}, faults: newReplayRing(n)}
 }
 
@@ -137,7 +137,7 @@ func (p *replayRecorder) Observe(r *model.Record) {
 		i := p.violations
 		p.violations++
 		if i == 0 || p.all {
-			p.shots = append(p.shots, p.snapshot(e, r.Task, r.Agent, p.fws(i)))
+			p.shots = append(p.shots, p.snapshot(e, r.Task, r.Agent, r.Framework))
 		}
 		return
 	}
@@ -231,29 +231,15 @@ type replayResult struct {
 // first violation (each, with all), the last context records about it and
 // the fault records before it.
 func runReplay(sc *scenarios.Scenario, context int, all bool) (*replayResult, error) {
-	s, err := scenarios.Build(sc)
-	if err != nil {
-		return nil, err
-	}
-	checker := report.NewChecker(s.World, report.CheckerConfig{
-		HealAt: sc.Faults.HealAt, ConvergeWithin: sc.Faults.ConvergeWithin, Emit: s.World.Emit})
-	rec := newReplayRecorder(context, all, func(i int) string {
-		if v := checker.Violations(); i < len(v) {
-			return v[i].Framework
-		}
-		return ""
-	})
+	rec := newReplayRecorder(context, all)
 	// The recorder observes each record before the checker does, so the
 	// record that breaks an invariant is kept before the violation the
 	// checker emits for it reaches the recorder.
-	s.World.Observe(rec)
-	s.World.Observe(checker)
-	s.Run()
-	if err := s.Err(); err != nil {
+	vs, err := shrink.Violations(sc, rec)
+	if err != nil {
 		return nil, traceErr(err)
 	}
-	checker.Finish(sc.Duration)
-	return &replayResult{sc: sc, context: context, all: all, violations: checker.Violations(), shots: rec.shots}, nil
+	return &replayResult{sc: sc, context: context, all: all, violations: vs, shots: rec.shots}, nil
 }
 
 // text is the readable timeline `mesosim replay` prints for a run with
