@@ -147,7 +147,7 @@ func (a *Agent) report() []TaskReport {
 		if len(t.stream) > 0 {
 			us = t.stream[0].State
 		}
-		out = append(out, TaskReport{Framework: t.framework, Role: t.role, PartitionAware: t.partitionAware, Info: t.info, State: t.state, UpdateState: us})
+		out = append(out, TaskReport{Framework: t.framework, Role: t.role, PartitionAware: t.partitionAware, Checkpoint: t.checkpoint, Info: t.info, State: t.state, UpdateState: us})
 	}
 	return out
 }
@@ -162,6 +162,16 @@ func (a *Agent) Stop() []sim.Envelope {
 	a.stopped = true
 	a.send(UnregisterSlave{Agent: a.id})
 	return a.Outbox()
+}
+
+// shutdown is Slave::shutdown on the master's ShutdownMessage (the agent
+// was marked gone): its executors are killed and it exits for good,
+// without unregistering and without sending updates.
+func (a *Agent) shutdown() {
+	a.cancelAll()
+	clear(a.tasks)
+	a.stopped = true
+	a.connected = false
 }
 
 func (a *Agent) cancelAll() {
@@ -327,6 +337,10 @@ func (a *Agent) Handle(e sim.Envelope) []sim.Envelope {
 		}
 	case StatusUpdateAcknowledgement:
 		a.acknowledged(msg)
+	case ShutdownSlave:
+		if msg.Agent == a.id {
+			a.shutdown()
+		}
 	}
 	return a.Outbox()
 }

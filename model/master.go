@@ -24,6 +24,17 @@ type MasterConfig struct {
 	// for worlds where they could never go unanswered (no fault of any
 	// kind): there they change nothing but the run's cost.
 	NoHealthChecks bool
+	// AgentReregisterTimeout is Mesos's agent_reregister_timeout: how long
+	// a new leader waits for the agents of its registry, and how long the
+	// master waits for an agent whose connection broke, before marking
+	// them unreachable. Zero is DefaultAgentReregisterTimeout.
+	AgentReregisterTimeout sim.Time
+	// RegistryGCInterval, RegistryMaxAgentAge and RegistryMaxAgentCount
+	// are Mesos's registry_gc_interval, registry_max_agent_age and
+	// registry_max_agent_count (doRegistryGc). Zero is the Mesos default.
+	RegistryGCInterval    sim.Time
+	RegistryMaxAgentAge   sim.Time
+	RegistryMaxAgentCount int
 }
 
 // Master is the Mesos master: it admits agents and frameworks, runs the
@@ -52,6 +63,7 @@ type Master struct {
 	// or became unreachable, with the reason an accept of them gets.
 	agentLost map[string]string
 
+	gcStarted     bool
 	cycle         int64
 	pending       sim.Timer
 	hasPending    bool
@@ -66,6 +78,9 @@ type masterAgent struct {
 	tasks  map[string]*masterTask // by framework/task
 	offers map[string]bool
 	status agentStatus
+	// disconnected: registered, but its connection broke (Master::exited
+	// -> disconnect: Mesos's !slave->connected); deactivated meanwhile.
+	disconnected bool
 	// health checks
 	missed      int
 	awaitPong   bool
@@ -114,6 +129,12 @@ type masterTask struct {
 	// launch, or its agent's admission, until it ends or its agent leaves
 	// allocation), so they are recovered once and only if held.
 	held bool
+	// unreachable: the task's agent is unreachable, so the task is among
+	// the framework's unreachable tasks (Mesos's
+	// Framework::unreachableTasks), not its tasks: implicit
+	// reconciliation does not answer it, explicit reconciliation answers
+	// from the agent's state.
+	unreachable bool
 }
 
 type masterOffer struct {
@@ -128,6 +149,18 @@ type masterOffer struct {
 func NewMaster(cfg MasterConfig, clock Clock, alloc Allocator, emit func(*Record)) *Master {
 	if cfg.AllocationInterval <= 0 {
 		cfg.AllocationInterval = sim.Second
+	}
+	if cfg.AgentReregisterTimeout <= 0 {
+		cfg.AgentReregisterTimeout = DefaultAgentReregisterTimeout
+	}
+	if cfg.RegistryGCInterval <= 0 {
+		cfg.RegistryGCInterval = DefaultRegistryGCInterval
+	}
+	if cfg.RegistryMaxAgentAge <= 0 {
+		cfg.RegistryMaxAgentAge = DefaultRegistryMaxAgentAge
+	}
+	if cfg.RegistryMaxAgentCount <= 0 {
+		cfg.RegistryMaxAgentCount = DefaultRegistryMaxAgentCount
 	}
 	return &Master{
 		cfg: cfg, clock: clock, alloc: alloc, emit: emit,
@@ -149,6 +182,7 @@ func (m *Master) Start() {
 	}
 	m.started = true
 	m.clock.After(m.cfg.AllocationInterval, m.tick)
+	m.startRegistryGC()
 }
 
 // Cycles returns how many allocation cycles ran.
@@ -235,7 +269,9 @@ func (m *Master) registerAgent(msg RegisterSlave) {
 		m.send(AgentAddress(msg.Agent), SlaveRegistered{Agent: msg.Agent})
 		return
 	}
-	if m.registry.Gone[msg.Agent] {
+	if _, gone := m.registry.Gone[msg.Agent]; gone {
+		// Master::registerSlave: an agent marked gone is shut down.
+		m.send(AgentAddress(msg.Agent), ShutdownSlave{Agent: msg.Agent})
 		return
 	}
 	a := &masterAgent{name: msg.Agent, total: msg.Resources, tasks: map[string]*masterTask{}, offers: map[string]bool{}}
@@ -279,41 +315,19 @@ func (m *Master) usage(a *masterAgent) []Usage {
 	return out
 }
 
-// RemoveAgent removes an agent: its offers are rescinded and its tasks
-// become LOST (GONE for partition-aware frameworks), REASON_SLAVE_REMOVED.
-func (m *Master) RemoveAgent(name, reason string) {
-	a := m.agents[name]
-	if a == nil {
-		return
-	}
-	for _, id := range sortedKeys(a.offers) {
-		m.rescind(m.offers[id], "agent_removed", true)
-	}
-	for _, key := range sortedKeys(a.tasks) {
-		t := a.tasks[key]
-		f := m.frameworks[t.framework]
-		state := TaskLost
-		if f != nil && f.partitionAware {
-			state = TaskGone
-		}
-		m.masterUpdate(t, state, ReasonAgentRemoved)
-		m.forgetTask(t)
-	}
-	if a.status == agentActive {
-		m.deactivateAgent(a)
-		m.record(Record{Kind: KindAgentRemoved, Agent: name, Reason: reason, Resources: a.total})
-	}
-	m.stopPings(a)
-	delete(m.agents, name)
-	m.registry.gone(name)
-}
-
 // deactivateAgent takes an agent out of allocation.
 func (m *Master) deactivateAgent(a *masterAgent) {
 	m.alloc.RemoveAgent(a.name)
 	for _, t := range a.tasks {
 		t.held = false // the allocator forgot the agent's allocations
 	}
+	m.leaveOrder(a)
+}
+
+// leaveOrder stops offering an agent (Mesos's Master::deactivate and the
+// allocator's deactivateSlave): it is no longer a candidate of any cycle,
+// while the allocator keeps its resources and allocations.
+func (m *Master) leaveOrder(a *masterAgent) {
 	for i, n := range m.agentOrder {
 		if n == a.name {
 			m.agentOrder = append(m.agentOrder[:i], m.agentOrder[i+1:]...)
@@ -521,6 +535,12 @@ func (m *Master) kill(msg Kill) {
 }
 
 func (m *Master) statusUpdate(st TaskStatus) {
+	if a := m.agents[st.Agent]; a == nil || a.status != agentActive {
+		// Master::statusUpdate: an update from an agent that is not
+		// registered (removed, unreachable, not re-registered since a
+		// failover) is dropped; the agent retries it once re-registered.
+		return
+	}
 	f := m.frameworks[st.Framework]
 	if f == nil {
 		if m.removed[st.Framework] {
@@ -534,6 +554,13 @@ func (m *Master) statusUpdate(st TaskStatus) {
 	}
 	t := f.tasks[st.Task]
 	if t == nil {
+		// Master::statusUpdate forwards before it looks the task up: an
+		// update of a task the master no longer holds (its terminal
+		// update was acknowledged while this retry was under way) still
+		// reaches a connected framework.
+		if f.connected {
+			m.send(FrameworkAddress(f.name), Update{Status: st})
+		}
 		return
 	}
 	t.updateState = st.State
@@ -572,11 +599,17 @@ func (m *Master) transition(t *masterTask, st TaskStatus) {
 }
 
 // masterUpdate is an update the master itself generates (no UUID: never
-// retried nor acknowledged) and sends to the framework.
+// retried nor acknowledged) and sends to the framework. A task already
+// terminal keeps its state (Mesos's updateTask), but the update is still
+// recorded and forwarded (Master::forward), as when the master drops the
+// task with its agent.
 func (m *Master) masterUpdate(t *masterTask, state TaskState, reason string) {
 	st := TaskStatus{Task: t.id, Framework: t.framework, Agent: t.agent, State: state, Reason: reason, Source: SourceMaster}
 	if !t.state.Terminal() {
 		m.transition(t, st)
+	} else {
+		m.record(Record{Kind: KindTaskStatus, Task: t.id, Framework: t.framework, Agent: t.agent,
+			State: state.String(), Reason: reason, Source: SourceMaster, SeenBy: "master"})
 	}
 	if f, ok := m.frameworks[t.framework]; ok && f.connected {
 		m.send(FrameworkAddress(t.framework), Update{Status: st})
@@ -588,15 +621,19 @@ func (m *Master) acknowledge(msg Acknowledge) {
 	if f == nil {
 		return
 	}
-	t := f.tasks[msg.Task]
-	if t == nil {
+	// Master::acknowledge: nothing goes to an agent that is not
+	// registered or whose connection broke; otherwise the acknowledgement
+	// is passed on, whether the master still holds the task or not.
+	if a := m.agents[msg.Agent]; a == nil || a.status != agentActive || a.disconnected {
 		return
 	}
-	m.send(AgentAddress(t.agent), StatusUpdateAcknowledgement{Framework: f.name, Task: t.id, UUID: msg.UUID})
-	// The master forgets a task only when its terminal update is acked.
-	if t.state.Terminal() && t.terminalUUID == msg.UUID {
-		m.forgetTask(t)
+	if t := f.tasks[msg.Task]; t != nil && t.agent == msg.Agent {
+		// The master forgets a task only when its terminal update is acked.
+		if t.state.Terminal() && t.terminalUUID == msg.UUID {
+			m.forgetTask(t)
+		}
 	}
+	m.send(AgentAddress(msg.Agent), StatusUpdateAcknowledgement{Framework: f.name, Task: msg.Task, UUID: msg.UUID})
 }
 
 func (m *Master) forgetTask(t *masterTask) {
@@ -631,7 +668,7 @@ func (m *Master) rescind(o *masterOffer, reason string, notify bool) {
 	switch reason {
 	case "agent_removed":
 		m.agentLost[o.id] = ReasonAgentRemoved
-	case "agent_unreachable":
+	case "agent_unreachable", "agent_disconnected":
 		m.agentLost[o.id] = ReasonAgentDisconnected
 	}
 	m.record(Record{Kind: KindOfferRescinded, Offer: o.id, Framework: o.framework, Agent: o.agent, Reason: reason, Resources: o.res})
@@ -752,7 +789,7 @@ func (m *Master) Tasks() []TaskView {
 
 func (m *Master) allAgentsActive() bool {
 	for _, id := range sortedKeys(m.agents) {
-		if m.agents[id].status != agentActive {
+		if a := m.agents[id]; a.status != agentActive || a.disconnected {
 			return false
 		}
 	}

@@ -143,6 +143,11 @@ type KillTask struct {
 // ShutdownFramework is ShutdownFrameworkMessage.
 type ShutdownFramework struct{ Framework string }
 
+// ShutdownSlave is ShutdownMessage (master to agent): the agent was marked
+// gone (Master::markGone, or a gone agent registering again); it kills its
+// executors and exits without unregistering.
+type ShutdownSlave struct{ Agent string }
+
 // StatusUpdate is StatusUpdateMessage (agent to master).
 type StatusUpdate struct{ Status TaskStatus }
 
@@ -207,6 +212,9 @@ func (KillTask) Type() string { return "KillTask" }
 func (ShutdownFramework) Type() string { return "ShutdownFramework" }
 
 // Type implements sim.Message.
+func (ShutdownSlave) Type() string { return "Shutdown" }
+
+// Type implements sim.Message.
 func (StatusUpdate) Type() string { return "StatusUpdate" }
 
 // Type implements sim.Message.
@@ -234,8 +242,11 @@ type TaskReport struct {
 	Framework      string
 	Role           string
 	PartitionAware bool
-	Info           TaskInfo
-	State          TaskState
+	// Checkpoint is the framework's FrameworkInfo.checkpoint, as the
+	// re-registration's FrameworkInfos carry it.
+	Checkpoint bool
+	Info       TaskInfo
+	State      TaskState
 	// UpdateState is the state of the update the task's status update
 	// stream is sending (its head), or State when the stream is empty:
 	// Mesos's Task.status_update_state.
@@ -280,7 +291,8 @@ type Reconcile struct {
 	Tasks     []TaskRef
 }
 
-// Failure is FAILURE: an agent the framework had tasks on was lost.
+// Failure is FAILURE: an agent was lost (removed, or marked unreachable or
+// gone). Mesos's sendSlaveLost sends it to every connected framework.
 type Failure struct{ Agent string }
 
 // ErrorEvent is ERROR: the master refuses the framework (e.g. it was

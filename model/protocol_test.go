@@ -71,8 +71,13 @@ type protoWorld struct {
 
 func newProtoWorld(t *testing.T, seed uint64) *protoWorld {
 	t.Helper()
+	return newProtoWorldCfg(t, seed, model.MasterConfig{AllocationInterval: sim.Second})
+}
+
+func newProtoWorldCfg(t *testing.T, seed uint64, cfg model.MasterConfig) *protoWorld {
+	t.Helper()
 	w := &protoWorld{}
-	w.World = model.NewWorld(model.WorldConfig{Seed: seed, Master: model.MasterConfig{AllocationInterval: sim.Second}},
+	w.World = model.NewWorld(model.WorldConfig{Seed: seed, Master: cfg},
 		func(clock model.Clock, streams sim.Streams) model.Allocator {
 			return policies.NewDRF(model.AllocatorConfig{AllocationInterval: sim.Second, Clock: clock, Rand: streams.Get("allocator")})
 		})
@@ -167,26 +172,6 @@ func TestTaskStateUnreachableAndBack(t *testing.T) {
 
 // Row "agent re-registers without a task the master had": the RunTask was
 // lost; after a partition the agent re-registers and reports the task it
-// never had TASK_DROPPED (TASK_LOST), REASON_RECONCILIATION, reliably.
-func TestTaskStateReregisterWithoutTask(t *testing.T) {
-	for _, pa := range []bool{true, false} {
-		w := newProtoWorld(t, 1)
-		w.faults.AddRule(sim.Rule{Types: []string{"RunTask"}, Loss: 1, End: 5 * sim.Second})
-		w.must(w.AddAgent("a1", model.MustParseResources("cpus:1;mem:64")))
-		p := &probe{launch: 1, duration: sim.Never}
-		w.framework("f", pa, p)
-		w.partition("a1", 10*sim.Second, 100*sim.Second)
-		w.Run(10 * sim.Minute)
-		unreach, dropped := "t1 TASK_LOST REASON_SLAVE_REMOVED SOURCE_MASTER unreliable", "t1 TASK_LOST REASON_RECONCILIATION SOURCE_SLAVE reliable"
-		if pa {
-			unreach, dropped = "t1 TASK_UNREACHABLE REASON_SLAVE_REMOVED SOURCE_MASTER unreliable", "t1 TASK_DROPPED REASON_RECONCILIATION SOURCE_SLAVE reliable"
-		}
-		expect(t, fmt.Sprintf("partition-aware=%v", pa), p.eventsOf("t1"), []string{unreach, dropped})
-		if got := w.MasterTasks(); len(got) != 0 {
-			t.Fatalf("master still has %v after the acknowledged terminal update", got)
-		}
-	}
-}
 
 // Row "framework removed": the master marks its tasks KILLED,
 // REASON_FRAMEWORK_REMOVED, and the agents shut them down.

@@ -68,6 +68,7 @@ const (
 
 	ReasonFrameworkRemoved  = "REASON_FRAMEWORK_REMOVED"
 	ReasonAgentRemoved      = "REASON_SLAVE_REMOVED"
+	ReasonRemovedByOperator = "REASON_SLAVE_REMOVED_BY_OPERATOR"
 	ReasonAgentDisconnected = "REASON_SLAVE_DISCONNECTED"
 	ReasonInvalidOffers     = "REASON_INVALID_OFFERS"
 	ReasonTaskKilled        = "REASON_TASK_KILLED_DURING_LAUNCH"

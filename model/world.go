@@ -204,7 +204,45 @@ func (w *World) CrashAgent(name string) error {
 		return err
 	}
 	w.Emit(Record{Kind: KindFault, Fault: "agent_crash", Agent: a.ID()})
+	alive := !a.Down()
 	a.Crash()
+	if alive {
+		w.agentExited(a.ID())
+	}
+	return nil
+}
+
+// agentExited tells the leading master that an agent's connection broke
+// (libprocess's exited event). mesosim delivers it at once and whatever
+// the network's faults, since a dead process's socket closes even across
+// a partition's loss rules; with no leader there is nobody to tell.
+func (w *World) agentExited(id string) {
+	if w.master == nil {
+		return
+	}
+	w.master.AgentExited(id)
+	w.send(w.master.Outbox())
+}
+
+// MarkAgentGone is the operator marking an agent gone (the operator API's
+// MARK_AGENT_GONE) at the leading master. A call the master cannot act on
+// (no leader, or an agent it does not know) changes nothing; the fault
+// record says why in its detail.
+func (w *World) MarkAgentGone(name string) error {
+	a, err := w.agent(name)
+	if err != nil {
+		return err
+	}
+	switch {
+	case w.master == nil:
+		w.Emit(Record{Kind: KindFault, Fault: "agent_marked_gone", Agent: a.ID(), Detail: "refused: no leading master"})
+	case !w.master.KnowsAgent(a.ID()):
+		w.Emit(Record{Kind: KindFault, Fault: "agent_marked_gone", Agent: a.ID(), Detail: "refused: unknown to the master"})
+	default:
+		w.Emit(Record{Kind: KindFault, Fault: "agent_marked_gone", Agent: a.ID()})
+		w.master.MarkAgentGone(a.ID())
+		w.send(w.master.Outbox())
+	}
 	return nil
 }
 
@@ -217,7 +255,11 @@ func (w *World) RestartAgent(name string, reboot bool) error {
 	}
 	if reboot {
 		old := a.ID()
+		alive := !a.Down()
 		out := a.Reboot()
+		if alive {
+			w.agentExited(old)
+		}
 		delete(w.byID, old)
 		w.byID[a.ID()] = a
 		w.Emit(Record{Kind: KindFault, Fault: "agent_reboot", Agent: a.ID(), Detail: "was " + old})

@@ -25,9 +25,10 @@ const (
 // task; ask the master about them (explicit reconciliation); wait with
 // truncated exponential backoff; drop every task whose last update arrived
 // after the start; repeat until none is left; keep one reconciliation in
-// flight. Besides, it reconciles implicitly every 15 minutes and kills the
-// tasks the master reports that it does not know, and it kills tasks stuck
-// in STAGING, whose RunTask may have been lost.
+// flight. Besides, every 15 minutes it reconciles implicitly (killing the
+// tasks the master reports that it does not know) and runs an explicit
+// round, and it kills tasks stuck in STAGING, whose RunTask may have been
+// lost.
 type reconciler struct {
 	lastUpdate map[string]sim.Time // task -> when its last update arrived
 	launched   map[string]sim.Time // task -> launch time, while no update came
@@ -45,20 +46,35 @@ func newReconciler(known func(task string) bool) *reconciler {
 
 // subscribed starts a reconciliation after every (re-)registration.
 func (r *reconciler) subscribed(d model.Driver) {
-	r.round++
-	r.inFlight = true
-	r.start = d.Now()
-	r.backoff = ReconcileBackoffMin
-	r.ask(d, r.round)
+	r.startRound(d)
 	if !r.periodic {
 		r.periodic = true
 		var tick func()
 		tick = func() {
 			d.Reconcile(nil)
+			// Implicit reconciliation answers only the tasks the master
+			// holds in its task map (Master::reconcile): the tasks of an
+			// unreachable agent, or ones it dropped when that agent came
+			// back without them, get no answer. So every tick also runs
+			// an explicit round over the tasks not known to be over,
+			// unless one is running.
+			if !r.inFlight {
+				r.startRound(d)
+			}
 			d.After(ImplicitReconcileEvery, tick)
 		}
 		d.After(ImplicitReconcileEvery, tick)
 	}
+}
+
+// startRound starts an explicit reconciliation round, replacing any
+// round in flight.
+func (r *reconciler) startRound(d model.Driver) {
+	r.round++
+	r.inFlight = true
+	r.start = d.Now()
+	r.backoff = ReconcileBackoffMin
+	r.ask(d, r.round)
 }
 
 // ask sends an explicit reconciliation for the tasks not heard of since

@@ -102,6 +102,11 @@ func appendRecord(b []byte, r *model.Record) []byte {
 		b = appendStr(b, "agent", r.Agent)
 		b = appendStr(b, "reason", r.Reason)
 		b = appendRes(b, r)
+	case model.KindAgentDisconnected, model.KindAgentReconnected:
+		b = appendStr(b, "agent", r.Agent)
+	case model.KindAgentPruned:
+		b = appendStr(b, "agent", r.Agent)
+		b = appendStr(b, "reason", r.Reason)
 	case model.KindFrameworkAdded:
 		b = appendStr(b, "framework", r.Framework)
 		b = appendStr(b, "role", r.Role)

@@ -97,11 +97,17 @@ type Checker struct {
 	// resets counts the crashes and reboots of each agent ID: a stream of
 	// status updates may be discarded across one (update-order).
 	resets map[string]uint32
-	// agentUp and agentDown are the times of each agent's last
-	// agent_added and agent_removed; frameworkRemoved of each framework's
-	// last framework_removed (ack-before-forget, liveness).
-	agentUp, agentDown map[string]sim.Time
-	frameworkRemoved   map[string]sim.Time
+	// The paths by which the master may forget a task unacknowledged
+	// (ack-before-forget, docs/invariants.md): agentGone is when each
+	// agent was last removed for good (it unregistered or was marked gone)
+	// or pruned from the registry; readmitted when it was last admitted
+	// again after being marked unreachable (its unreported unreachable
+	// tasks are dropped); unreachable whether its last removal was for
+	// unreachability; frameworkRemoved is each framework's last
+	// framework_removed.
+	agentGone, readmitted map[string]sim.Time
+	unreachable           map[string]bool
+	frameworkRemoved      map[string]sim.Time
 	// expected holds the tasks the leading master must still hold unless
 	// one of the excuses of ack-before-forget applies.
 	expected map[invKey]struct{}
@@ -137,9 +143,12 @@ type invTask struct {
 	hist uint16
 	// ack-before-forget: the framework saw a reliable terminal update (so
 	// it may have acknowledged it); expAt is when the master was last
-	// known to hold the task.
-	acked bool
-	expAt sim.Time
+	// known to hold the task; disconnectedAt when the master last dropped
+	// it as TASK_LOST, REASON_SLAVE_DISCONNECTED (its agent's connection
+	// broke and its framework does not checkpoint), -1 if never.
+	acked          bool
+	expAt          sim.Time
+	disconnectedAt sim.Time
 	// convergence: the last record about the task, reconciliation answers
 	// aside.
 	active sim.Time
@@ -175,8 +184,9 @@ func NewChecker(w WorldView, cfg CheckerConfig) *Checker {
 		tasks:            map[invKey]*invTask{},
 		streams:          map[invStreamKey]*invStream{},
 		resets:           map[string]uint32{},
-		agentUp:          map[string]sim.Time{},
-		agentDown:        map[string]sim.Time{},
+		agentGone:        map[string]sim.Time{},
+		readmitted:       map[string]sim.Time{},
+		unreachable:      map[string]bool{},
 		frameworkRemoved: map[string]sim.Time{},
 		expected:         map[invKey]struct{}{},
 		agents:           map[string]*invAgent{},
@@ -247,12 +257,23 @@ func (c *Checker) Observe(r *model.Record) {
 	case model.KindOfferAccepted, model.KindOfferDeclined, model.KindOfferRescinded:
 		c.offerEnded(r)
 	case model.KindAgentAdded:
-		c.agentUp[r.Agent] = r.T
+		if c.unreachable[r.Agent] {
+			c.readmitted[r.Agent] = r.T
+			delete(c.unreachable, r.Agent)
+		}
 		a := c.acct(r.Agent)
 		a.total, a.known = r.Resources, true
 	case model.KindAgentRemoved:
-		c.agentDown[r.Agent] = r.T
+		switch r.Reason {
+		case "unregistered", "gone":
+			c.agentGone[r.Agent] = r.T
+			delete(c.unreachable, r.Agent)
+		default: // unreachable, reregister_timeout
+			c.unreachable[r.Agent] = true
+		}
 		c.checkpoint(r.T, false)
+	case model.KindAgentPruned:
+		c.agentGone[r.Agent] = r.T
 	case model.KindFrameworkRemoved:
 		c.frameworkRemoved[r.Framework] = r.T
 	case model.KindFault:
@@ -299,7 +320,7 @@ func (c *Checker) fault(r *model.Record) {
 func (c *Checker) task(k invKey) *invTask {
 	t := c.tasks[k]
 	if t == nil {
-		t = &invTask{active: -1, expAt: -1}
+		t = &invTask{active: -1, expAt: -1, disconnectedAt: -1}
 		c.tasks[k] = t
 	}
 	return t
@@ -387,6 +408,9 @@ func (c *Checker) status(r *model.Record) {
 			t.agent = r.Agent
 		}
 		t.expAt = r.T
+		if st == model.TaskLost && r.Reason == model.ReasonAgentDisconnected {
+			t.disconnectedAt = r.T
+		}
 		if !t.acked {
 			c.expected[k] = struct{}{}
 		}
@@ -432,7 +456,11 @@ func (c *Checker) frameworkSaw(r *model.Record, k invKey, t *invTask, st model.T
 		v.Detail = r.State + " after the definitive " + t.final
 		c.violate(v)
 	}
-	if t.final == "" && st.Definitive() {
+	// A terminal state the master forwards from a re-registering agent
+	// (REASON_SLAVE_REREGISTERED, __reregisterSlave) may be followed by
+	// the agent's own stream resending the updates before it, RUNNING
+	// included: Mesos allows that, so it is not taken as definitive.
+	if t.final == "" && st.Definitive() && r.Reason != model.ReasonReregistered {
 		t.final = r.State
 	}
 	if recon && invOnlyKnown(st) && t.hist&(1<<st) == 0 {
@@ -549,16 +577,36 @@ func (c *Checker) checkForgotten(now sim.Time, master []model.TaskView) {
 		if t.acked {
 			continue
 		}
-		if at, ok := c.frameworkRemoved[k.framework]; ok && at >= t.expAt {
-			continue
-		}
-		if down, ok := c.agentDown[t.agent]; ok && (down >= t.expAt || down > c.agentUp[t.agent]) {
+		if c.forgetExcused(k, t) {
 			continue
 		}
 		c.violate(Violation{T: now, Invariant: InvAckBeforeForget, Task: k.task, Framework: k.framework, Agent: t.agent,
 			Detail: "the master no longer holds the task, but its framework never received a reliable terminal" +
 				" update of it to acknowledge (the master last held it at " + t.expAt.String() + ")"})
 	}
+}
+
+// forgetExcused reports whether the master may have forgotten an
+// unacknowledged task by one of Mesos's paths since it was last known to
+// hold it: the framework was removed (removeFramework: KILLED recorded,
+// nothing sent); the agent's connection broke and the task was dropped
+// LOST, REASON_SLAVE_DISCONNECTED (removeFramework(Slave*, Framework*));
+// the agent was removed for good or pruned from the registry
+// (_removeSlave, __removeSlave, doRegistryGc); or the agent came back from
+// unreachable without the task (__reregisterSlave drops the unreachable
+// tasks it does not report).
+func (c *Checker) forgetExcused(k invKey, t *invTask) bool {
+	if at, ok := c.frameworkRemoved[k.framework]; ok && at >= t.expAt {
+		return true
+	}
+	if t.disconnectedAt >= 0 && t.disconnectedAt >= t.expAt {
+		return true
+	}
+	if at, ok := c.agentGone[t.agent]; ok && at >= t.expAt {
+		return true
+	}
+	at, ok := c.readmitted[t.agent]
+	return ok && at >= t.expAt
 }
 
 // Finish runs the end-of-run checks at time end: ack-before-forget, a last

@@ -438,22 +438,52 @@ func TestInvariantAckBeforeForget(t *testing.T) {
 		r.expect("ack-before-forget f/t7")
 	})
 	t.Run("excused", func(t *testing.T) {
+		// Each of the paths by which Mesos's master forgets a task
+		// unacknowledged.
 		r := newInvRig(t, invSafety)
-		r.feed(invLaunchRec(invSec, "f", "t1", "a1", "cpus:1"), // its agent is removed for good
+		r.feed(invLaunchRec(invSec, "f", "t1", "a1", "cpus:1"), // its agent unregisters
 			invLaunchRec(invSec, "g", "t2", "a2", "cpus:1"), // its framework is removed
-			invLaunchRec(invSec, "f", "t3", "a3", "cpus:1")) // its agent is unreachable, then removed (no record)
+			invLaunchRec(invSec, "f", "t3", "a3", "cpus:1"), // its agent is unreachable, then pruned from the registry
+			invLaunchRec(invSec, "f", "t4", "a4", "cpus:1"), // its agent's connection breaks (framework not checkpointing)
+			invLaunchRec(invSec, "f", "t5", "a5", "cpus:1")) // its agent comes back from unreachable without it
 		r.w.master = []model.TaskView{invView("f", "t1", "a1", model.TaskRunning), invView("g", "t2", "a2", model.TaskRunning),
-			invView("f", "t3", "a3", model.TaskUnreachable)}
+			invView("f", "t3", "a3", model.TaskUnreachable), invView("f", "t4", "a4", model.TaskRunning),
+			invView("f", "t5", "a5", model.TaskUnreachable)}
 		r.feed(model.Record{T: 2 * invSec, Kind: model.KindAgentRemoved, Agent: "a3", Reason: "unreachable"},
+			model.Record{T: 2 * invSec, Kind: model.KindAgentRemoved, Agent: "a5", Reason: "unreachable"},
 			invAlloc(60*invSec))
-		r.w.master = r.w.master[1:2]
-		r.feed(invMasterUpd(70*invSec, "f", "t1", "a1", model.TaskGone, model.ReasonAgentRemoved, "master"),
+		r.w.master = r.w.master[1:]
+		r.feed(invMasterUpd(70*invSec, "f", "t1", "a1", model.TaskLost, model.ReasonAgentRemoved, "master"),
 			model.Record{T: 70 * invSec, Kind: model.KindAgentRemoved, Agent: "a1", Reason: "unregistered"})
+		r.w.master = r.w.master[:1]
+		r.feed(model.Record{T: 71 * invSec, Kind: model.KindAgentPruned, Agent: "a3", Reason: "unreachable"},
+			invMasterUpd(72*invSec, "f", "t4", "a4", model.TaskLost, model.ReasonAgentDisconnected, "master"),
+			invAgentAdded(73*invSec, "a5", "cpus:1"))
 		r.w.master = nil
 		r.feed(model.Record{T: 80 * invSec, Kind: model.KindFrameworkRemoved, Framework: "g", Reason: "teardown"},
 			invAlloc(120*invSec))
 		r.c.Finish(130 * invSec)
 		r.expect()
+	})
+	t.Run("not excused", func(t *testing.T) {
+		// An unreachable agent's tasks stay with the master (they move to
+		// the framework's unreachable tasks); a task seen after its
+		// agent's re-admission may not vanish; a LOST for another reason
+		// (the agent unreachable) is no licence to forget.
+		r := newInvRig(t, invSafety)
+		r.feed(invLaunchRec(invSec, "f", "t1", "a1", "cpus:1"),
+			invLaunchRec(invSec, "f", "t2", "a2", "cpus:1"),
+			invLaunchRec(invSec, "f", "t3", "a3", "cpus:1"))
+		r.w.master = []model.TaskView{invView("f", "t1", "a1", model.TaskUnreachable), invView("f", "t2", "a2", model.TaskRunning),
+			invView("f", "t3", "a3", model.TaskLost)}
+		r.feed(model.Record{T: 2 * invSec, Kind: model.KindAgentRemoved, Agent: "a1", Reason: "unreachable"},
+			model.Record{T: 2 * invSec, Kind: model.KindAgentRemoved, Agent: "a2", Reason: "unreachable"},
+			invMasterUpd(2*invSec, "f", "t3", "a3", model.TaskLost, model.ReasonAgentRemoved, "master"),
+			invAgentAdded(3*invSec, "a2", "cpus:1"),
+			invAlloc(60*invSec))
+		r.w.master = nil
+		r.feed(invAlloc(120 * invSec))
+		r.expect("ack-before-forget f/t1", "ack-before-forget f/t2", "ack-before-forget f/t3")
 	})
 	t.Run("master failover", func(t *testing.T) {
 		// The new leader knows no task until agents re-register.
@@ -530,9 +560,11 @@ func TestInvariantResources(t *testing.T) {
 		r := newInvRig(t, invSafety)
 		r.feed(invAgentAdded(0, "a1", "cpus:2"), invOfferRec(invSec, "o1", "a1", "cpus:2"),
 			invLaunchRec(invSec, "f", "t1", "a1", "cpus:2"), invOfferEnd(invSec, model.KindOfferAccepted, "o1", "a1"),
-			invMasterUpd(80*invSec, "f", "t1", "a1", model.TaskUnreachable, model.ReasonAgentRemoved, "master"),
-			model.Record{T: 80 * invSec, Kind: model.KindAgentRemoved, Agent: "a1", Reason: "unreachable"},
-			invAgentAdded(100*invSec, "a1", "cpus:2"), invOfferRec(100*invSec, "o2", "a1", "cpus:2"))
+			invMasterUpd(80*invSec, "f", "t1", "a1", model.TaskUnreachable, model.ReasonAgentRemoved, "master"))
+		r.w.master = []model.TaskView{invView("f", "t1", "a1", model.TaskUnreachable)} // kept while unreachable
+		r.feed(model.Record{T: 80 * invSec, Kind: model.KindAgentRemoved, Agent: "a1", Reason: "unreachable"})
+		r.w.master = nil // dropped when the agent comes back without it
+		r.feed(invAgentAdded(100*invSec, "a1", "cpus:2"), invOfferRec(100*invSec, "o2", "a1", "cpus:2"), invAlloc(120*invSec))
 		r.expect()
 	})
 	t.Run("a task back from UNREACHABLE", func(t *testing.T) {
@@ -540,8 +572,9 @@ func TestInvariantResources(t *testing.T) {
 		run := invAgentUpd(invSec, "f", "t1", "a1", model.TaskRunning, 1)
 		r.feed(invAgentAdded(0, "a1", "cpus:2"), invOfferRec(invSec, "o1", "a1", "cpus:2"),
 			invLaunchRec(invSec, "f", "t1", "a1", "cpus:2"), invOfferEnd(invSec, model.KindOfferAccepted, "o1", "a1"), run,
-			invMasterUpd(80*invSec, "f", "t1", "a1", model.TaskUnreachable, model.ReasonAgentRemoved, "master"),
-			model.Record{T: 80 * invSec, Kind: model.KindAgentRemoved, Agent: "a1", Reason: "unreachable"},
+			invMasterUpd(80*invSec, "f", "t1", "a1", model.TaskUnreachable, model.ReasonAgentRemoved, "master"))
+		r.w.master = []model.TaskView{invView("f", "t1", "a1", model.TaskUnreachable)}
+		r.feed(model.Record{T: 80 * invSec, Kind: model.KindAgentRemoved, Agent: "a1", Reason: "unreachable"},
 			invMasterUpd(100*invSec, "f", "t1", "a1", model.TaskRunning, model.ReasonReregistered, "master"),
 			invAgentAdded(100*invSec, "a1", "cpus:2"), invOfferRec(100*invSec, "o2", "a1", "cpus:1"))
 		r.expect("resources a1")

@@ -38,6 +38,10 @@ func Build(sc *Scenario) (*Sim, error) {
 	w := model.NewWorld(model.WorldConfig{
 		Seed: sc.Seed,
 		Master: model.MasterConfig{AllocationInterval: sc.Master.AllocationInterval, OfferTimeout: sc.Master.OfferTimeout,
+			AgentReregisterTimeout: sc.Master.AgentReregisterTimeout,
+			RegistryGCInterval:     sc.Master.RegistryGCInterval,
+			RegistryMaxAgentAge:    sc.Master.RegistryMaxAgentAge,
+			RegistryMaxAgentCount:  sc.Master.RegistryMaxAgentCount,
 			// With no fault of any kind a ping can never go unanswered:
 			// health-check traffic would change nothing but the cost.
 			NoHealthChecks: sc.Faults.HealAt == 0},
@@ -162,6 +166,8 @@ func (s *Sim) schedule(e *Event) error {
 	case KindAddAgent:
 		a := e.Agent
 		fn = func() { s.must(w.AddAgent(a.Name, a.Resources)) }
+	case KindMarkAgentGone:
+		fn = func() { s.must(w.MarkAgentGone(e.Name)) }
 	case KindRemoveAgent:
 		fn = func() { s.must(w.RemoveAgent(e.Name)) }
 	case KindAddFramework:

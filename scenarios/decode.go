@@ -468,15 +468,20 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 	return sc
 }
 
-var masterKeys = []string{"allocator", "allocation_interval", "min_allocatable", "fair_sharing_excluded", "offer_timeout", "weights", "quota", "capacity"}
+var masterKeys = []string{"allocator", "allocation_interval", "min_allocatable", "fair_sharing_excluded", "offer_timeout", "weights", "quota", "capacity",
+	"agent_reregister_timeout", "registry_gc_interval", "registry_max_agent_age", "registry_max_agent_count"}
 
 func (d *decoder) master(n *yaml.Node) MasterSpec {
 	ms := MasterSpec{
-		Allocator:          "drf",
-		AllocationInterval: DefaultAllocationInterval,
-		Weights:            map[string]float64{},
-		Quota:              map[string]model.Quota{},
-		Capacity:           map[string]model.Capacity{},
+		Allocator:              "drf",
+		AllocationInterval:     DefaultAllocationInterval,
+		AgentReregisterTimeout: model.DefaultAgentReregisterTimeout,
+		RegistryGCInterval:     model.DefaultRegistryGCInterval,
+		RegistryMaxAgentAge:    model.DefaultRegistryMaxAgentAge,
+		RegistryMaxAgentCount:  model.DefaultRegistryMaxAgentCount,
+		Weights:                map[string]float64{},
+		Quota:                  map[string]model.Quota{},
+		Capacity:               map[string]model.Capacity{},
 	}
 	for _, text := range DefaultMinAllocatable {
 		r, err := model.ParseResources(text)
@@ -523,6 +528,7 @@ func (d *decoder) master(n *yaml.Node) MasterSpec {
 	if v := m.get("offer_timeout"); v != nil {
 		ms.OfferTimeout = d.duration(v, "master.offer_timeout")
 	}
+	d.registryKeys(m, &ms)
 	if v := m.get("weights"); v != nil {
 		wm := d.mapping(v, "master.weights", nil, true)
 		for i := 0; wm.node.Kind == yaml.MappingNode && i+1 < len(wm.node.Content); i += 2 {
@@ -894,11 +900,43 @@ func (d *decoder) distValue(n *yaml.Node, path string, dom distDomain) float64 {
 	}
 }
 
+// registryKeys decodes the master's agent re-registration and registry GC
+// keys (Mesos's master flags of the same names).
+func (d *decoder) registryKeys(m *mapping, ms *MasterSpec) {
+	if v := m.get("agent_reregister_timeout"); v != nil {
+		ms.AgentReregisterTimeout = d.duration(v, "master.agent_reregister_timeout")
+		if ms.AgentReregisterTimeout < model.DefaultAgentReregisterTimeout {
+			// Mesos's master refuses a shorter one
+			// (MIN_AGENT_REREGISTER_TIMEOUT).
+			d.failf(v.Line, "master.agent_reregister_timeout: must be at least %s (Mesos's minimum), got %s",
+				model.DefaultAgentReregisterTimeout, ms.AgentReregisterTimeout)
+		}
+	}
+	for _, k := range []struct {
+		key string
+		to  *sim.Time
+	}{{"registry_gc_interval", &ms.RegistryGCInterval}, {"registry_max_agent_age", &ms.RegistryMaxAgentAge}} {
+		if v := m.get(k.key); v != nil {
+			*k.to = d.duration(v, "master."+k.key)
+			if *k.to <= 0 {
+				d.failf(v.Line, "master.%s: must be greater than 0", k.key)
+			}
+		}
+	}
+	if v := m.get("registry_max_agent_count"); v != nil {
+		n := d.integer(v, "master.registry_max_agent_count")
+		if n < 1 || n > MaxRegistryAgentCount {
+			d.failf(v.Line, "master.registry_max_agent_count: must be between 1 and %d, got %d", MaxRegistryAgentCount, n)
+		}
+		ms.RegistryMaxAgentCount = int(n)
+	}
+}
+
 // ---- the timeline ---------------------------------------------------------
 
 var actionKeys = []string{
 	KindAddAgent, KindRemoveAgent, KindAddFramework, KindRemoveFramework,
-	KindDecline, KindRelease, KindSuppress, KindRevive, KindSetWeight, KindSetQuota,
+	KindDecline, KindRelease, KindSuppress, KindRevive, KindSetWeight, KindSetQuota, KindMarkAgentGone,
 	KindCrashAgent, KindRestartAgent, KindMasterFailover, KindFrameworkFailover, KindPartition, KindHeal,
 }
 
@@ -966,6 +1004,12 @@ func (d *decoder) timelineEntry(n *yaml.Node) {
 		ev := base
 		ev.Name = d.name(nn, bm.field("name"))
 		add(pending{ev: ev, nameLine: nn.Line})
+	case KindMarkAgentGone:
+		bm := d.mapping(body, path, []string{"agent"}, false)
+		an := d.require(bm, "agent")
+		ev := base
+		ev.Name = d.name(an, bm.field("agent"))
+		add(pending{ev: ev, nameLine: an.Line})
 	case KindSuppress, KindRevive:
 		bm := d.mapping(body, path, []string{"framework"}, false)
 		fn := d.require(bm, "framework")

@@ -22,6 +22,9 @@ const (
 	KindRevive          = "revive"
 	KindSetWeight       = "set_weight"
 	KindSetQuota        = "set_quota"
+	// KindMarkAgentGone is the operator's markAgentGone: the agent is gone
+	// for good (its tasks GONE_BY_OPERATOR or LOST) and may not re-register.
+	KindMarkAgentGone = "mark_agent_gone"
 
 	// Fault actions (see FaultsSpec for the faults section).
 	KindCrashAgent        = "crash_agent"
@@ -55,19 +58,21 @@ var DefaultMinAllocatable = []string{"cpus:0.01", "mem:32"}
 // Limits on what a scenario may ask for. Exceeding any one is an error that
 // names the limit.
 const (
-	MaxFileSize    = 64 << 20 // bytes
-	MaxNodes       = 1_000_000
-	MaxAgents      = 100_000 // expanded, including timeline add_agent
-	MaxFrameworks  = 10_000  // expanded, including timeline add_framework
-	MaxTimeline    = 1_000_000
-	MaxCount       = 100_000
-	MaxDuration    = 365 * 24 * sim.Hour
-	MaxNameLength  = 256
-	MaxJobsLimit   = 1_000_000
-	MaxTasksPerJob = 100_000
-	MaxThinkTime   = sim.Hour // each part of a framework's think_time
-	MaxFaultRules  = 1000     // faults.network rules
-	MaxPartitions  = 1000     // faults.partitions and timeline partition entries together
+	MaxFileSize = 64 << 20 // bytes
+	MaxNodes    = 1_000_000
+	MaxAgents   = 100_000 // expanded, including timeline add_agent
+	// MaxRegistryAgentCount bounds master.registry_max_agent_count.
+	MaxRegistryAgentCount = 1_000_000_000
+	MaxFrameworks         = 10_000 // expanded, including timeline add_framework
+	MaxTimeline           = 1_000_000
+	MaxCount              = 100_000
+	MaxDuration           = 365 * 24 * sim.Hour
+	MaxNameLength         = 256
+	MaxJobsLimit          = 1_000_000
+	MaxTasksPerJob        = 100_000
+	MaxThinkTime          = sim.Hour // each part of a framework's think_time
+	MaxFaultRules         = 1000     // faults.network rules
+	MaxPartitions         = 1000     // faults.partitions and timeline partition entries together
 )
 
 // Capabilities a framework may declare (Mesos FrameworkInfo.Capability
@@ -112,9 +117,17 @@ type MasterSpec struct {
 	AllocationInterval  sim.Time // default 1s; > 0
 	MinAllocatable      []model.Resources
 	FairSharingExcluded []string
-	OfferTimeout        sim.Time           // 0 = offers never expire
-	Weights             map[string]float64 // role -> weight (> 0)
-	WeightRoles         []string           // sorted keys of Weights
+	OfferTimeout        sim.Time // 0 = offers never expire
+	// AgentReregisterTimeout is agent_reregister_timeout (default and
+	// minimum 10 min); RegistryGCInterval, RegistryMaxAgentAge and
+	// RegistryMaxAgentCount configure the registry GC (defaults 15 min,
+	// 14 days, 102400).
+	AgentReregisterTimeout sim.Time
+	RegistryGCInterval     sim.Time
+	RegistryMaxAgentAge    sim.Time
+	RegistryMaxAgentCount  int
+	Weights                map[string]float64 // role -> weight (> 0)
+	WeightRoles            []string           // sorted keys of Weights
 	// Quota is the initial quota of top-level roles (never "*"); every
 	// guarantee is at most the limit of the same name where both are set.
 	Quota      map[string]model.Quota

@@ -114,7 +114,7 @@ func swarmActors(sc *Scenario) (agents, frameworks []*actor, elections []window)
 			addA(e.Agent.Name, e.At)
 		case KindAddFramework:
 			addF(e.Framework.Name, e.At)
-		case KindRemoveAgent:
+		case KindRemoveAgent, KindMarkAgentGone:
 			if a := byAgent[e.Name]; a != nil {
 				a.removed = e.At
 			}

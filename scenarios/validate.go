@@ -95,6 +95,12 @@ func (d *decoder) validate(sc *Scenario) {
 				d.failf(p.nameLine, "timeline.remove_agent.name: agent %q is crashed (at %s, %s); restart it before removing it", ev.Name, st.crashAt, d.lineRef(st.crashLine))
 			}
 			st.present, st.removed, st.removeAt, st.removeLine = false, true, ev.At, ev.Line
+		case KindMarkAgentGone:
+			// A crashed agent may be marked gone (the operator's answer to
+			// a machine that will not come back); it can do nothing after.
+			st := d.need(agents, "agent", ev.Name, p.nameLine, "timeline.mark_agent_gone.agent")
+			st.present, st.removed, st.removeAt, st.removeLine = false, true, ev.At, ev.Line
+			st.crashed = false
 		case KindRemoveFramework:
 			st := d.needUp(frameworks, ev.Name, ev.At, p.nameLine, "timeline.remove_framework.name")
 			st.present, st.removed, st.removeAt, st.removeLine = false, true, ev.At, ev.Line
