@@ -27,7 +27,8 @@ type AllocatorConfig struct {
 	Clock               Clock
 	// Rand is the allocator's own stream ("allocator").
 	Rand *rand.Rand
-	// Quota holds the initial quota of top-level roles (SetQuota changes it).
+	// Quota holds the initial quota of top-level roles, "*" included
+	// (SetQuota changes it); a subrole has no quota of its own.
 	Quota map[string]Quota
 	// Capacity holds the capacity queues of the capacity allocator, by role.
 	Capacity map[string]Capacity

@@ -64,3 +64,14 @@ func ExampleScheduler() {
 	// 11s offer o2 on a1: cpus:2;mem:1024
 	// 11s t2 TASK_RUNNING
 }
+
+// Quota may be set on a top-level role and on "*", not on a nested role.
+func ExampleValidateQuotaRole() {
+	for _, role := range []string{"prod", "*", "prod/web"} {
+		fmt.Println(role, model.ValidateQuotaRole(role))
+	}
+	// Output:
+	// prod <nil>
+	// * <nil>
+	// prod/web role "prod/web": quota is set on top-level roles only (here "prod")
+}

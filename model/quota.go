@@ -79,7 +79,9 @@ func (q Quantities) String() string {
 
 // Quota is a top-level role's quota: a guarantee served in the quota stage
 // and protected by headroom, and a limit capping the unreserved scalars the
-// role is offered. A name absent from Limit is unlimited.
+// role is offered. A name absent from Limit is unlimited. The role may be
+// the default role "*"; a subrole has no quota of its own (see
+// ValidateQuotaRole).
 type Quota struct {
 	Guarantee Quantities
 	Limit     Quantities
@@ -93,4 +95,20 @@ func (q Quota) IsZero() bool { return len(q.Guarantee) == 0 && len(q.Limit) == 0
 type Capacity struct {
 	Capacity    float64
 	MaxCapacity float64
+}
+
+// ValidateQuotaRole reports whether a quota may be set on role, as Mesos's
+// master decides it: any valid role without '/', the default role "*"
+// included (Mesos accepts quota on "*": docs/quota.md, MESOS-3938), and no
+// nested role, whatever its ancestors have (Master::QuotaHandler::update in
+// src/master/quota_handler.cpp refuses "Updating quota on nested role ...
+// is not supported yet", MESOS-7402).
+func ValidateQuotaRole(role string) error {
+	if err := ValidateRole(role); err != nil {
+		return err
+	}
+	if strings.Contains(role, "/") {
+		return &roleError{role: role, reason: fmt.Sprintf("quota is set on top-level roles only (here %q)", TopLevelRole(role))}
+	}
+	return nil
 }

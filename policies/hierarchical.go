@@ -273,9 +273,11 @@ func (h *Hierarchical) Allocate(candidates []string) []model.Grant {
 	}
 	var grants []model.Grant
 	// Stage 1, quota: roles whose guarantee is not met yet, in the policy's
-	// order, get up to their unmet guarantee (plus their reservations).
+	// order, get their unmet guarantee, their reservations and what the
+	// limit and the headroom allow beyond it (quota_cycle.go).
 	h.shuffle(agents)
 	if h.quota.active() {
+		h.quota.beginCycle()
 		for _, a := range agents {
 			grants = h.offerAgent(a, grants, true)
 		}
@@ -330,6 +332,9 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 				continue
 			}
 			grants = append(grants, model.Grant{Framework: c.name, Role: c.role, Agent: a.name, Resources: offer})
+			if h.quota.active() {
+				h.quota.offered(h, c.role, offer, quotaStage)
+			}
 			h.allocate(c, a, offer, true)
 			avail = avail.Sub(offer)
 			break
@@ -341,12 +346,14 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 
 // offerable is what of avail an offer to role may hold in a stage: the
 // role's reservations (and its ancestors'), non-scalars, and unreserved
-// scalars capped by the quota limit, by the headroom other roles' unmet
-// guarantees need and, in the quota stage, by the role's unmet guarantee.
+// scalars as quota allows (quotaStageOffer, fairShareChop).
 func (h *Hierarchical) offerable(avail model.Resources, role string, quotaStage bool) model.Resources {
 	offer := avail.AllocatableTo(role)
-	if quotaStage || h.quota.active() {
-		offer = h.quota.chop(h, offer, role, quotaStage)
+	switch {
+	case quotaStage:
+		offer = h.quota.quotaStageOffer(h, offer, role)
+	case h.quota.active():
+		offer = h.quota.fairShareChop(h, offer, role)
 	}
 	if h.order.capped() {
 		offer = h.order.cap(h, offer, role)

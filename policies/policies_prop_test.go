@@ -23,7 +23,9 @@ package policies
 //     and is allocatable for that framework; it ends (accepted, declined
 //     or rescinded) at most once, and the offers left at the end are
 //     exactly the master's outstanding offers;
-//     - an offer never takes a role's quota consumption past its limit, nor
+//     - an offer to a role with quota never takes its consumption (its
+//     subroles' allocations included from the next cycle on) past its
+//     limit, offers to its subroles are not held to it, nor
 //     (capacity) a role's unreserved share of any resource past
 //     max_capacity.
 //  2. TestPoliciesPropDRFFairness: DRF, no quota, one hold framework per
@@ -355,6 +357,20 @@ func ppGenQuantities(t *rapid.T, label string) string {
 	return strings.Join(parts, ";")
 }
 
+// ppGenQuota draws a quota as scenarios accept it (and Mesos's quota
+// handler: guarantees at most the limits): a guarantee and a limit, each
+// guaranteed amount lowered to the limit of its name where one is drawn.
+func ppGenQuota(t *rapid.T, label string) [2]string {
+	q := ppQuota(ppGenQuantities(t, label+".guarantee"), ppGenQuantities(t, label+".limit"))
+	g := q.Guarantee
+	for _, x := range q.Guarantee {
+		if l, ok := q.Limit.Lookup(x.Name); ok && x.Value > l {
+			g = g.With(x.Name, l)
+		}
+	}
+	return [2]string{g.String(), q.Limit.String()}
+}
+
 var ppTimeGen = rapid.OneOf(
 	// on a 0.5 s grid, to meet allocation ticks and filter expiries
 	rapid.Map(rapid.IntRange(0, 60), func(i int) sim.Time { return sim.Time(i) * 500 * sim.Millisecond }),
@@ -386,7 +402,7 @@ func ppGenAccountingScenario(t *rapid.T) ppScenario {
 		s.Quota = map[string][2]string{}
 		for _, r := range ppQuotaTo {
 			if rapid.Bool().Draw(t, "quota."+r) {
-				s.Quota[r] = [2]string{ppGenQuantities(t, "quota."+r+".guarantee"), ppGenQuantities(t, "quota."+r+".limit")}
+				s.Quota[r] = ppGenQuota(t, "quota."+r)
 			}
 		}
 	}
@@ -459,8 +475,8 @@ func ppGenAccountingScenario(t *rapid.T) ppScenario {
 		case "set_quota":
 			op.Role = rapid.SampledFrom(ppQuotaTo).Draw(t, l+".role")
 			if rapid.IntRange(0, 3).Draw(t, l+".clear") > 0 {
-				op.Guarantee = ppGenQuantities(t, l+".guarantee")
-				op.Limit = ppGenQuantities(t, l+".limit")
+				q := ppGenQuota(t, l)
+				op.Guarantee, op.Limit = q[0], q[1]
 			}
 		case "decline", "release":
 			op.Name = rapid.SampledFrom(liveFws).Draw(t, l+".framework")
@@ -877,17 +893,28 @@ func (l *ppLedger) finish(w *model.World) {
 // state just before it.
 type ppLimits struct {
 	*ppLedger
-	quota       map[string]model.Quota // by top-level role
+	quota map[string]model.Quota // by top-level role
+	// subOffers holds the offers made to subroles in the current cycle:
+	// they count toward their top-level role's consumption only from the
+	// next cycle on (__generateOffers adds a fair-share offer to
+	// rolesConsumedQuota only for a role with a quota of its own).
+	subOffers   map[string]bool
 	quotaChecks int
 	capChecks   int
 }
 
 func newPPLimits(s ppScenario, fatalf func(string, ...any)) *ppLimits {
-	c := &ppLimits{ppLedger: newPPLedger(s, fatalf), quota: map[string]model.Quota{}}
+	c := &ppLimits{ppLedger: newPPLedger(s, fatalf), quota: map[string]model.Quota{}, subOffers: map[string]bool{}}
 	for r, q := range s.Quota {
 		c.quota[r] = ppQuota(q[0], q[1])
 	}
 	c.beforeOffer = c.checkLimits
+	c.onCycleStart = func() { clear(c.subOffers) }
+	c.afterOffer = func(o *ppOffer) {
+		if o.role != model.TopLevelRole(o.role) {
+			c.subOffers[o.id] = true
+		}
+	}
 	return c
 }
 
@@ -905,12 +932,19 @@ func (c *ppLimits) observe(r *model.Record) {
 func (c *ppLimits) checkLimits(r *model.Record) {
 	unreserved := r.Resources.Unreserved()
 	top := model.TopLevelRole(r.Role)
-	// Quota: consumption (unreserved scalars offered or allocated to the
-	// top-level role's subtree, plus every reservation to it on the
-	// registered agents) never passes a limit because of an offer.
-	if q, ok := c.quota[top]; ok {
+	// Quota: an offer to a role with a quota never takes its consumption
+	// (unreserved scalars offered or allocated to the role's subtree, its
+	// subroles' offers of this cycle left out, plus every reservation to
+	// the subtree on the registered agents) past its limit. A subrole has
+	// no quota: its parent's limit does not cap its offers.
+	if q, ok := c.quota[top]; ok && r.Role == top {
 		inTop := func(role string) bool { return model.TopLevelRole(role) == top }
 		alloc := c.allocatedTo(inTop).Unreserved()
+		for _, id := range slices.Sorted(maps.Keys(c.subOffers)) {
+			if o := c.offers[id]; o != nil && inTop(o.role) {
+				alloc = alloc.Sub(o.res.Unreserved())
+			}
+		}
 		var reserved model.Resources
 		for _, a := range c.agents {
 			reserved = reserved.Add(a.Filter(func(e model.Resource) bool { return e.Role != "" && inTop(e.Role) }))

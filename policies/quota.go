@@ -1,26 +1,32 @@
 package policies
 
 import (
-	"sort"
-
 	"github.com/mesosim/mesosim/model"
 )
 
-// quotaState is the quota bookkeeping of Mesos's allocator: guarantees and
-// limits of top-level roles, each role's consumption (its offered or
-// allocated unreserved scalars plus every reservation of the role and its
-// subroles), and the headroom held back for unmet guarantees.
+// quotaState is the quota bookkeeping of Mesos's allocator that lasts from
+// one cycle to the next: guarantees and limits of the roles with a quota
+// (top-level roles, "*" included), each top-level role's consumption (its
+// subtree's offered or allocated unreserved scalars plus every reservation
+// of the role and its subroles, as Role::quotaOfferedOrConsumed in
+// src/master/allocator/mesos/hierarchical.hpp counts it), and the cluster's
+// unreserved totals the headroom is taken from. What one cycle keeps of it
+// is in quotaCycle (quota_cycle.go).
 type quotaState struct {
-	roles     []string // top-level roles with a quota, sorted
+	roles     []string // roles with a quota, sorted
 	guarantee map[string]quantities
 	limit     map[string]limitVec
-	// unreservedAlloc is each top-level role's allocated unreserved
-	// scalars; reserved is every reservation of its subtree (allocated or
-	// not).
+	// unreservedAlloc is each top-level role's subtree's allocated
+	// unreserved scalars; reserved is every reservation of its subtree
+	// (allocated or not).
 	unreservedAlloc map[string]quantities
 	reserved        map[string]quantities
 	// available headroom = unreservedTotal - unreservedAllocated.
 	unreservedTotal, unreservedAllocated quantities
+	// rebuilds counts rebuild calls: only the first quota set (while no
+	// other is in force) needs one.
+	rebuilds int
+	cycle    quotaCycle
 }
 
 // limitVec is a limit by name index; set marks the names that are limited.
@@ -40,11 +46,15 @@ func (q *quotaState) init() {
 	}
 }
 
+// set replaces role's quota (a zero quota removes it). The allocated totals
+// are tracked only while some role has a quota, so they are rebuilt when the
+// first one is set.
 func (q *quotaState) set(h *Hierarchical, role string, quota model.Quota) {
 	q.init()
+	wasActive := q.active()
 	delete(q.guarantee, role)
 	delete(q.limit, role)
-	q.roles = q.roles[:0:0]
+	q.cycle.forget(role)
 	if !quota.IsZero() {
 		var g quantities
 		for _, x := range quota.Guarantee {
@@ -62,11 +72,7 @@ func (q *quotaState) set(h *Hierarchical, role string, quota model.Quota) {
 		}
 		q.limit[role] = l
 	}
-	wasActive := len(q.roles) > 0
-	for r := range q.guarantee {
-		q.roles = append(q.roles, r)
-	}
-	sort.Strings(q.roles)
+	q.roles = sortedNames(q.guarantee)
 	if !wasActive && q.active() {
 		q.rebuild(h)
 	}
@@ -76,6 +82,7 @@ func (q *quotaState) set(h *Hierarchical, role string, quota model.Quota) {
 // frameworks' allocations (when the first quota is set; before, nothing
 // needs them).
 func (q *quotaState) rebuild(h *Hierarchical) {
+	q.rebuilds++
 	clear(q.unreservedAlloc)
 	q.unreservedAllocated = q.unreservedAllocated[:0]
 	for _, c := range h.sortedClients() {
@@ -104,8 +111,10 @@ func (q *quotaState) agentChanged(h *Hierarchical, total model.Resources, sign m
 	}
 }
 
-// allocated tracks the unreserved scalars allocated to role (only while
-// some role has a quota: setting the first one rebuilds the totals).
+// allocated tracks the unreserved scalars allocated to role, counted to its
+// top-level role (RoleTree::trackOfferedOrAllocated applies them to the
+// role and its ancestors); only while some role has a quota: setting the
+// first one rebuilds the totals.
 func (q *quotaState) allocated(h *Hierarchical, role string, res model.Resources, sign model.Milli) {
 	if !q.active() {
 		return
@@ -124,59 +133,9 @@ func (q *quotaState) allocated(h *Hierarchical, role string, res model.Resources
 	q.unreservedAlloc[top] = v
 }
 
-// consumed returns role's consumption of name index i.
+// consumed returns top-level role top's consumption of name index i.
 func (q *quotaState) consumed(top string, i int) model.Milli {
 	return at(q.unreservedAlloc[top], i) + at(q.reserved[top], i)
-}
-
-// unmet returns how much of its guarantee of name i role still lacks.
-func (q *quotaState) unmet(top string, i int) model.Milli {
-	return max(0, at(q.guarantee[top], i)-q.consumed(top, i))
-}
-
-func (q *quotaState) hasUnmet(top string) bool {
-	for i := range q.guarantee[top] {
-		if q.unmet(top, i) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// chop trims an offer to role: unreserved scalars are capped by the role's
-// limit (limit - consumption) and by the headroom surplus, which is the
-// unallocated unreserved resources of the cluster less what the other
-// roles' unmet guarantees need. In the quota stage, only roles with an unmet
-// guarantee are offered anything.
-func (q *quotaState) chop(h *Hierarchical, offer model.Resources, role string, quotaStage bool) model.Resources {
-	top := model.TopLevelRole(role)
-	if quotaStage && (q.guarantee[top] == nil || !q.hasUnmet(top)) {
-		return model.Resources{}
-	}
-	lim, limited := q.limit[top]
-	return offer.CapScalars(func(name string) (model.Milli, bool) {
-		i, ok := h.names.index[name]
-		if !ok {
-			return 0, false
-		}
-		capped, c := false, model.Milli(0)
-		if limited && i < len(lim.set) && lim.set[i] {
-			capped, c = true, max(0, at(lim.q, i)-q.consumed(top, i))
-		}
-		var required model.Milli
-		for _, r := range q.roles {
-			if r != top {
-				required += q.unmet(r, i)
-			}
-		}
-		if required > 0 {
-			surplus := max(0, at(q.unreservedTotal, i)-at(q.unreservedAllocated, i)-required)
-			if !capped || surplus < c {
-				capped, c = true, surplus
-			}
-		}
-		return c, capped
-	})
 }
 
 func at(q quantities, i int) model.Milli {

@@ -14,20 +14,47 @@ import (
 func TestIdleAgentSkipChangesNothing(t *testing.T) {
 	for _, policy := range AllocatorNames() {
 		t.Run(policy, func(t *testing.T) {
-			if a, b := skipRun(t, policy, false), skipRun(t, policy, true); a != b {
+			if a, b := skipRun(t, policy, false, nil, "r2"), skipRun(t, policy, true, nil, "r2"); a != b {
 				t.Fatalf("records differ with and without the skip (%d vs %d bytes)", len(a), len(b))
 			}
 		})
 	}
 }
 
-func skipRun(t *testing.T, policy string, noSkip bool) string {
+// The same under quota, where the quota stage and the per-cycle headroom
+// (quota_cycle.go) decide what an agent offers: a guarantee with a limit
+// served to r2, a subrole of r2 with no quota of its own, and a guarantee
+// of a role with no framework held as headroom.
+func TestIdleAgentSkipChangesNothingUnderQuota(t *testing.T) {
+	q := map[string]model.Quota{
+		"r2": {Guarantee: model.Quantities{{Name: "cpus", Value: 4000}}, Limit: model.Quantities{{Name: "cpus", Value: 12000}}},
+		"r9": {Guarantee: model.Quantities{{Name: "cpus", Value: 3000}, {Name: "mem", Value: 2048000}}},
+	}
+	for _, policy := range AllocatorNames() {
+		t.Run(policy, func(t *testing.T) {
+			a, b := skipRun(t, policy, false, q, "r2/sub"), skipRun(t, policy, true, q, "r2/sub")
+			if a != b {
+				t.Fatalf("records differ with and without the skip (%d vs %d bytes)", len(a), len(b))
+			}
+			if !strings.Contains(a, "Role:r2/sub") {
+				t.Fatalf("no record of the subrole's framework")
+			}
+			if a == skipRun(t, policy, false, nil, "r2/sub") {
+				t.Fatalf("the quota changed nothing: the run does not test the quota stage")
+			}
+		})
+	}
+}
+
+// skipRun runs a workload of three frameworks (in r1, r2 and third) and
+// one that declines everything, with or without the idle-agent skip.
+func skipRun(t *testing.T, policy string, noSkip bool, quota map[string]model.Quota, third string) string {
 	t.Helper()
 	var out strings.Builder
 	w := model.NewWorld(model.WorldConfig{Seed: 3, Master: model.MasterConfig{AllocationInterval: sim.Second}},
 		func(clock model.Clock, streams sim.Streams) model.Allocator {
 			a, err := NewAllocator(policy, model.AllocatorConfig{AllocationInterval: sim.Second, Clock: clock,
-				Rand: streams.Get("allocator"), Capacity: map[string]model.Capacity{"r1": {Capacity: 0.5, MaxCapacity: 0.8}},
+				Rand: streams.Get("allocator"), Capacity: map[string]model.Capacity{"r1": {Capacity: 0.5, MaxCapacity: 0.8}}, Quota: quota,
 				MinAllocatable: []model.Resources{model.MustParseResources("cpus:0.01"), model.MustParseResources("mem:32")}})
 			if err != nil {
 				t.Fatal(err)
@@ -42,7 +69,7 @@ func skipRun(t *testing.T, policy string, noSkip bool) string {
 			t.Fatal(err)
 		}
 	}
-	for i, role := range []string{"r1", "r2", "r2"} {
+	for i, role := range []string{"r1", "r2", third} {
 		wl, err := NewBehavior("workload", BehaviorConfig{RefuseSeconds: 30, Workload: &WorkloadConfig{
 			Interarrival: Dist{Kind: "exponential", Mean: 60}, TasksPerJob: Dist{Kind: "uniform", Min: 1, Max: 4},
 			TaskCPUs: Dist{Kind: "uniform", Min: 0.5, Max: 2}, TaskMem: Dist{Kind: "uniform", Min: 128, Max: 1024},

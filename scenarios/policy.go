@@ -31,15 +31,11 @@ func (d *decoder) masterQuota(n *yaml.Node, ms *MasterSpec) {
 	}
 }
 
-// quotaRole checks a role quota may be set on: a valid top-level role other
-// than "*", as Mesos requires.
+// quotaRole checks a role quota may be set on: a valid top-level role, "*"
+// included, as Mesos requires (model.ValidateQuotaRole).
 func (d *decoder) quotaRole(role string, line int, path string) {
-	d.role(role, line, path)
-	switch {
-	case role == model.DefaultRole:
-		d.failf(line, "%s: quota cannot be set on the default role \"*\"", path)
-	case strings.Contains(role, "/"):
-		d.failf(line, "%s: role %q: quota is set on top-level roles only (here %q)", path, role, model.TopLevelRole(role))
+	if err := model.ValidateQuotaRole(role); err != nil {
+		d.failf(line, "%s: %v", path, err)
 	}
 }
 

@@ -128,7 +128,7 @@ type MasterSpec struct {
 	RegistryMaxAgentCount  int
 	Weights                map[string]float64 // role -> weight (> 0)
 	WeightRoles            []string           // sorted keys of Weights
-	// Quota is the initial quota of top-level roles (never "*"); every
+	// Quota is the initial quota of top-level roles ("*" included); every
 	// guarantee is at most the limit of the same name where both are set.
 	Quota      map[string]model.Quota
 	QuotaRoles []string // sorted keys of Quota
