@@ -55,12 +55,11 @@ func (r *reconciler) subscribed(d model.Driver) {
 			// Implicit reconciliation answers only the tasks the master
 			// holds in its task map (Master::reconcile): the tasks of an
 			// unreachable agent, or ones it dropped when that agent came
-			// back without them, get no answer. So every tick also runs
-			// an explicit round over the tasks not known to be over,
-			// unless one is running.
-			if !r.inFlight {
-				r.startRound(d)
-			}
+			// back without them, get no answer. So every tick also
+			// starts an explicit round over every task not known to be
+			// over (replacing one still in flight, which would leave out
+			// the tasks heard of since it began).
+			r.startRound(d)
 			d.After(ImplicitReconcileEvery, tick)
 		}
 		d.After(ImplicitReconcileEvery, tick)
