@@ -311,3 +311,32 @@ func TestAssemblerBoundedMemory(t *testing.T) {
 		t.Errorf("peak held %d (%d), want <= 4000 for a 30 m look-ahead", peak, a.peak)
 	}
 }
+
+// TestAssemblerRerunAfterLookahead: a rerun submitted within a look-ahead
+// of its previous run's latest row is run 2; one submitted later finds no
+// tombstone and is taken for a new task under the plain ID again
+// (docs/traces.md, Tombstones and IDs).
+func TestAssemblerRerunAfterLookahead(t *testing.T) {
+	m := sim.Minute
+	evs := []asmEv{
+		{0, "x", "SUBMIT"}, {0, "x", "SCHEDULE"},
+		{0, "y", "SUBMIT"}, {0, "y", "SCHEDULE"},
+		{1 * m, "x", EndKill},
+		{1 * m, "y", EndKill},
+		{5 * m, "y", "SUBMIT"},  // 4 m after y's end: y#2
+		{30 * m, "x", "SUBMIT"}, // 29 m after x's end, past the 10 m look-ahead: x again
+	}
+	got, _, a := asmFeed(10*m, false, evs)
+	want := []Task{
+		asmTask1(0, "x", 1*m, true, EndKill),
+		asmTask1(0, "y", 1*m, true, EndKill),
+		asmTask1(5*m, "y#2", Unknown, false, ""),
+		asmTask1(30*m, "x", Unknown, false, ""),
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("tasks:\n got %+v\nwant %+v", got, want)
+	}
+	if a.events[EventResubmit] != 1 || a.stats.Reruns != 1 || a.stats.Tasks != 4 {
+		t.Errorf("RESUBMIT %d reruns %d tasks %d, want 1 1 4", a.events[EventResubmit], a.stats.Reruns, a.stats.Tasks)
+	}
+}
