@@ -35,6 +35,10 @@ type TraceSpec struct {
 	// after its duration; evictions and failures are left to the
 	// simulation).
 	Ends string
+	// Runs is "all" (every run of a task the trace resubmits is replayed
+	// as its own task, "JOB/INDEX#N" from the second on) or "first" (only
+	// each task's first run: traces.Options.FirstRunOnly).
+	Runs string
 	// Line is the section's line, for errors found when the replay runs.
 	Line int
 }
@@ -80,7 +84,8 @@ type replay struct {
 
 // startReplay opens the trace and schedules its first task.
 func (s *Sim) startReplay(spec *TraceSpec) error {
-	r, _, err := traces.Open(spec.Files, traces.Options{SkipBadRows: spec.SkipBadRows, Lookahead: spec.Lookahead})
+	r, _, err := traces.Open(spec.Files, traces.Options{SkipBadRows: spec.SkipBadRows, Lookahead: spec.Lookahead,
+		FirstRunOnly: spec.Runs == "first"})
 	if err != nil {
 		return &Error{File: s.Scenario.File, Line: spec.Line, Msg: "trace: " + err.Error()}
 	}

@@ -19,7 +19,7 @@ const (
 	MaxMapRules   = 1000
 )
 
-var traceKeys = []string{"files", "start", "end", "lookahead", "skip_bad_rows", "cpus", "mem", "ends", "map"}
+var traceKeys = []string{"files", "start", "end", "lookahead", "skip_bad_rows", "cpus", "mem", "ends", "runs", "map"}
 var mapKeys = []string{"priority", "sched_class", "user", "queue", "framework"}
 
 // trace decodes the trace section: files resolved relative to the
@@ -30,7 +30,7 @@ func (d *decoder) trace(n *yaml.Node, sc *Scenario) {
 		return
 	}
 	m := d.mapping(n, "trace", traceKeys, false)
-	ts := &TraceSpec{Line: n.Line, CPUs: 1, Mem: 1, Ends: "trace", Lookahead: traces.DefaultLookahead}
+	ts := &TraceSpec{Line: n.Line, CPUs: 1, Mem: 1, Ends: "trace", Runs: "all", Lookahead: traces.DefaultLookahead}
 	fn := d.require(m, "files")
 	files := d.seq(fn, "trace.files", "files")
 	if len(files) == 0 || len(files) > MaxTraceFiles {
@@ -85,6 +85,12 @@ func (d *decoder) trace(n *yaml.Node, sc *Scenario) {
 		ts.Ends = d.str(v, "trace.ends")
 		if ts.Ends != "trace" && ts.Ends != "finish" {
 			d.failf(v.Line, "trace.ends: %q is not one of trace, finish", ts.Ends)
+		}
+	}
+	if v := m.get("runs"); v != nil {
+		ts.Runs = d.str(v, "trace.runs")
+		if ts.Runs != "all" && ts.Runs != "first" {
+			d.failf(v.Line, "trace.runs: %q is not one of all, first", ts.Runs)
 		}
 	}
 	mn := d.require(m, "map")

@@ -2,6 +2,7 @@ package traces
 
 import (
 	"container/heap"
+	"strconv"
 
 	"github.com/mesosim/mesosim/sim"
 )
@@ -19,10 +20,12 @@ const (
 // names. Every row it could not attach to a yielded task is counted under
 // exactly one "drop:" key, and Stats.Dropped is their sum.
 const (
-	// EventResubmit counts SUBMIT rows of a task whose first run had
-	// already ended: only the first run is replayed.
+	// EventResubmit counts SUBMIT rows of a task whose previous run had
+	// already ended: each starts a later run (replayed as its own task,
+	// or, with Options.FirstRunOnly, dropped under DropRerun).
 	EventResubmit = "RESUBMIT"
-	// DropRerun counts the rows of those later runs (SUBMIT, SCHEDULE, end).
+	// DropRerun counts the rows of later runs (SUBMIT, SCHEDULE, end)
+	// when only first runs are replayed (Options.FirstRunOnly).
 	DropRerun = "drop:rerun"
 	// DropLate counts start and end rows that arrive after the task's
 	// look-ahead ran out (the task was, or will be, yielded with Duration
@@ -50,15 +53,22 @@ type asmPhase uint8
 const (
 	asmPending asmPhase = iota // submitted, not yet scheduled
 	asmRunning                 // scheduled, end not yet seen
-	asmDone                    // first run over (or look-ahead ran out): Task is final
-	asmRerun                   // done, and resubmitted since: its rows are ignored
+	asmDone                    // run over (or look-ahead ran out): Task is final
+	asmRerun                   // done, and resubmitted since: its rows are ignored (first runs only)
 )
+
+// RunSep separates a task's ID from its run number in the ID of a later
+// run: the trace's task "JOB/INDEX" is yielded as "JOB/INDEX" for its
+// first run and "JOB/INDEX#2", "JOB/INDEX#3", ... for its resubmissions.
+const RunSep = "#"
 
 // asmTask is one task the assembler holds: waiting to be yielded (idx >=
 // 0), or yielded and kept as a tombstone (gidx >= 0) so that its later rows
 // are recognised.
 type asmTask struct {
 	Task
+	key      string   // the task's ID in the trace (Task.ID without the run suffix)
+	run      int      // run number: 1 for the first SUBMIT seen, 2 for the next, ...
 	start    sim.Time // SCHEDULE time; -1 before
 	deadline sim.Time // the look-ahead runs out after this read position
 	last     sim.Time // time of the task's latest row
@@ -67,6 +77,17 @@ type asmTask struct {
 	rows     int32    // rows seen, for DropUnscheduled
 	phase    asmPhase
 	endSeen  bool // an end row (or an end after the window) was seen
+	// prior says an earlier run of the same task is (or will be) yielded:
+	// this run counts in Stats.Reruns.
+	prior bool
+	// void marks a run that is never yielded (it ended before it was
+	// scheduled, or only its end was read): a tombstone that keeps the
+	// run numbering going.
+	void bool
+	// superseded marks a run still waiting to be yielded after a later
+	// run of its task took its place in the map: it is not kept as a
+	// tombstone once yielded.
+	superseded bool
 }
 
 // assembler turns a stream of per-task events (SUBMIT, SCHEDULE, an end),
@@ -80,8 +101,13 @@ type asmTask struct {
 // watermark, the heap's top), memory is bounded by the tasks in flight
 // within the look-ahead, plus tombstones kept for a look-ahead after each
 // yielded task's latest row (or its yield, if later).
+//
+// Every run of a task is yielded as its own task (ID suffixed "#N" from
+// the second run on, see RunSep), unless first is set: then a task's
+// later runs are dropped (DropRerun).
 type assembler struct {
 	look   sim.Time
+	first  bool // replay first runs only
 	pos    sim.Time
 	eof    bool
 	tasks  map[string]*asmTask
@@ -92,15 +118,16 @@ type assembler struct {
 	events  map[string]int64 // shared with the reader's Stats
 	dropped int64
 	jobs    map[string]struct{}
-	stats   Stats // Tasks, Jobs, First, Last
+	stats   Stats // Tasks, Reruns, Jobs, First, Last
 }
 
-func newAssembler(lookahead sim.Time, events map[string]int64) *assembler {
+func newAssembler(lookahead sim.Time, firstRunOnly bool, events map[string]int64) *assembler {
 	if lookahead <= 0 {
 		lookahead = DefaultLookahead
 	}
 	a := &assembler{
 		look:   lookahead,
+		first:  firstRunOnly,
 		tasks:  make(map[string]*asmTask),
 		events: events,
 		jobs:   make(map[string]struct{}),
@@ -150,8 +177,28 @@ func (a *assembler) advance(t sim.Time) {
 			break
 		}
 		heap.Pop(&a.graves)
-		delete(a.tasks, g.ID)
+		a.forget(g)
 	}
+}
+
+// forget removes s from the task map, unless a later run replaced it.
+func (a *assembler) forget(s *asmTask) {
+	if a.tasks[s.key] == s {
+		delete(a.tasks, s.key)
+	}
+}
+
+// hold records one more task held, for the peak.
+func (a *assembler) hold() {
+	if n := a.inFlight(); n > a.peak {
+		a.peak = n
+	}
+}
+
+// bury keeps s as a tombstone.
+func (a *assembler) bury(s *asmTask) {
+	heap.Push(&a.graves, s)
+	a.hold()
 }
 
 // touch records a row at t for task s, first expiring it if its look-ahead
@@ -178,13 +225,38 @@ func (s *asmTask) expire() {
 func (a *assembler) create(t sim.Time, id []byte) *asmTask {
 	s := &asmTask{
 		Task:  Task{Submit: t, ID: string(id), Priority: -1, SchedClass: -1, Duration: Unknown},
-		start: -1, last: t, gidx: -1, rows: 1,
+		start: -1, last: t, gidx: -1, rows: 1, run: 1,
 	}
-	a.tasks[s.ID] = s
+	s.key = s.ID
+	a.tasks[s.key] = s
 	heap.Push(&a.wait, s)
-	if n := len(a.tasks); n > a.peak {
-		a.peak = n
+	a.hold()
+	return s
+}
+
+// rerun starts the next run of prev's task, submitted at t: a new pending
+// task with prev's attributes (the SUBMIT row then sets its own), ID
+// "KEY#N". prev stops being a tombstone; if it still waits to be yielded,
+// it is yielded in its turn and then forgotten.
+func (a *assembler) rerun(prev *asmTask, t sim.Time) *asmTask {
+	s := &asmTask{
+		Task:  prev.Task,
+		key:   prev.key,
+		run:   prev.run + 1,
+		start: -1, deadline: asmAdd(t, a.look), last: t, gidx: -1, rows: 1,
+		prior: prev.prior || !prev.void,
 	}
+	s.Submit, s.Duration, s.Running, s.End = t, Unknown, false, ""
+	s.ID = s.key + RunSep + strconv.Itoa(s.run)
+	if prev.gidx >= 0 {
+		heap.Remove(&a.graves, prev.gidx)
+	}
+	if prev.idx >= 0 {
+		prev.superseded = true
+	}
+	a.tasks[s.key] = s
+	heap.Push(&a.wait, s)
+	a.hold()
 	return s
 }
 
@@ -202,10 +274,13 @@ func (a *assembler) submit(t sim.Time, id []byte) *Task {
 	case s.phase == asmRerun:
 		a.events[EventResubmit]++
 		a.drop(DropRerun, 1)
-	case s.phase == asmDone && s.endSeen:
+	case s.phase == asmDone && s.endSeen && a.first:
 		a.events[EventResubmit]++
 		a.drop(DropRerun, 1)
 		s.phase = asmRerun
+	case s.phase == asmDone && s.endSeen:
+		a.events[EventResubmit]++
+		return &a.rerun(s, t).Task
 	default: // pending, running, or expired without an end
 		a.drop(DropDuplicate, 1)
 	}
@@ -268,12 +343,11 @@ func (a *assembler) end(t sim.Time, id []byte, kind string, afterWindow bool) {
 		// a later run, not taken for a new task.
 		a.drop(DropNoStart, 1)
 		if !afterWindow {
-			s = &asmTask{Task: Task{ID: string(id)}, start: -1, last: t, idx: -1, phase: asmDone, endSeen: true}
-			a.tasks[s.ID] = s
-			heap.Push(&a.graves, s)
-			if n := len(a.tasks); n > a.peak {
-				a.peak = n
-			}
+			s = &asmTask{Task: Task{ID: string(id), Priority: -1, SchedClass: -1}, start: -1, last: t, idx: -1,
+				phase: asmDone, endSeen: true, run: 1, void: true}
+			s.key = s.ID
+			a.tasks[s.key] = s
+			a.bury(s)
 		}
 		return
 	}
@@ -291,7 +365,14 @@ func (a *assembler) end(t sim.Time, id []byte, kind string, afterWindow bool) {
 		// Never ran: nothing to replay.
 		a.drop(DropUnscheduled, int64(s.rows))
 		heap.Remove(&a.wait, s.idx)
-		delete(a.tasks, s.ID)
+		if a.first {
+			a.forget(s)
+			return
+		}
+		// Every run replayed: kept as a tombstone, so that the task's
+		// next run takes the next number.
+		s.phase, s.endSeen, s.void = asmDone, true, true
+		a.bury(s)
 	case asmRunning:
 		if afterWindow {
 			s.expire()
@@ -316,7 +397,7 @@ func (a *assembler) end(t sim.Time, id []byte, kind string, afterWindow bool) {
 func (a *assembler) finish() {
 	a.eof = true
 	for _, g := range a.graves.items {
-		delete(a.tasks, g.ID)
+		a.forget(g)
 		g.gidx = -1
 	}
 	a.graves.items = nil
@@ -335,8 +416,8 @@ func (a *assembler) pop() (Task, bool) {
 		s.expire()
 	}
 	heap.Pop(&a.wait)
-	if a.eof {
-		delete(a.tasks, s.ID)
+	if a.eof || s.superseded {
+		a.forget(s)
 	} else {
 		// Remembered for a look-ahead after its latest row or its yield,
 		// whichever is later, so that late rows are recognised as such.
@@ -345,6 +426,9 @@ func (a *assembler) pop() (Task, bool) {
 	}
 	t := s.Task
 	a.stats.Tasks++
+	if s.prior {
+		a.stats.Reruns++
+	}
 	if _, ok := a.jobs[t.Job]; !ok {
 		a.jobs[t.Job] = struct{}{}
 		a.stats.Jobs++
@@ -358,5 +442,6 @@ func (a *assembler) pop() (Task, bool) {
 	return t, true
 }
 
-// inFlight is the number of tasks held (waiting or tombstones).
-func (a *assembler) inFlight() int { return len(a.tasks) }
+// inFlight is the number of tasks held (waiting or tombstones; runs of
+// one task count one each).
+func (a *assembler) inFlight() int { return a.wait.Len() + a.graves.Len() }

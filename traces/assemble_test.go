@@ -18,8 +18,8 @@ type asmEv struct {
 // asmFeed feeds evs to a new assembler, popping whatever is ready after
 // each event (as a reader does), and returns the tasks with the position
 // at which each was yielded.
-func asmFeed(look sim.Time, evs []asmEv) ([]Task, []sim.Time, *assembler) {
-	a := newAssembler(look, map[string]int64{})
+func asmFeed(look sim.Time, first bool, evs []asmEv) ([]Task, []sim.Time, *assembler) {
+	a := newAssembler(look, first, map[string]int64{})
 	var out []Task
 	var at []sim.Time
 	drain := func() {
@@ -68,9 +68,12 @@ func asmTask1(submit sim.Time, id string, dur sim.Time, running bool, end string
 	return Task{Submit: submit, Job: "j", ID: id, Priority: -1, SchedClass: -1, Duration: dur, Running: running, End: end}
 }
 
-func TestAssemblerLifecycles(t *testing.T) {
+// asmLifecycles are the events of TestAssemblerLifecycles (first runs
+// only) and TestAssemblerEveryRun (every run); the comments say what
+// first runs only makes of them.
+func asmLifecycles() []asmEv {
 	s := sim.Second
-	evs := []asmEv{
+	return []asmEv{
 		{0, "run0", "SUBMIT"}, {0, "run0", "SCHEDULE"}, // running at time 0
 		{0, "pend0", "SUBMIT"}, // pending at time 0
 		{10 * s, "b", "SUBMIT"},
@@ -99,7 +102,14 @@ func TestAssemblerLifecycles(t *testing.T) {
 		{72 * s, "after", "AFTER"},
 		{73 * s, "after", EndFinish},
 	}
-	got, at, a := asmFeed(sim.Hour, evs)
+}
+
+// TestAssemblerLifecycles replays first runs only (Options.FirstRunOnly);
+// TestAssemblerEveryRun has the same lifecycles with every run.
+func TestAssemblerLifecycles(t *testing.T) {
+	s := sim.Second
+	evs := asmLifecycles()
+	got, at, a := asmFeed(sim.Hour, true, evs)
 	up := asmTask1(62*s, "up", Unknown, false, "")
 	up.CPU = 1
 	want := []Task{
@@ -117,28 +127,77 @@ func TestAssemblerLifecycles(t *testing.T) {
 	// pend0 and run0 both have Submit 0 and wait for pend0's end at 50 s;
 	// b follows at once; the rest are still running at EOF.
 	wantAt := []sim.Time{50 * s, 50 * s, 50 * s, -1, -1, -1, -1}
-	if !reflect.DeepEqual(at, wantAt) {
-		t.Errorf("yielded at %v, want %v", at, wantAt)
-	}
-	wantEv := map[string]int64{
+	asmCheck(t, a, at, wantAt, map[string]int64{
 		EventResubmit:   2, // run0 after its EVICT, b after its FINISH
 		DropRerun:       4, // run0's SUBMIT, SCHEDULE, FINISH; b's SUBMIT
 		DropUnscheduled: 2, // kp's SUBMIT and KILL
 		DropNoStart:     1, // ghost's FINISH
 		DropDuplicate:   2, // late's second SCHEDULE; after's FINISH after its after-window end
+	}, 9, Stats{Tasks: 7, Jobs: 1, First: 0, Last: 70 * s})
+}
+
+// asmCheck compares what asmFeed's assembler saw with the expected yield
+// positions, event counts, dropped rows and Stats (Tasks, Reruns, Jobs,
+// First, Last), and checks that nothing is held after EOF.
+func asmCheck(t *testing.T, a *assembler, at, wantAt []sim.Time, wantEv map[string]int64, dropped int64, want Stats) {
+	t.Helper()
+	if !reflect.DeepEqual(at, wantAt) {
+		t.Errorf("yielded at %v, want %v", at, wantAt)
 	}
 	if !reflect.DeepEqual(a.events, wantEv) {
 		t.Errorf("events %v, want %v", a.events, wantEv)
 	}
-	if a.dropped != 9 {
-		t.Errorf("dropped %d, want 9", a.dropped)
+	if a.dropped != dropped {
+		t.Errorf("dropped %d, want %d", a.dropped, dropped)
 	}
-	if a.stats.Tasks != 7 || a.stats.Jobs != 1 || a.stats.First != 0 || a.stats.Last != 70*s {
-		t.Errorf("stats %+v", a.stats)
+	if !reflect.DeepEqual(a.stats, want) {
+		t.Errorf("stats %+v, want %+v", a.stats, want)
 	}
 	if a.inFlight() != 0 {
 		t.Errorf("%d tasks held after EOF", a.inFlight())
 	}
+}
+
+// TestAssemblerEveryRun has TestAssemblerLifecycles' events with every
+// run replayed (the default): run0's resubmission at 30 s is run0#2
+// (scheduled at 31 s, finished at 40 s), b's at 41 s is b#2, kp's at 60 s
+// is kp#2; a run ended while pending (kp, ghost#2) or known only by its
+// end (ghost) is not yielded but keeps its number.
+func TestAssemblerEveryRun(t *testing.T) {
+	s := sim.Second
+	evs := append(asmLifecycles(), []asmEv{
+		{80 * s, "ghost", "SUBMIT"}, // ghost's second run (its first is only an end)
+		{81 * s, "ghost", EndKill},  // killed while pending: not yielded
+		{82 * s, "ghost", "SUBMIT"}, // its third run
+		{83 * s, "ghost", "SCHEDULE"},
+	}...)
+	got, at, a := asmFeed(sim.Hour, false, evs)
+	up := asmTask1(62*s, "up", Unknown, false, "")
+	up.CPU = 1
+	want := []Task{
+		asmTask1(0, "pend0", 35*s, false, EndFail),
+		asmTask1(0, "run0", 30*s, true, EndEvict),
+		asmTask1(10*s, "b", 13*s, false, EndFinish),
+		asmTask1(20*s, "late", Unknown, false, ""),
+		asmTask1(30*s, "run0#2", 9*s, false, EndFinish),
+		asmTask1(41*s, "b#2", Unknown, false, ""),
+		asmTask1(60*s, "kp#2", Unknown, false, ""),
+		up,
+		asmTask1(70*s, "after", Unknown, false, ""),
+		asmTask1(82*s, "ghost#3", Unknown, false, ""),
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("tasks:\n got %+v\nwant %+v", got, want)
+	}
+	// run0#2 is over at 40 s but waits behind late (running, Submit 20 s).
+	wantAt := []sim.Time{50 * s, 50 * s, 50 * s, -1, -1, -1, -1, -1, -1, -1}
+	// Reruns: run0#2 and b#2 follow a yielded run; kp#2 and ghost#3 do not.
+	asmCheck(t, a, at, wantAt, map[string]int64{
+		EventResubmit:   5, // run0, b, kp, ghost twice
+		DropUnscheduled: 4, // kp's SUBMIT and KILL; ghost#2's SUBMIT and KILL
+		DropNoStart:     1, // ghost's FINISH
+		DropDuplicate:   2, // late's second SCHEDULE; after's FINISH after its after-window end
+	}, 7, Stats{Tasks: 10, Reruns: 2, Jobs: 1, First: 0, Last: 82 * s})
 }
 
 func TestAssemblerTiesByID(t *testing.T) {
@@ -147,7 +206,7 @@ func TestAssemblerTiesByID(t *testing.T) {
 		evs = append(evs, asmEv{5, id, "SUBMIT"}, asmEv{5, id, "SCHEDULE"})
 	}
 	evs = append(evs, asmEv{9, "b", EndFinish}, asmEv{9, "c", EndFinish}, asmEv{9, "a", EndFinish})
-	got, at, _ := asmFeed(sim.Hour, evs)
+	got, at, _ := asmFeed(sim.Hour, false, evs)
 	var ids []string
 	for _, tk := range got {
 		ids = append(ids, tk.ID)
@@ -174,7 +233,7 @@ func TestAssemblerLookahead(t *testing.T) {
 		{40 * m, "long", "SUBMIT"}, // more than a look-ahead after long's last row: a new task
 		{40 * m, "long", "SCHEDULE"},
 	}
-	got, at, a := asmFeed(10*m, evs)
+	got, at, a := asmFeed(10*m, true, evs)
 	want := []Task{
 		asmTask1(0, "long", Unknown, true, ""),
 		asmTask1(1*m, "short", 1*m, false, EndFinish),
@@ -200,7 +259,7 @@ func TestAssemblerLookahead(t *testing.T) {
 // held stay bounded by the look-ahead, not by the stream's length.
 func TestAssemblerBoundedMemory(t *testing.T) {
 	look := 30 * sim.Minute
-	a := newAssembler(look, map[string]int64{})
+	a := newAssembler(look, false, map[string]int64{})
 	type endAt struct {
 		t  sim.Time
 		id string
@@ -250,5 +309,34 @@ func TestAssemblerBoundedMemory(t *testing.T) {
 	// tombstones of tasks whose last row is within the look-ahead.
 	if peak > 4000 || a.peak > 4000 {
 		t.Errorf("peak held %d (%d), want <= 4000 for a 30 m look-ahead", peak, a.peak)
+	}
+}
+
+// TestAssemblerRerunAfterLookahead: a rerun submitted within a look-ahead
+// of its previous run's latest row is run 2; one submitted later finds no
+// tombstone and is taken for a new task under the plain ID again
+// (docs/traces.md, Tombstones and IDs).
+func TestAssemblerRerunAfterLookahead(t *testing.T) {
+	m := sim.Minute
+	evs := []asmEv{
+		{0, "x", "SUBMIT"}, {0, "x", "SCHEDULE"},
+		{0, "y", "SUBMIT"}, {0, "y", "SCHEDULE"},
+		{1 * m, "x", EndKill},
+		{1 * m, "y", EndKill},
+		{5 * m, "y", "SUBMIT"},  // 4 m after y's end: y#2
+		{30 * m, "x", "SUBMIT"}, // 29 m after x's end, past the 10 m look-ahead: x again
+	}
+	got, _, a := asmFeed(10*m, false, evs)
+	want := []Task{
+		asmTask1(0, "x", 1*m, true, EndKill),
+		asmTask1(0, "y", 1*m, true, EndKill),
+		asmTask1(5*m, "y#2", Unknown, false, ""),
+		asmTask1(30*m, "x", Unknown, false, ""),
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("tasks:\n got %+v\nwant %+v", got, want)
+	}
+	if a.events[EventResubmit] != 1 || a.stats.Reruns != 1 || a.stats.Tasks != 4 {
+		t.Errorf("RESUBMIT %d reruns %d tasks %d, want 1 1 4", a.events[EventResubmit], a.stats.Reruns, a.stats.Tasks)
 	}
 }

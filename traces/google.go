@@ -111,7 +111,7 @@ func newGoogleReader(tasks, jobs []partSource, opt Options) *GoogleReader {
 		pos: func(j *googleJob) *int { return &j.idx },
 	}
 	r.stats.Events = make(map[string]int64)
-	r.asm = newAssembler(opt.Lookahead, r.stats.Events)
+	r.asm = newAssembler(opt.Lookahead, opt.FirstRunOnly, r.stats.Events)
 	if len(jobs) > 0 {
 		r.jobs = newPartStream(jobs)
 		r.jobUsers = make(map[uint64]*googleJob)
@@ -127,7 +127,7 @@ func (r *GoogleReader) Units() Units { return Units{CPU: "normalised", Mem: "nor
 func (r *GoogleReader) Stats() Stats {
 	s := r.stats
 	s.Events = maps.Clone(r.stats.Events)
-	s.Tasks, s.Jobs, s.First, s.Last = r.asm.stats.Tasks, r.asm.stats.Jobs, r.asm.stats.First, r.asm.stats.Last
+	s.Tasks, s.Reruns, s.Jobs, s.First, s.Last = r.asm.stats.Tasks, r.asm.stats.Reruns, r.asm.stats.Jobs, r.asm.stats.First, r.asm.stats.Last
 	s.Dropped = r.asm.dropped
 	return s
 }

@@ -10,12 +10,19 @@ import (
 	"github.com/mesosim/mesosim/sim"
 )
 
-// Profile is what `mesosim trace inspect` reports about a trace.
+// Profile is what `mesosim trace inspect` reports about a trace. Runs
+// counts every task the reader yields (what a replay submits: each run of
+// a resubmitted task, unless Options.FirstRunOnly), Reruns those that are
+// a later run of a task already yielded, and Tasks the distinct tasks
+// (Runs - Reruns). The other per-task figures (running, ends, spreads)
+// count runs.
 type Profile struct {
 	Format     string           `json:"format"`
 	Units      Units            `json:"units"`
 	Rows       int64            `json:"rows"`
 	Tasks      int64            `json:"tasks"`
+	Runs       int64            `json:"runs"`
+	Reruns     int64            `json:"reruns"`
 	Jobs       int64            `json:"jobs"`
 	Running    int64            `json:"running_at_start"`
 	Unended    int64            `json:"without_end"`
@@ -122,7 +129,7 @@ func Inspect(r Reader, format string) (*Profile, error) {
 		mem.add(t.Mem)
 	}
 	st := r.Stats()
-	p.Rows, p.Tasks, p.Jobs = st.Rows, st.Tasks, int64(len(jobs))
+	p.Rows, p.Runs, p.Reruns, p.Tasks, p.Jobs = st.Rows, st.Tasks, st.Reruns, st.Tasks-st.Reruns, int64(len(jobs))
 	p.First, p.Last, p.Events = st.First, st.Last, st.Events
 	p.Bad, p.Reordered, p.Dropped = st.Bad, st.Reordered, st.Dropped
 	p.CPU, p.Mem, p.DurationS = cpu.spread(), mem.spread(), dur.spread()

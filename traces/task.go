@@ -17,7 +17,9 @@ type Task struct {
 	// Submit is when the task is wanted, in microseconds from the trace's
 	// origin (for tasks already running when the trace starts: 0).
 	Submit sim.Time
-	// Job and ID name the task; ID is unique in the trace.
+	// Job and ID name the task; ID is unique in the trace. A later run
+	// of a resubmitted task has the ID of its first run plus RunSep and
+	// its run number ("JOB/INDEX#2").
 	Job, ID string
 	// Attributes a replay maps to frameworks: priority, scheduling class,
 	// user, queue (each empty or -1 when the trace has none).
@@ -65,7 +67,8 @@ type Reader interface {
 // Stats counts what a reader saw.
 type Stats struct {
 	Rows      int64            // data rows read
-	Tasks     int64            // tasks yielded
+	Tasks     int64            // tasks yielded (every run of a task counts: see Reruns)
+	Reruns    int64            // tasks yielded that are a later run of a task already yielded (Google resubmissions)
 	Jobs      int64            // distinct jobs yielded
 	Bad       int64            // malformed rows skipped (with SkipBadRows)
 	Reordered int64            // rows out of time order that the reader handled
@@ -83,6 +86,10 @@ type Options struct {
 	// end (trace time); a task whose end is further runs to the horizon.
 	// Zero means DefaultLookahead.
 	Lookahead sim.Time
+	// FirstRunOnly replays only the first run of a task that an
+	// event-based trace (Google) resubmits; by default every run is
+	// yielded as its own task (docs/traces.md).
+	FirstRunOnly bool
 	// MaxRows stops reading after that many data rows (0: no limit).
 	MaxRows int64
 	// ReorderWindow is how many rows readers of unsorted formats

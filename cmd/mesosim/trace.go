@@ -30,12 +30,14 @@ type traceFlags struct {
 	skipBad   bool
 	lookahead string
 	maxRows   int64
+	runs      string
 }
 
 func (f *traceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.skipBad, "skip-bad-rows", false, "count and report malformed rows instead of stopping at the first")
 	cmd.Flags().StringVar(&f.lookahead, "lookahead", "", "how far past a task's start to look for its end (default 6h)")
 	cmd.Flags().Int64Var(&f.maxRows, "max-rows", 0, "stop after that many data rows (0: all)")
+	cmd.Flags().StringVar(&f.runs, "runs", "all", "runs of a resubmitted task (Google) to read: all (each its own task) or first")
 }
 
 func (f *traceFlags) open(files []string) (traces.Reader, string, error) {
@@ -47,6 +49,10 @@ func (f *traceFlags) open(files []string) (traces.Reader, string, error) {
 		}
 		opt.Lookahead = d
 	}
+	if f.runs != "all" && f.runs != "first" {
+		return nil, "", badInput("--runs: %q is not one of all, first", f.runs)
+	}
+	opt.FirstRunOnly = f.runs == "first"
 	if f.maxRows < 0 {
 		return nil, "", badInput("--max-rows must not be negative")
 	}
@@ -110,6 +116,8 @@ func writeProfile(w interface{ Write([]byte) (int, error) }, p *traces.Profile) 
 		{"units", "cpu " + p.Units.CPU + ", mem " + p.Units.Mem},
 		{"rows", i64(p.Rows)},
 		{"tasks", i64(p.Tasks)},
+		{"runs", i64(p.Runs)},
+		{"reruns", i64(p.Reruns)},
 		{"jobs", i64(p.Jobs)},
 		{"running at start", i64(p.Running)},
 		{"without an end", i64(p.Unended)},

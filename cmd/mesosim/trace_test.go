@@ -78,3 +78,36 @@ func TestTraceInspectAndConvert(t *testing.T) {
 		t.Fatalf("missing file: exit %d", r.code)
 	}
 }
+
+// TestTraceInspectGoogleRuns: on the two Google sample parts, inspect
+// counts every run by default and first runs only with --runs first. The
+// figures are the awk pass of traces/testdata/google/expected-runs.awk
+// (zcat task_events-part-0000{0,1}-of-00500.csv.gz | awk -v summary=1 -f
+// expected-runs.awk: runs 227195 reruns 18976 tasks 208219), see
+// traces.TestGoogleFullSamples.
+func TestTraceInspectGoogleRuns(t *testing.T) {
+	if !sharedTraces() {
+		t.Skip("the Google 2011 sample is not in ../shared/traces; skipping")
+	}
+	dir := filepath.Join("..", "..", "..", "shared", "traces", "google-2011")
+	parts := []string{filepath.Join(dir, "task_events-part-00000-of-00500.csv.gz"), filepath.Join(dir, "task_events-part-00001-of-00500.csv.gz")}
+	for _, c := range []struct {
+		flag                string
+		runs, reruns, tasks int64
+	}{
+		{"all", 227195, 18976, 208219},
+		{"first", 208219, 0, 208219},
+	} {
+		r := cli(t, append([]string{"trace", "inspect", "--format", "json", "--runs", c.flag}, parts...)...)
+		if r.code != 0 {
+			t.Fatalf("--runs %s: exit %d: %s", c.flag, r.code, r.stderr)
+		}
+		var p struct{ Tasks, Runs, Reruns int64 }
+		if err := json.Unmarshal([]byte(r.stdout), &p); err != nil || p.Runs != c.runs || p.Reruns != c.reruns || p.Tasks != c.tasks {
+			t.Errorf("--runs %s: %+v (%v), want runs %d reruns %d tasks %d", c.flag, p, err, c.runs, c.reruns, c.tasks)
+		}
+	}
+	if r := cli(t, "trace", "inspect", "--runs", "most", parts[0]); r.code != 2 || !strings.Contains(r.stderr, `--runs: "most" is not one of all, first`) {
+		t.Errorf("--runs most: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
