@@ -2,16 +2,19 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mesosim/mesosim/policies"
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
+	"github.com/mesosim/mesosim/sweep"
 )
 
 // Limits of one compare command.
@@ -30,10 +33,13 @@ type compareOptions struct {
 	parallel   int
 	duration   string
 	metrics    string
+	shard      shardOptions
 }
 
-func newCompareCmd() *cobra.Command {
-	o := &compareOptions{}
+func newCompareCmd() *cobra.Command { return compareCommand(&compareOptions{}) }
+
+// compareCommand is the compare command, its flags parsed into o.
+func compareCommand(o *compareOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "compare SCENARIO.yaml|NAME",
 		Short: "Run one scenario under several allocators and seeds, side by side",
@@ -55,6 +61,7 @@ output is the same whatever the parallelism.`,
 	f.IntVar(&o.parallel, "parallel", runtime.GOMAXPROCS(0), "simulations run at once")
 	f.StringVar(&o.duration, "duration", "", "override the scenario's duration (a Go duration)")
 	f.StringVar(&o.metrics, "metrics", "", "comma-separated metrics to show (default: all; see docs/compare.md)")
+	o.shard.register(f)
 	return cmd
 }
 
@@ -109,38 +116,106 @@ func splitTopLevel(s string) []string {
 }
 
 type compareJob struct {
-	row, seed int
-	scenario  *scenarios.Scenario
+	cell     int
+	scenario *scenarios.Scenario
+}
+
+// compareRow is one row of a comparison: an allocator under one --vary
+// combination, with its decoded scenario.
+type compareRow struct {
+	allocator, label string
+	scenario         *scenarios.Scenario
+}
+
+// compareSweep is a compare command resolved from its flags and scenario:
+// its rows, its seeds, and so its cells, row-major (cell c is row
+// c / seeds, seed first + c % seeds).
+type compareSweep struct {
+	o     *compareOptions
+	rows  []compareRow
+	first uint64
+	spec  sweep.Spec
+}
+
+func (s *compareSweep) cells() int { return len(s.rows) * s.o.seeds }
+
+// describe names cell c, for errors.
+func (s *compareSweep) describe(c int) string {
+	r := s.rows[c/s.o.seeds]
+	d := "allocator " + r.allocator
+	if r.label != "" {
+		d += ", " + r.label
+	}
+	return fmt.Sprintf("%s, seed %d", d, s.first+uint64(c%s.o.seeds))
 }
 
 func (o *compareOptions) run(cmd *cobra.Command, name string) error {
+	if err := o.shard.check(); err != nil {
+		return err
+	}
+	file, data, err := scenarios.Source(name)
+	if err != nil {
+		return err
+	}
+	s, err := o.resolve(cmd, file, data, o.shard.shard.Count, true)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	cells := o.shard.shard.Cells(s.cells())
+	got, err := s.runCells(cells)
+	if err != nil {
+		return err
+	}
+	if o.shard.sharded() {
+		p := newPart("compare", recordedArgs(cmd, name), file, data, s.spec, o.shard.shard, s.cells())
+		p.WallSeconds = time.Since(start).Seconds()
+		for i, c := range cells {
+			if err := addCell(p, c, got[i]); err != nil {
+				return err
+			}
+		}
+		return writePart(cmd, o.shard.out, p)
+	}
+	results := make([]*report.Result, s.cells())
+	for i, c := range cells {
+		results[c] = got[i]
+	}
+	return s.write(cmd.OutOrStdout(), results)
+}
+
+// resolve checks every flag and decodes every row's scenario from the
+// scenario's file name and text, before anything runs; with build it also
+// builds each (merge, which runs nothing, does not). shards is the shard
+// count, part of the sweep's fingerprint.
+func (o *compareOptions) resolve(cmd *cobra.Command, file string, data []byte, shards int, build bool) (*compareSweep, error) {
 	switch o.format {
 	case "table", "json", "csv":
 	default:
-		return badInput("--format: %q is not one of table, json, csv", o.format)
+		return nil, badInput("--format: %q is not one of table, json, csv", o.format)
 	}
 	if o.seeds < 1 || o.seeds > maxCompareSeeds {
-		return badInput("--seeds must be in [1, %d]", maxCompareSeeds)
+		return nil, badInput("--seeds must be in [1, %d]", maxCompareSeeds)
 	}
 	if o.parallel < 1 {
-		return badInput("--parallel must be at least 1")
+		return nil, badInput("--parallel must be at least 1")
 	}
 	if o.metrics != "" {
 		if err := (&report.Comparison{}).Keep(splitTopLevel(o.metrics)); err != nil {
-			return badInput("--metrics: %v", err)
+			return nil, badInput("--metrics: %v", err)
 		}
 	}
 	allocs := splitTopLevel(o.allocators)
 	for _, a := range allocs {
 		if !slices.Contains(policies.AllocatorNames(), a) {
-			return badInput("--allocators: unknown allocator %q (known: %s)", a, strings.Join(policies.AllocatorNames(), ", "))
+			return nil, badInput("--allocators: unknown allocator %q (known: %s)", a, strings.Join(policies.AllocatorNames(), ", "))
 		}
 	}
 	var base []scenarios.Override
 	for _, s := range o.sets {
 		ov, err := scenarios.ParseOverride(s)
 		if err != nil {
-			return badInput("--set: %v", err)
+			return nil, badInput("--set: %v", err)
 		}
 		base = append(base, ov)
 	}
@@ -149,51 +224,51 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	}
 	vars, err := o.variants()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if n := len(vars) * len(allocs) * o.seeds; n > maxCompareRuns {
-		return badInput("%d runs requested; at most %d", n, maxCompareRuns)
+		return nil, badInput("%d runs requested; at most %d", n, maxCompareRuns)
 	}
 
-	// Decode and validate every row's scenario before anything runs.
-	type rowSpec struct {
-		allocator, label string
-		scenario         *scenarios.Scenario
-	}
-	var rows []rowSpec
+	s := &compareSweep{o: o}
 	// Policy-major: for each allocator, one row per --vary combination.
 	for _, a := range allocs {
 		for _, v := range vars {
 			ovs := append(append([]scenarios.Override(nil), base...), v.overrides...)
-			sc, err := scenarios.OpenWith(name, ovs)
+			sc, err := scenarios.ParseWith(file, data, ovs)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			// The allocator is set on the decoded scenario: settings of
 			// one policy (master.capacity) are simply unused by the others.
 			sc.Master.Allocator = a
-			if _, err := scenarios.Build(sc); err != nil {
-				return err
+			if build {
+				if _, err := scenarios.Build(sc); err != nil {
+					return nil, err
+				}
 			}
-			rows = append(rows, rowSpec{allocator: a, label: v.label, scenario: sc})
+			s.rows = append(s.rows, compareRow{allocator: a, label: v.label, scenario: sc})
 		}
 	}
-	first := rows[0].scenario.Seed
+	s.first = s.rows[0].scenario.Seed
 	if cmd.Flags().Changed("seed-start") {
-		first = o.seedStart
+		s.first = o.seedStart
 	}
+	s.spec = sweep.Spec{Command: "compare", Scenario: string(data), Allocators: allocs, Sets: o.sets,
+		Varies: o.varies, Seeds: o.seeds, SeedStart: s.first, Duration: o.duration, Shards: shards}
+	return s, nil
+}
 
-	// Run every (row, seed) in parallel; results land in fixed slots, so the
-	// output does not depend on the parallelism.
-	results := make([][]*report.Result, len(rows))
-	for i := range results {
-		results[i] = make([]*report.Result, o.seeds)
-	}
+// runCells runs the given cells in parallel and returns their results in
+// the same order; results land in fixed slots, so they do not depend on
+// the parallelism.
+func (s *compareSweep) runCells(cells []int) ([]*report.Result, error) {
+	results := make([]*report.Result, len(cells))
 	jobs := make(chan compareJob)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
-	for w := 0; w < o.parallel; w++ {
+	for w := 0; w < min(s.o.parallel, max(len(cells), 1)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -207,32 +282,34 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 					mu.Unlock()
 					continue
 				}
-				results[j.row][j.seed] = res
+				results[j.cell] = res
 			}
 		}()
 	}
-	for r, spec := range rows {
-		for s := 0; s < o.seeds; s++ {
-			sc := *spec.scenario
-			sc.Seed = first + uint64(s)
-			jobs <- compareJob{row: r, seed: s, scenario: &sc}
-		}
+	for i, c := range cells {
+		sc := *s.rows[c/s.o.seeds].scenario
+		sc.Seed = s.first + uint64(c%s.o.seeds)
+		jobs <- compareJob{cell: i, scenario: &sc}
 	}
 	close(jobs)
 	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
+	return results, firstErr
+}
+
+// write prints the comparison of every cell's result (results[c] for
+// cell c) in --format. It is compare's only renderer: `mesosim compare`
+// and `mesosim merge` of compare parts both print through it.
+func (s *compareSweep) write(w io.Writer, results []*report.Result) error {
+	o := s.o
 	cmp := &report.Comparison{}
-	for r, spec := range rows {
-		cmp.Rows = append(cmp.Rows, report.Summarize(spec.allocator, spec.label, results[r]))
+	for r, spec := range s.rows {
+		cmp.Rows = append(cmp.Rows, report.Summarize(spec.allocator, spec.label, results[r*o.seeds:(r+1)*o.seeds]))
 	}
 	if o.metrics != "" {
 		if err := cmp.Keep(splitTopLevel(o.metrics)); err != nil {
 			return badInput("--metrics: %v", err)
 		}
 	}
-	w := cmd.OutOrStdout()
 	switch o.format {
 	case "json":
 		return cmp.WriteJSON(w)
@@ -242,7 +319,7 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	if err := cmp.WriteTable(w); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "%d seeds from %d per row; mean and 95%% confidence interval over seeds\n", o.seeds, first)
+	_, err := fmt.Fprintf(w, "%d seeds from %d per row; mean and 95%% confidence interval over seeds\n", o.seeds, s.first)
 	return err
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/shrink"
+	"github.com/mesosim/mesosim/sweep"
 )
 
 // Limits of one fuzz command.
@@ -42,10 +43,13 @@ type fuzzOptions struct {
 	shrink     bool
 	shrinkRuns int
 	shrinkDir  string
+	shard      shardOptions
 }
 
-func newFuzzCmd() *cobra.Command {
-	o := &fuzzOptions{}
+func newFuzzCmd() *cobra.Command { return fuzzCommand(&fuzzOptions{}) }
+
+// fuzzCommand is the fuzz command, its flags parsed into o.
+func fuzzCommand(o *fuzzOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fuzz SCENARIO.yaml|NAME",
 		Short: "Run a scenario over many seeds with the invariant checkers on",
@@ -73,6 +77,7 @@ and writes it with the replayed records around its violation to
 	f.BoolVar(&o.shrink, "shrink", false, "shrink the first failing seed to a small reproducer scenario (written to --shrink-dir)")
 	f.IntVar(&o.shrinkRuns, "shrink-runs", shrink.DefaultMaxRuns, "candidate scenarios --shrink may run at most")
 	f.StringVar(&o.shrinkDir, "shrink-dir", ".", "directory --shrink writes the reproducer and its event log excerpt to")
+	o.shard.register(f)
 	return cmd
 }
 
@@ -150,63 +155,131 @@ type fuzzReport struct {
 	budget time.Duration
 }
 
+// fuzzSweep is a fuzz command resolved from its flags and scenario. Its
+// cells are its seeds: cell i is seed --seed-start + i.
+type fuzzSweep struct {
+	o    *fuzzOptions
+	name string // the scenario argument
+	file string
+	data []byte
+	sets []string // --set, and faults.swarm=true for --swarm
+	ovs  []scenarios.Override
+	base *scenarios.Scenario
+	spec sweep.Spec
+}
+
+// describe names cell c, for errors.
+func (s *fuzzSweep) describe(c int) string { return fmt.Sprintf("seed %d", s.o.seedStart+uint64(c)) }
+
 func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
-	// Every input is checked before any seed runs.
-	switch o.format {
-	case "table", "json":
-	default:
-		return badInput("--format: %q is not one of table, json", o.format)
+	if err := o.shard.check(); err != nil {
+		return err
 	}
-	if o.seeds < 1 || o.seeds > maxFuzzSeeds {
-		return badInput("--seeds must be in [1, %d]", maxFuzzSeeds)
-	}
-	if o.seedStart > math.MaxUint64-uint64(o.seeds-1) {
-		return badInput("--seed-start %d: the last of %d seeds would exceed %d", o.seedStart, o.seeds, uint64(math.MaxUint64))
-	}
-	if o.parallel < 1 {
-		return badInput("--parallel must be at least 1")
-	}
-	if o.timeBudget < 0 {
-		return badInput("--time-budget must not be negative")
-	}
-	if o.shrinkRuns < 1 || o.shrinkRuns > shrink.MaxRunsLimit {
-		return badInput("--shrink-runs must be in [1, %d]", shrink.MaxRunsLimit)
-	}
-	if o.shrink {
-		if fi, err := os.Stat(o.shrinkDir); err != nil || !fi.IsDir() {
-			return badInput("--shrink-dir: %s is not a directory", o.shrinkDir)
-		}
-	}
-	sets := slices.Clone(o.sets)
-	if o.swarm {
-		sets = append(sets, "faults.swarm=true")
-	}
-	var ovs []scenarios.Override
-	for _, s := range sets {
-		ov, err := scenarios.ParseOverride(s)
-		if err != nil {
-			return badInput("--set: %v", err)
-		}
-		ovs = append(ovs, ov)
-	}
-	base, err := scenarios.OpenWith(name, ovs)
+	file, data, err := scenarios.Source(name)
 	if err != nil {
 		return err
 	}
-	if _, err := scenarios.Build(base); err != nil {
+	s, err := o.resolve(name, file, data, o.shard.shard.Count, true)
+	if err != nil {
 		return err
 	}
-
-	stderr := cmd.ErrOrStderr()
-	outcomes := make([]fuzzOutcome, o.seeds)
-	var done, failing atomic.Int64
-	prog := newFuzzProgress(stderr, o.seeds, &done, &failing)
+	if o.shard.sharded() {
+		if o.timeBudget > 0 {
+			return badInput("--time-budget cannot be used with --shard or --out: a part must hold every seed of its shard")
+		}
+		if o.shrink {
+			return badInput("--shrink cannot be used with --shard or --out: shrink the sweep's first failing seed with mesosim merge --shrink")
+		}
+	}
 
 	// SIGINT stops the dispatch as the time budget does; a second one
 	// (the default handling, restored after the first) ends the process.
 	sigc := make(chan os.Signal, 1)
 	signal.Notify(sigc, os.Interrupt)
 	defer signal.Stop(sigc)
+	cells := o.shard.shard.Cells(o.seeds)
+	start := time.Now()
+	got, stopped := s.runSeeds(cmd.ErrOrStderr(), cells, sigc)
+	wall := time.Since(start)
+	if o.shard.sharded() {
+		if stopped != "" {
+			return fmt.Errorf("interrupted: part %s not written", o.shard.out)
+		}
+		p := newPart("fuzz", recordedArgs(cmd, name), file, data, s.spec, o.shard.shard, o.seeds)
+		p.WallSeconds = wall.Seconds()
+		for i, c := range cells {
+			if err := addCell(p, c, got[i].cell()); err != nil {
+				return err
+			}
+		}
+		return writePart(cmd, o.shard.out, p)
+	}
+	return s.finish(cmd, got, stopped, wall, sigc)
+}
+
+// resolve checks every flag and decodes the scenario from its file name
+// and text before any seed runs; with build it also builds it (merge,
+// which runs nothing, does not). shards is the shard count, part of the
+// sweep's fingerprint.
+func (o *fuzzOptions) resolve(name, file string, data []byte, shards int, build bool) (*fuzzSweep, error) {
+	switch o.format {
+	case "table", "json":
+	default:
+		return nil, badInput("--format: %q is not one of table, json", o.format)
+	}
+	if o.seeds < 1 || o.seeds > maxFuzzSeeds {
+		return nil, badInput("--seeds must be in [1, %d]", maxFuzzSeeds)
+	}
+	if o.seedStart > math.MaxUint64-uint64(o.seeds-1) {
+		return nil, badInput("--seed-start %d: the last of %d seeds would exceed %d", o.seedStart, o.seeds, uint64(math.MaxUint64))
+	}
+	if o.parallel < 1 {
+		return nil, badInput("--parallel must be at least 1")
+	}
+	if o.timeBudget < 0 {
+		return nil, badInput("--time-budget must not be negative")
+	}
+	if o.shrinkRuns < 1 || o.shrinkRuns > shrink.MaxRunsLimit {
+		return nil, badInput("--shrink-runs must be in [1, %d]", shrink.MaxRunsLimit)
+	}
+	if o.shrink {
+		if fi, err := os.Stat(o.shrinkDir); err != nil || !fi.IsDir() {
+			return nil, badInput("--shrink-dir: %s is not a directory", o.shrinkDir)
+		}
+	}
+	s := &fuzzSweep{o: o, name: name, file: file, data: data, sets: slices.Clone(o.sets)}
+	if o.swarm {
+		s.sets = append(s.sets, "faults.swarm=true")
+	}
+	for _, set := range s.sets {
+		ov, err := scenarios.ParseOverride(set)
+		if err != nil {
+			return nil, badInput("--set: %v", err)
+		}
+		s.ovs = append(s.ovs, ov)
+	}
+	var err error
+	if s.base, err = scenarios.ParseWith(file, data, s.ovs); err != nil {
+		return nil, err
+	}
+	if build {
+		if _, err := scenarios.Build(s.base); err != nil {
+			return nil, err
+		}
+	}
+	s.spec = sweep.Spec{Command: "fuzz", Scenario: string(data), Sets: s.sets,
+		Seeds: o.seeds, SeedStart: o.seedStart, Shards: shards}
+	return s, nil
+}
+
+// runSeeds runs the given cells (seed --seed-start + cell) and returns
+// their outcomes in the same order, and why it stopped early: "" when
+// every seed ran, "time-budget" or "interrupt" (a SIGINT on sigc).
+func (s *fuzzSweep) runSeeds(stderr io.Writer, cells []int, sigc chan os.Signal) ([]fuzzOutcome, string) {
+	o := s.o
+	outcomes := make([]fuzzOutcome, len(cells))
+	var done, failing atomic.Int64
+	prog := newFuzzProgress(stderr, len(cells), &done, &failing)
 	var budget <-chan time.Time
 	start := time.Now()
 	if o.timeBudget > 0 {
@@ -221,13 +294,13 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	// parallelism, and the seeds that ran are always a prefix.
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for range min(o.parallel, o.seeds) {
+	for range min(o.parallel, len(cells)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				sc := *base
-				sc.Seed = o.seedStart + uint64(i)
+				sc := *s.base
+				sc.Seed = o.seedStart + uint64(cells[i])
 				out := fuzzSeed(&sc)
 				outcomes[i] = out
 				if len(out.hits) > 0 {
@@ -240,7 +313,7 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	stopped := ""
 	dispatched := 0
 dispatch:
-	for dispatched < o.seeds {
+	for dispatched < len(cells) {
 		// A stop that is due wins over a worker that is ready.
 		select {
 		case <-budget:
@@ -290,19 +363,30 @@ dispatch:
 		}
 	}
 	<-finished
-	wall := time.Since(start)
 	prog.finish()
+	return outcomes, stopped
+}
 
-	rep := o.summarize(name, base.Name, sets, outcomes)
+// finish reports the outcome of every seed (outcomes[i] for seed
+// --seed-start + i): it shrinks the first failing seed with --shrink,
+// prints the report in --format, and returns the error that gives the
+// exit status (1 when a seed failed to run or an invariant broke). It is
+// fuzz's only renderer: `mesosim fuzz` and `mesosim merge` of fuzz parts
+// both print through it.
+func (s *fuzzSweep) finish(cmd *cobra.Command, outcomes []fuzzOutcome, stopped string, wall time.Duration, sigc chan os.Signal) error {
+	o, name, sets := s.o, s.name, s.sets
+	stderr := cmd.ErrOrStderr()
+	rep := o.summarize(name, s.base.Name, sets, outcomes)
 	rep.Stopped, rep.budget = stopped, o.timeBudget
 	rep.Timing.WallSeconds = wall.Seconds()
 	if s := wall.Seconds(); s > 0 {
 		rep.Timing.SeedsPerSecond = float64(rep.SeedsRun) / s
 	}
+	var err error
 	if o.shrink && rep.FirstFailingSeed != nil {
 		if stopped == "interrupt" {
 			fmt.Fprintln(stderr, "fuzz: interrupted: not shrinking")
-		} else if rep.Shrunk, err = o.shrinkSeed(stderr, name, ovs, *rep.FirstFailingSeed, sigc); err != nil {
+		} else if rep.Shrunk, err = o.shrinkSeed(stderr, name, s.file, s.data, s.ovs, *rep.FirstFailingSeed, sigc); err != nil {
 			return err
 		}
 	}
