@@ -31,8 +31,11 @@ type agentState struct {
 	name      string
 	total     model.Resources
 	allocated model.Resources
-	groups    []*filterGroup
-	filters   filterList
+	// avail is total.Sub(allocated) when availOK (see available).
+	avail   model.Resources
+	availOK bool
+	groups  []*filterGroup
+	filters filterList
 	// idle: the agent's last visit (in a stage) made no offer, and nothing
 	// that could change that has happened since, on the agent (changed
 	// is bumped) or anywhere (the allocator's epoch moved). Such an agent
@@ -40,6 +43,21 @@ type agentState struct {
 	idleAt  [2]uint64 // epoch+1 of the idle visit per stage (0: not idle)
 	changed uint64
 	seenAt  [2]uint64 // changed at the idle visit per stage
+}
+
+// setAllocated sets what of the agent is allocated.
+func (a *agentState) setAllocated(res model.Resources) {
+	a.allocated = res
+	a.availOK = false
+}
+
+// available returns what of the agent is not allocated, computed once per
+// change of its allocation rather than on every visit.
+func (a *agentState) available() model.Resources {
+	if !a.availOK {
+		a.avail, a.availOK = a.total.Sub(a.allocated), true
+	}
+	return a.avail
 }
 
 // touch marks a change on the agent that may make it offerable again.

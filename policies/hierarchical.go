@@ -233,7 +233,7 @@ func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, c
 	if h.quota.active() || h.order.capped() {
 		h.bump()
 	}
-	a.allocated = a.allocated.Add(res)
+	a.setAllocated(a.allocated.Add(res))
 	h.names.add(&c.alloc, res, 1)
 	c.byAgent[a.name] = c.byAgent[a.name].Add(res)
 	if count {
@@ -250,7 +250,7 @@ func (h *Hierarchical) unallocate(c *client, a *agentState, res model.Resources)
 	if h.quota.active() || h.order.capped() {
 		h.bump()
 	}
-	a.allocated = a.allocated.Sub(res)
+	a.setAllocated(a.allocated.Sub(res))
 	h.names.add(&c.alloc, res, -1)
 	if left := c.byAgent[a.name].Sub(res); left.IsEmpty() {
 		delete(c.byAgent, a.name)
@@ -308,11 +308,11 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 			a.idleAt[stage] = 0
 		}
 	}()
-	avail := a.total.Sub(a.allocated)
+	avail := a.available()
 	if avail.IsEmpty() {
 		return grants
 	}
-	h.order.visit(h, func(leaf *roleNode, clients []*client) bool {
+	h.order.visit(h, func(leaf *roleNode, clients [][]*client) bool {
 		fs := leaf.frameworks
 		if fs.nActive == 0 {
 			return false
@@ -325,14 +325,17 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 		if andCount(h.buf, fs.active) == fs.nActive {
 			return false // every active framework of the role filters this
 		}
-		for _, c := range clients {
-			if !c.active || h.buf.has(c.idx) || !allocatable(offer, h.minAllocatable(c)) {
-				continue
+	blocks:
+		for _, blk := range clients {
+			for _, c := range blk {
+				if !c.active || h.buf.has(c.idx) || !allocatable(offer, h.minAllocatable(c)) {
+					continue
+				}
+				grants = append(grants, model.Grant{Framework: c.name, Role: c.role, Agent: a.name, Resources: offer})
+				h.allocate(c, a, offer, true)
+				avail = avail.Sub(offer)
+				break blocks
 			}
-			grants = append(grants, model.Grant{Framework: c.name, Role: c.role, Agent: a.name, Resources: offer})
-			h.allocate(c, a, offer, true)
-			avail = avail.Sub(offer)
-			break
 		}
 		return avail.IsEmpty()
 	})
