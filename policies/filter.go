@@ -112,11 +112,16 @@ func (a *agentState) dropFilter(f *filter) {
 }
 
 // filtered returns the clients whose filters on this agent hide an offer of
-// res, reusing buf.
-func (a *agentState) filtered(res model.Resources, buf bitset) bitset {
+// res, reusing buf, as far as the clients in mask go: a group of filters
+// with no member in mask is not looked at (its resources not compared), so
+// the result may lack clients outside mask. The allocator asks about one
+// role's active frameworks at a time (fs.active), and a filter of a
+// framework outside them cannot change that role's outcome. A nil mask
+// looks at every group.
+func (a *agentState) filtered(res model.Resources, mask, buf bitset) bitset {
 	buf = buf[:0]
 	for _, g := range a.groups {
-		if g.res.Contains(res) {
+		if (mask == nil || intersects(g.members, mask)) && g.res.Contains(res) {
 			g.members.orInto(&buf)
 		}
 	}

@@ -33,11 +33,13 @@ type Hierarchical struct {
 	weights    map[string]float64
 	quota      quotaState
 	buf        bitset
-	// noSkip turns the idle-agent skip off (tests compare both ways).
+	// noSkip turns the idle-agent skip and the skip of other roles'
+	// filters (agentState.filtered) off (tests compare both ways).
 	noSkip bool
 	// epoch grows with every change that may make any agent offerable
-	// again (frameworks added, removed, activated; agents added; under
-	// quota or capacity, any allocation, which moves headroom and caps).
+	// again (frameworks added, removed, revived from suppression; agents
+	// added; under quota or capacity, any allocation, which moves headroom
+	// and caps).
 	epoch uint64
 }
 
@@ -158,18 +160,22 @@ func (h *Hierarchical) RemoveFramework(name string) {
 	}
 }
 
-// Suppress implements model.Allocator.
+// Suppress implements model.Allocator. It leaves the epoch alone: one
+// framework fewer to offer to cannot give an idle agent a taker.
 func (h *Hierarchical) Suppress(name string) {
 	if c := h.clients[name]; c != nil {
-		h.bump()
 		c.leaf.frameworks.setActive(c, false)
 	}
 }
 
-// Revive implements model.Allocator.
+// Revive implements model.Allocator. Only a framework that was suppressed
+// moves the epoch: reviving an active one only clears its filters, and
+// that touches each agent it filtered (agentState.dropFilter).
 func (h *Hierarchical) Revive(name string) {
 	if c := h.clients[name]; c != nil {
-		h.bump()
+		if !c.active {
+			h.bump()
+		}
 		h.clearFilters(c)
 		c.leaf.frameworks.setActive(c, true)
 	}
@@ -321,7 +327,11 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 		if offer.IsEmpty() {
 			return false
 		}
-		h.buf = a.filtered(offer, h.buf)
+		mask := fs.active
+		if h.noSkip {
+			mask = nil
+		}
+		h.buf = a.filtered(offer, mask, h.buf)
 		if andCount(h.buf, fs.active) == fs.nActive {
 			return false // every active framework of the role filters this
 		}
