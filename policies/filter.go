@@ -116,8 +116,11 @@ func (a *agentState) dropFilter(f *filter) {
 // with no member in mask is not looked at (its resources not compared), so
 // the result may lack clients outside mask. The allocator asks about one
 // role's active frameworks at a time (fs.active), and a filter of a
-// framework outside them cannot change that role's outcome. A nil mask
-// looks at every group.
+// framework outside them cannot change that role's outcome: Mesos too asks
+// only the frameworks of the role being offered to
+// (HierarchicalAllocatorProcess::__allocate calls isFiltered(framework,
+// role, slave, toOffer) for each of them, src/master/allocator/mesos/
+// hierarchical.cpp). A nil mask looks at every group.
 func (a *agentState) filtered(res model.Resources, mask, buf bitset) bitset {
 	buf = buf[:0]
 	for _, g := range a.groups {
