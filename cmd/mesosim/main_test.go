@@ -601,6 +601,10 @@ func TestBadInput(t *testing.T) {
 		{[]string{"bench", "--cycles", "0"}, "--cycles"},
 		{[]string{"bench", "--frameworks", "100000"}, "--frameworks"},
 		{[]string{"bench", "extra"}, "unknown command"},
+		{[]string{"bench", "decline", "--agents", "0"}, "--agents"},
+		{[]string{"bench", "events", "--duration", "0"}, "--duration"},
+		{[]string{"bench", "events", "a", "b"}, "accepts at most 1 arg"},
+		{[]string{"bench", "events", "no-such-scenario"}, "no-such-scenario"},
 	} {
 		r := mustRun(t, exitInput, tc.args...)
 		if !strings.HasPrefix(r.stderr, "mesosim: ") || !strings.Contains(r.stderr, tc.msg) {
@@ -640,6 +644,32 @@ func TestBench(t *testing.T) {
 	r := mustRun(t, exitOK, "bench", "--agents", "100", "--frameworks", "10", "--cycles", "2")
 	if !strings.Contains(r.stdout, "ms/cycle") || !strings.Contains(r.stdout, "agents=100 frameworks=10 cycles=2") {
 		t.Errorf("bench printed %q", r.stdout)
+	}
+}
+
+// bench decline is bench; bench events prints the scenario's rate, the
+// empty loop's at the scenario's mean depth, and their ratio.
+func TestBenchSubcommands(t *testing.T) {
+	t.Parallel()
+	r := mustRun(t, exitOK, "bench", "decline", "--agents", "50", "--frameworks", "5", "--cycles", "1")
+	if !strings.Contains(r.stdout, "agents=50 frameworks=5 cycles=1") {
+		t.Errorf("bench decline printed %q", r.stdout)
+	}
+	r = mustRun(t, exitOK, "bench", "events", "drf-unreserved", "--duration", "30s")
+	re := regexp.MustCompile(`^scenario drf-unreserved, 30s simulated \(checker on\): (\d+) events in [0-9.]+ s, \d+ events/s, mean queue depth (\d+)
+empty loop at depth (\d+): (\d+) events in [0-9.]+ s, \d+ events/s
+ratio \d+\.\d{3}
+$`)
+	m := re.FindStringSubmatch(r.stdout)
+	if m == nil {
+		t.Fatalf("bench events printed %q", r.stdout)
+	}
+	if m[1] == "0" || m[2] != m[3] || m[4] != "200000" {
+		t.Errorf("bench events: %s events, depths %s and %s, %s empty-loop events", m[1], m[2], m[3], m[4])
+	}
+	r = mustRun(t, exitOK, "bench", "events", "drf-unreserved", "--duration", "5s", "--check=false")
+	if !strings.Contains(r.stdout, "(checker off)") {
+		t.Errorf("bench events --check=false printed %q", r.stdout)
 	}
 }
 

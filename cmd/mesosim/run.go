@@ -47,15 +47,20 @@ func newRunCmd() *cobra.Command {
 scenarios"). With no argument, runs the embedded default scenario.`,
 		Args: checkArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name := scenarios.DefaultName
-			if len(args) == 1 {
-				name = args[0]
-			}
-			return runScenario(cmd, opts, name)
+			return runScenario(cmd, opts, scenarioArg(args))
 		},
 	}
 	opts.register(cmd)
 	return cmd
+}
+
+// scenarioArg is the scenario an optional argument names: the embedded
+// default when there is none.
+func scenarioArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return scenarios.DefaultName
 }
 
 // load opens a scenario and applies the flag overrides.
@@ -88,20 +93,26 @@ func (o *runOptions) load(cmd *cobra.Command, name string) (*scenarios.Scenario,
 	return sc, nil
 }
 
+// build loads a scenario with the flag overrides and wires it.
+func (o *runOptions) build(cmd *cobra.Command, name string) (*scenarios.Sim, error) {
+	sc, err := o.load(cmd, name)
+	if err != nil {
+		return nil, err
+	}
+	return scenarios.Build(sc)
+}
+
 func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	switch o.format {
 	case "table", "json", "csv":
 	default:
 		return badInput("--format: %q is not one of table, json, csv", o.format)
 	}
-	sc, err := o.load(cmd, name)
+	s, err := o.build(cmd, name)
 	if err != nil {
 		return err
 	}
-	s, err := scenarios.Build(sc)
-	if err != nil {
-		return err
-	}
+	sc := s.Scenario
 	stdout := cmd.OutOrStdout()
 
 	// The event log goes to a temporary file renamed into place only when
@@ -148,14 +159,7 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 		log = report.NewEventLog(w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version})
 		s.World.Observe(log)
 	}
-	summary := report.NewSummary(summaryConfig(sc))
-	s.World.Observe(summary)
-	var checker *report.Checker
-	if o.check {
-		checker = report.NewChecker(s.World, report.CheckerConfig{
-			HealAt: sc.Faults.HealAt, ConvergeWithin: sc.Faults.ConvergeWithin, Emit: s.World.Emit})
-		s.World.Observe(checker)
-	}
+	summary, checker := observe(s, o.check)
 
 	s.Run()
 	if err := s.Err(); err != nil {
@@ -203,6 +207,21 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 		}
 	}
 	return nil
+}
+
+// observe attaches what every run has, the summary and (with check) the
+// invariant checker, to a built scenario.
+func observe(s *scenarios.Sim, check bool) (*report.Summary, *report.Checker) {
+	sc := s.Scenario
+	summary := report.NewSummary(summaryConfig(sc))
+	s.World.Observe(summary)
+	var checker *report.Checker
+	if check {
+		checker = report.NewChecker(s.World, report.CheckerConfig{
+			HealAt: sc.Faults.HealAt, ConvergeWithin: sc.Faults.ConvergeWithin, Emit: s.World.Emit})
+		s.World.Observe(checker)
+	}
+	return summary, checker
 }
 
 // violationsError reports broken invariants with the seed and the command
