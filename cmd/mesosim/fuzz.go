@@ -19,6 +19,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
+	"github.com/mesosim/mesosim/internal/shell"
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/shrink"
@@ -545,20 +546,8 @@ func reproCommand(arg string, seed uint64, sets []string) string {
 	return strings.Join(parts, " ")
 }
 
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	safe := s != ""
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-./=:,+@%", r)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+// shellQuote quotes s for a POSIX shell when it needs it (shell.Quote).
+func shellQuote(s string) string { return shell.Quote(s) }
 
 // seedsText is "seeds A-B", or "seed A" for one.
 func seedsText(r *fuzzRange) string {
