@@ -14,6 +14,8 @@ func TestSweepGeneratorsRefuse(t *testing.T) {
 		args []string
 		want string
 	}{
+		{[]string{"sweep"}, "sweep: want a subcommand, slurm or k8s"},
+		{[]string{"sweep", "pbs"}, `unknown command "pbs" for "mesosim sweep"`},
 		{[]string{"sweep", "slurm", "--", "compare", "drf-offer-filter"}, "--shards N is required"},
 		{[]string{"sweep", "slurm", "--shards", "2", "--", "run", "drf-offer-filter"}, `the sweep's command "run": want compare or fuzz`},
 		{[]string{"sweep", "slurm", "--shards", "2", "--", "compare", "drf-offer-filter", "--parallel", "4"}, "compare --parallel: the job sets --shard, --out and --parallel itself"},
