@@ -357,6 +357,12 @@ func (a *Agent) runTask(msg RunTask) {
 	t := &agentTask{framework: msg.Framework, role: msg.Role, partitionAware: msg.PartitionAware,
 		checkpoint: msg.Checkpoint, info: msg.Task, state: TaskStaging, endsAt: sim.Never}
 	a.tasks[key] = t
+	// The command executor (Mesos's src/launcher/executor.cpp,
+	// CommandExecutor::launch) sends TASK_STARTING, forks the task's
+	// process, then sends TASK_RUNNING, in one call: both updates are made
+	// now, one after the other, and queue in the task's stream, so
+	// RUNNING goes out once STARTING is acknowledged.
+	a.update(t, TaskStarting, "", SourceExecutor)
 	a.update(t, TaskRunning, "", SourceExecutor)
 	if d := msg.Task.Duration; d != sim.Never && d >= 0 {
 		t.endsAt = a.clock.Now() + d
