@@ -327,6 +327,14 @@ func (a *Agent) Handle(e sim.Envelope) []sim.Envelope {
 		}
 	case StatusUpdateAcknowledgement:
 		a.acknowledged(msg)
+	case UpdateFramework:
+		// Slave::updateFramework: dropped unless the agent is registered
+		// (RUNNING) and knows the framework; then the task status update
+		// manager's resume() resends the head of every stream it holds,
+		// of every framework, each with a fresh 10 s retry interval.
+		if a.connected && a.knows(msg.Framework) {
+			a.resumeUpdates()
+		}
 	}
 	return a.Outbox()
 }
@@ -451,7 +459,21 @@ func (a *Agent) sendHead(t *agentTask) {
 	})
 }
 
-// resumeUpdates resends every stream's head at once after (re-)registering.
+// knows reports whether the agent holds a task (live, or terminal with
+// updates pending) of framework: mesosim's stand-in for the agent's
+// Framework object, which lives as long as its executors and streams.
+func (a *Agent) knows(framework string) bool {
+	for _, t := range a.tasks {
+		if t.framework == framework {
+			return true
+		}
+	}
+	return false
+}
+
+// resumeUpdates resends every stream's head at once, with a fresh retry
+// interval (TaskStatusUpdateManagerProcess::resume): after (re-)registering
+// and on UpdateFramework.
 func (a *Agent) resumeUpdates() {
 	for _, k := range sortedKeys(a.tasks) {
 		t := a.tasks[k]

@@ -95,7 +95,10 @@ type Framework struct {
 	out     []sim.Envelope
 
 	subscribed bool
-	removed    bool
+	// hasID: a SUBSCRIBED arrived once, so the framework has its ID and
+	// every later SUBSCRIBE is a re-subscription.
+	hasID   bool
+	removed bool
 	// down: the scheduler process is disconnected (framework failover).
 	down     bool
 	attempts int
@@ -147,7 +150,8 @@ func (f *Framework) subscribe() {
 		return
 	}
 	f.send(Subscribe{Framework: f.cfg.Name, Role: f.cfg.Role, PartitionAware: f.cfg.PartitionAware,
-		MinAllocatable: f.cfg.MinAllocatable, FailoverTimeout: f.cfg.FailoverTimeout, Checkpoint: f.cfg.Checkpoint})
+		MinAllocatable: f.cfg.MinAllocatable, FailoverTimeout: f.cfg.FailoverTimeout, Checkpoint: f.cfg.Checkpoint,
+		Resubscribe: f.hasID})
 	limit := sim.Minute
 	if ft := f.cfg.FailoverTimeout / 10; ft > 0 && ft < limit {
 		limit = ft
@@ -210,7 +214,7 @@ func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
 		if f.subscribed {
 			break
 		}
-		f.subscribed = true
+		f.subscribed, f.hasID = true, true
 		f.sched.Subscribed(f)
 	case Failure:
 		f.sched.Failure(f, msg.Agent)

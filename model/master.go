@@ -346,6 +346,7 @@ func (m *Master) subscribe(msg Subscribe) {
 			m.trigger("")
 		}
 		m.send(FrameworkAddress(msg.Framework), Subscribed{Framework: msg.Framework})
+		m.sendFrameworkUpdates(msg)
 		return
 	}
 	f := &masterFramework{name: msg.Framework, role: msg.Role, partitionAware: msg.PartitionAware,
@@ -355,7 +356,26 @@ func (m *Master) subscribe(msg Subscribe) {
 	m.record(Record{Kind: KindFrameworkAdded, Framework: f.name, Role: f.role})
 	m.alloc.AddFramework(FrameworkInfo{Name: f.name, Role: f.role, MinAllocatable: msg.MinAllocatable})
 	m.send(FrameworkAddress(f.name), Subscribed{Framework: f.name})
+	m.sendFrameworkUpdates(msg)
 	m.trigger("")
+}
+
+// sendFrameworkUpdates ends a subscription that carries a framework ID (a
+// re-subscription, also to a new master that does not know the framework
+// yet) as Mesos's Master::_subscribe does: UpdateFrameworkMessage to every
+// registered agent (Master::sendFrameworkUpdates loops over
+// slaves.registered; unreachable agents and agents recovered from the
+// registry but not re-registered get none). A first subscription (no ID)
+// sends none.
+func (m *Master) sendFrameworkUpdates(msg Subscribe) {
+	if !msg.Resubscribe {
+		return
+	}
+	for _, id := range sortedKeys(m.agents) {
+		if m.agents[id].status == agentActive {
+			m.send(AgentAddress(id), UpdateFramework{Framework: msg.Framework})
+		}
+	}
 }
 
 // RemoveFramework removes a framework: its offers are rescinded and its

@@ -53,6 +53,10 @@ type Subscribe struct {
 	// Checkpoint is FrameworkInfo.checkpoint: its tasks survive an agent
 	// restart.
 	Checkpoint bool
+	// Resubscribe is FrameworkInfo.id being set: the scheduler had its
+	// SUBSCRIBED before (from this master or an earlier one) and subscribes
+	// again with its framework ID.
+	Resubscribe bool
 }
 
 // Subscribed is SUBSCRIBED: the master's answer to Subscribe.
@@ -143,6 +147,11 @@ type KillTask struct {
 // ShutdownFramework is ShutdownFrameworkMessage.
 type ShutdownFramework struct{ Framework string }
 
+// UpdateFramework is UpdateFrameworkMessage: the master tells an agent that
+// a framework re-subscribed (Master::sendFrameworkUpdates), and the agent
+// resends its pending status updates at once (Slave::updateFramework).
+type UpdateFramework struct{ Framework string }
+
 // StatusUpdate is StatusUpdateMessage (agent to master).
 type StatusUpdate struct{ Status TaskStatus }
 
@@ -205,6 +214,9 @@ func (KillTask) Type() string { return "KillTask" }
 
 // Type implements sim.Message.
 func (ShutdownFramework) Type() string { return "ShutdownFramework" }
+
+// Type implements sim.Message.
+func (UpdateFramework) Type() string { return "UpdateFramework" }
 
 // Type implements sim.Message.
 func (StatusUpdate) Type() string { return "StatusUpdate" }

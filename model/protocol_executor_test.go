@@ -54,9 +54,7 @@ func TestCommandExecutorStarting(t *testing.T) {
 		"10.005s master TASK_FINISHED  SOURCE_EXECUTOR reliable",
 		"10.006s framework TASK_FINISHED  SOURCE_EXECUTOR reliable",
 	})
-	if n := len(w.MasterTasks()); n != 0 {
-		t.Fatalf("master still holds %d tasks after the acknowledged TASK_FINISHED", n)
-	}
+	w.expectForgotten(t)
 }
 
 // STARTING is reliable like any executor update: when it is lost, RUNNING
@@ -88,4 +86,13 @@ func TestCommandExecutorStartingRetried(t *testing.T) {
 		"10s master TASK_RUNNING  SOURCE_EXECUTOR reliable",
 		"10s framework TASK_RUNNING  SOURCE_EXECUTOR reliable",
 	})
+}
+
+// expectForgotten fails t unless the master forgot every task (each
+// terminal update was acknowledged).
+func (w *protoWorld) expectForgotten(t *testing.T) {
+	t.Helper()
+	if n := len(w.MasterTasks()); n != 0 {
+		t.Fatalf("master still holds %d tasks after the acknowledged terminal updates", n)
+	}
 }
