@@ -44,7 +44,8 @@ func (m *Master) markUnreachable(a *masterAgent, reason string) {
 	wasActive := a.status == agentActive
 	a.status = agentUnreachable
 	m.stopPings(a)
-	m.registry.unreachable(a.name)
+	now := m.clock.Now()
+	m.registry.unreachable(a.name, now)
 	for _, id := range sortedKeys(a.offers) {
 		m.rescind(m.offers[id], "agent_unreachable", true)
 	}
@@ -59,7 +60,10 @@ func (m *Master) markUnreachable(a *masterAgent, reason string) {
 		if f != nil && f.partitionAware {
 			state = TaskUnreachable
 		}
-		m.masterUpdate(t, state, ReasonAgentRemoved)
+		// Master::__removeSlave: one unreachable_time, the marking's, on
+		// every update (LOST ones too).
+		m.masterStatus(t, TaskStatus{Task: t.id, Framework: t.framework, Agent: t.agent, State: state,
+			Reason: ReasonAgentRemoved, Source: SourceMaster, UnreachableTime: now})
 		notified[t.framework] = true
 	}
 	for _, fw := range sortedKeys(notified) {

@@ -98,6 +98,8 @@ type masterFramework struct {
 	failoverTimeout sim.Time
 	failoverTimer   sim.Timer
 	hasFailover     bool
+	heartbeatTimer  sim.Timer
+	hasHeartbeat    bool
 }
 
 type masterTask struct {
@@ -345,7 +347,7 @@ func (m *Master) subscribe(msg Subscribe) {
 			m.alloc.Revive(f.name)
 			m.trigger("")
 		}
-		m.send(FrameworkAddress(msg.Framework), Subscribed{Framework: msg.Framework})
+		m.sendSubscribed(f)
 		m.sendFrameworkUpdates(msg)
 		return
 	}
@@ -355,7 +357,7 @@ func (m *Master) subscribe(msg Subscribe) {
 	m.frameworks[f.name] = f
 	m.record(Record{Kind: KindFrameworkAdded, Framework: f.name, Role: f.role})
 	m.alloc.AddFramework(FrameworkInfo{Name: f.name, Role: f.role, MinAllocatable: msg.MinAllocatable})
-	m.send(FrameworkAddress(f.name), Subscribed{Framework: f.name})
+	m.sendSubscribed(f)
 	m.sendFrameworkUpdates(msg)
 	m.trigger("")
 }
@@ -579,7 +581,8 @@ func (m *Master) statusUpdate(st TaskStatus) {
 // update, not on its acknowledgement).
 func (m *Master) transition(t *masterTask, st TaskStatus) {
 	m.record(Record{Kind: KindTaskStatus, Task: t.id, Framework: t.framework, Agent: t.agent,
-		State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "master", UUID: st.UUID})
+		State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "master", UUID: st.UUID,
+		UnreachableTime: st.UnreachableTime})
 	t.state = st.State
 	t.updateState = st.State
 	if st.State.Terminal() {
@@ -594,7 +597,12 @@ func (m *Master) transition(t *masterTask, st TaskStatus) {
 // masterUpdate is an update the master itself generates (no UUID: never
 // retried nor acknowledged) and sends to the framework.
 func (m *Master) masterUpdate(t *masterTask, state TaskState, reason string) {
-	st := TaskStatus{Task: t.id, Framework: t.framework, Agent: t.agent, State: state, Reason: reason, Source: SourceMaster}
+	m.masterStatus(t, TaskStatus{Task: t.id, Framework: t.framework, Agent: t.agent, State: state, Reason: reason, Source: SourceMaster})
+}
+
+// masterStatus is masterUpdate with the whole status given (an
+// unreachable_time, say).
+func (m *Master) masterStatus(t *masterTask, st TaskStatus) {
 	if !t.state.Terminal() {
 		m.transition(t, st)
 	}

@@ -16,11 +16,16 @@ type msgLog struct {
 	inner sim.FaultModel
 	types []string
 	lines []string
+	// inspect, when set, sees every logged message.
+	inspect func(e sim.Envelope)
 }
 
 func (l *msgLog) Route(now sim.Time, e sim.Envelope) sim.Route {
 	if slices.Contains(l.types, e.Msg.Type()) {
 		l.lines = append(l.lines, fmt.Sprintf("%v %s %s->%s", now, e.Msg.Type(), e.From, e.To))
+		if l.inspect != nil {
+			l.inspect(e)
+		}
 	}
 	return l.inner.Route(now, e)
 }

@@ -1,5 +1,7 @@
 package model
 
+import "github.com/mesosim/mesosim/sim"
+
 // reconcile answers RECONCILE as ../shared/reference/mesos-protocol.md's
 // reconciliation table says. Answers are the master's own updates: no
 // UUID, never retried, never acknowledged.
@@ -20,10 +22,11 @@ func (m *Master) reconcile(msg Reconcile) {
 	if f == nil || !f.connected {
 		return
 	}
-	answer := func(task, agent string, state TaskState) {
+	answerAt := func(task, agent string, state TaskState, unreachable sim.Time) {
 		m.send(FrameworkAddress(f.name), Update{Status: TaskStatus{Task: task, Framework: f.name, Agent: agent,
-			State: state, Reason: ReasonReconciliation, Source: SourceMaster}})
+			State: state, Reason: ReasonReconciliation, Source: SourceMaster, UnreachableTime: unreachable}})
 	}
+	answer := func(task, agent string, state TaskState) { answerAt(task, agent, state, 0) }
 	if len(msg.Tasks) == 0 {
 		tasks := make([]*masterTask, 0, len(f.tasks))
 		for _, id := range sortedKeys(f.tasks) {
@@ -42,6 +45,7 @@ func (m *Master) reconcile(msg Reconcile) {
 		}
 		a := m.agents[ref.Agent]
 		var state TaskState
+		var unreachable sim.Time // Master::reconcile case (4): with the registry's time
 		switch {
 		case a != nil && a.status == agentRecovered:
 			continue // no answer: the agent may still report the task
@@ -49,6 +53,7 @@ func (m *Master) reconcile(msg Reconcile) {
 			state = TaskGone
 		case a != nil && a.status == agentUnreachable:
 			state = TaskUnreachable
+			unreachable = m.registry.Unreachable[ref.Agent]
 		case m.registry.Gone[ref.Agent]:
 			state = TaskGoneByOperator
 		default:
@@ -57,6 +62,6 @@ func (m *Master) reconcile(msg Reconcile) {
 		if !f.partitionAware {
 			state = TaskLost
 		}
-		answer(ref.Task, ref.Agent, state)
+		answerAt(ref.Task, ref.Agent, state, unreachable)
 	}
 }

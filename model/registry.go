@@ -1,13 +1,17 @@
 package model
 
+import "github.com/mesosim/mesosim/sim"
+
 // Registry is what the Mesos master persists in its replicated log and a
 // new leader recovers after a failover: agents admitted (with their
 // resources), unreachable and gone; role weights; quota. Frameworks, tasks,
 // offers and failover timeouts are not in it
 // (../shared/reference/mesos-protocol.md).
 type Registry struct {
-	Admitted    map[string]Resources
-	Unreachable map[string]bool
+	Admitted map[string]Resources
+	// Unreachable holds when each unreachable agent was marked so (the
+	// TimeInfo of Mesos's registry `unreachable` list).
+	Unreachable map[string]sim.Time
 	Gone        map[string]bool
 	Weights     map[string]float64
 	Quota       map[string]Quota
@@ -15,7 +19,7 @@ type Registry struct {
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{Admitted: map[string]Resources{}, Unreachable: map[string]bool{}, Gone: map[string]bool{},
+	return &Registry{Admitted: map[string]Resources{}, Unreachable: map[string]sim.Time{}, Gone: map[string]bool{},
 		Weights: map[string]float64{}, Quota: map[string]Quota{}}
 }
 
@@ -24,7 +28,11 @@ func (r *Registry) admit(agent string, total Resources) {
 	delete(r.Unreachable, agent)
 }
 
-func (r *Registry) unreachable(agent string) { r.Unreachable[agent] = true }
+func (r *Registry) unreachable(agent string, at sim.Time) {
+	if _, ok := r.Unreachable[agent]; !ok {
+		r.Unreachable[agent] = at
+	}
+}
 
 func (r *Registry) gone(agent string) {
 	delete(r.Admitted, agent)
@@ -61,7 +69,7 @@ func (m *Master) Recover(reg *Registry) {
 	for _, id := range sortedKeys(reg.Admitted) {
 		a := &masterAgent{name: id, total: reg.Admitted[id], tasks: map[string]*masterTask{}, offers: map[string]bool{}}
 		m.agents[id] = a
-		if reg.Unreachable[id] {
+		if _, ok := reg.Unreachable[id]; ok {
 			a.status = agentUnreachable
 			continue
 		}
