@@ -88,3 +88,20 @@ func TestResubscribeResumesUpdates(t *testing.T) {
 	})
 	w.expectForgotten(t)
 }
+
+// sendFrameworkUpdates goes to registered agents only: a2, cut off from
+// 5 s and unreachable from 90 s, gets no UpdateFramework when the
+// framework re-subscribes at 110 s; the first subscription sent none.
+func TestResubscribeSkipsUnreachableAgents(t *testing.T) {
+	w := newProtoWorld(t, 1)
+	msgs := w.logMessages("UpdateFramework")
+	w.must(w.AddAgent("a1", model.MustParseResources("cpus:1;mem:64")))
+	w.must(w.AddAgent("a2", model.MustParseResources("cpus:1;mem:64")))
+	w.partition("a2", 5*sim.Second, sim.Never)
+	w.must(w.AddFramework(model.FrameworkConfig{Name: "f", Role: "r", RefuseSeconds: 1000, FailoverTimeout: sim.Hour},
+		&probe{launch: -1}))
+	w.At(100*sim.Second, func() { w.must(w.DisconnectFramework("f")) })
+	w.At(110*sim.Second, func() { w.must(w.ReconnectFramework("f")) })
+	w.Run(2 * sim.Minute)
+	expect(t, "messages", msgs.lines, []string{"1m50s UpdateFramework master->agent/a1"})
+}
