@@ -26,6 +26,16 @@ type Scheduler interface {
 	Error(d Driver, message string)
 }
 
+// HeartbeatScheduler is a Scheduler that also wants HEARTBEAT events (Mesos's
+// scheduler library surfaces them; a scheduler may take their absence for a
+// lost master). The driver calls Heartbeat for each one that arrives while
+// the framework is subscribed.
+type HeartbeatScheduler interface {
+	Scheduler
+	// Heartbeat is HEARTBEAT.
+	Heartbeat(d Driver)
+}
+
 // Driver is what a Scheduler calls: the Mesos v1 scheduler calls, plus the
 // simulation's time, timers and the framework's own random stream.
 type Driver interface {
@@ -95,7 +105,10 @@ type Framework struct {
 	out     []sim.Envelope
 
 	subscribed bool
-	removed    bool
+	// hasID: a SUBSCRIBED arrived once, so the framework has its ID and
+	// every later SUBSCRIBE is a re-subscription.
+	hasID   bool
+	removed bool
 	// down: the scheduler process is disconnected (framework failover).
 	down     bool
 	attempts int
@@ -147,7 +160,8 @@ func (f *Framework) subscribe() {
 		return
 	}
 	f.send(Subscribe{Framework: f.cfg.Name, Role: f.cfg.Role, PartitionAware: f.cfg.PartitionAware,
-		MinAllocatable: f.cfg.MinAllocatable, FailoverTimeout: f.cfg.FailoverTimeout, Checkpoint: f.cfg.Checkpoint})
+		MinAllocatable: f.cfg.MinAllocatable, FailoverTimeout: f.cfg.FailoverTimeout, Checkpoint: f.cfg.Checkpoint,
+		Resubscribe: f.hasID})
 	limit := sim.Minute
 	if ft := f.cfg.FailoverTimeout / 10; ft > 0 && ft < limit {
 		limit = ft
@@ -210,8 +224,10 @@ func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
 		if f.subscribed {
 			break
 		}
-		f.subscribed = true
+		f.subscribed, f.hasID = true, true
 		f.sched.Subscribed(f)
+	case Heartbeat:
+		f.heartbeat()
 	case Failure:
 		f.sched.Failure(f, msg.Agent)
 	case ErrorEvent:
@@ -230,7 +246,8 @@ func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
 	case Update:
 		st := msg.Status
 		f.emit(&Record{T: f.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: st.Agent,
-			State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "framework", UUID: st.UUID})
+			State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "framework", UUID: st.UUID,
+			UnreachableTime: st.UnreachableTime})
 		t := f.tasks[st.Task]
 		if t == nil && st.UUID == 0 && !st.State.Live() {
 			// A master's answer about a task this framework no longer

@@ -339,6 +339,41 @@ func TestEventsFile(t *testing.T) {
 	}
 }
 
+// The event log leaves heartbeats out unless --events-heartbeats; the rest
+// of the log is the same either way (heartbeats are simulated regardless).
+func TestEventsHeartbeats(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	plain, beats := filepath.Join(dir, "plain.jsonl"), filepath.Join(dir, "beats.jsonl")
+	mustRun(t, exitOK, "run", "drf-unreserved", "--events", plain)
+	mustRun(t, exitOK, "run", "drf-unreserved", "--events", beats, "--events-heartbeats")
+	read := func(path string) (rest []string, heartbeats int) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+			if strings.Contains(l, `"kind":"heartbeat"`) {
+				heartbeats++
+				continue
+			}
+			rest = append(rest, l)
+		}
+		return rest, heartbeats
+	}
+	restPlain, n := read(plain)
+	if n != 0 {
+		t.Errorf("without --events-heartbeats the log has %d heartbeat lines", n)
+	}
+	restBeats, n := read(beats)
+	if n == 0 {
+		t.Error("with --events-heartbeats the log has no heartbeat line")
+	}
+	if !slices.Equal(restPlain, restBeats) {
+		t.Error("the logs differ in more than the heartbeat lines")
+	}
+}
+
 func TestEventsRelativePath(t *testing.T) {
 	// Not parallel: it changes the working directory.
 	dir := t.TempDir()
@@ -591,6 +626,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "--duration", "9000h"}, "--duration"},
 		{[]string{"run", "--seed", "x"}, "--seed"},
 		{[]string{"run", "--seed", "-1"}, "--seed"},
+		{[]string{"run", "--events-heartbeats"}, "--events-heartbeats: there is no event log"},
 		{[]string{"run", "a", "b"}, "accepts at most 1 arg"},
 		{[]string{"validate"}, "accepts 1 arg"},
 		{[]string{"validate", "a", "b"}, "accepts 1 arg"},

@@ -23,9 +23,11 @@ type runOptions struct {
 	seed     uint64
 	duration string
 	events   string
-	format   string
-	check    bool
-	sets     []string
+	// heartbeats: the event log keeps heartbeat records.
+	heartbeats bool
+	format     string
+	check      bool
+	sets       []string
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -33,6 +35,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.Uint64Var(&o.seed, "seed", 0, "root seed (overrides the scenario's seed)")
 	f.StringVar(&o.duration, "duration", "", "simulated horizon, a Go duration such as 10m (overrides the scenario's)")
 	f.StringVar(&o.events, "events", "", "write the JSONL event log to FILE (- for stdout)")
+	f.BoolVar(&o.heartbeats, "events-heartbeats", false, "keep HEARTBEAT events (heartbeat records, dropped HEARTBEAT messages) in the --events log")
 	f.StringVar(&o.format, "format", "table", "summary format: table, json or csv")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable; see docs/scenarios.md)")
 	f.BoolVar(&o.check, "check", true, "check the invariants as the simulation runs (exit status 1 when one breaks)")
@@ -108,6 +111,9 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	default:
 		return badInput("--format: %q is not one of table, json, csv", o.format)
 	}
+	if o.heartbeats && o.events == "" {
+		return badInput("--events-heartbeats: there is no event log to keep them in (add --events FILE)")
+	}
 	s, err := o.build(cmd, name)
 	if err != nil {
 		return err
@@ -156,7 +162,7 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 			// On every way out, a panic included: no temporary file left.
 			defer abort()
 		}
-		log = report.NewEventLog(w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version})
+		log = report.NewEventLog(w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version}).WithHeartbeats(o.heartbeats)
 		s.World.Observe(log)
 	}
 	summary, checker := observe(s, o.check)
