@@ -2,8 +2,11 @@ package sweep
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+
+	"pgregory.net/rapid"
 )
 
 func named(name string, shard string, cells ...Cell) Named {
@@ -13,7 +16,7 @@ func named(name string, shard string, cells ...Cell) Named {
 
 func cell(i int, v string) Cell { return Cell{Index: i, Value: json.RawMessage(v)} }
 
-func describe(c int) string { return "c" + string(rune('a'+c)) }
+func describe(c int) string { return fmt.Sprintf("c%d", c) }
 
 // Collect puts each cell's value at its index; a retried part's copy,
 // even spaced differently, is the same value.
@@ -56,9 +59,9 @@ func TestCollectRefuses(t *testing.T) {
 		{"another sweep", []Named{a, other}, "o is from another sweep than a: fingerprint g, not f"},
 		{"another arch", []Named{a, arm}, "arm was computed on GOARCH arm64 and a on amd64"},
 		{"a missing part", []Named{b}, "1 of 2 parts missing: shard 0/2"},
-		{"a missing cell", []Named{a, short}, "1 cells missing from the parts given: cell 1 (cb)"},
-		{"both", []Named{short}, "1 of 2 parts missing: shard 0/2; 1 cells missing from the parts given: cell 1 (cb)"},
-		{"a conflict", []Named{a, b, diff}, "cell 1 (cb) has different results in b and d"},
+		{"a missing cell", []Named{a, short}, "1 cells missing from the parts given: cell 1 (c1)"},
+		{"both", []Named{short}, "1 of 2 parts missing: shard 0/2; 1 cells missing from the parts given: cell 1 (c1)"},
+		{"a conflict", []Named{a, b, diff}, "cell 1 (c1) has different results in b and d"},
 	} {
 		_, err := Collect(tc.parts, describe)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
@@ -76,4 +79,40 @@ func TestCollectListsTen(t *testing.T) {
 		!strings.HasPrefix(err.Error(), "12 cells missing") {
 		t.Errorf("error %v", err)
 	}
+}
+
+// Whatever the cell and shard counts, the parts of a sweep, in any order
+// and with any of them given twice, collect back into every cell's value.
+func TestCollectAnySplit(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		total := rapid.IntRange(0, 200).Draw(t, "total")
+		n := rapid.IntRange(1, 50).Draw(t, "n")
+		values := make([]string, total)
+		for c := range values {
+			values[c] = fmt.Sprintf(`{"v":%d}`, rapid.IntRange(-1000, 1000).Draw(t, "v"))
+		}
+		var parts []Named
+		for i := range n {
+			sh := Shard{i, n}
+			p := named(fmt.Sprintf("p%d", i), sh.String())
+			p.Part.Total = total
+			for _, c := range sh.Cells(total) {
+				p.Part.Cells = append(p.Part.Cells, cell(c, values[c]))
+			}
+			parts = append(parts, p)
+		}
+		for _, k := range rapid.SliceOfN(rapid.IntRange(0, n-1), 0, 5).Draw(t, "retried") {
+			parts = append(parts, parts[k])
+		}
+		order := rapid.Permutation(parts).Draw(t, "order")
+		got, err := Collect(order, describe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c, v := range got {
+			if string(v) != values[c] {
+				t.Fatalf("cell %d = %s, want %s", c, v, values[c])
+			}
+		}
+	})
 }

@@ -68,6 +68,13 @@ func (m *mergeOptions) run(cmd *cobra.Command, paths []string) error {
 	if err != nil {
 		return badInput("%v", err)
 	}
+	for _, p := range parts[1:] {
+		if a, b := parts[0].Part.Build, p.Part.Build; a.Version != b.Version || a.Revision != b.Revision || a.Modified != b.Modified {
+			warn(cmd.ErrOrStderr(), "%s and %s were written by different mesosim builds (%s, %s): results may differ between them",
+				parts[0].Name, p.Name, buildText(a), buildText(b))
+			break
+		}
+	}
 	shards, _ := ref.ParsedShard()
 	fuzzOnly := []string{"shrink", "shrink-runs", "shrink-dir", "parallel"}
 	switch ref.Command {
@@ -133,6 +140,18 @@ func (m *mergeOptions) run(cmd *cobra.Command, paths []string) error {
 		defer signal.Stop(sigc)
 		return s.finish(cmd, outcomes, "", partsWall(parts), sigc)
 	}
+}
+
+// buildText names a build: its version, and its revision when known.
+func buildText(b sweep.Build) string {
+	s := b.Version
+	if b.Revision != "" {
+		s += " " + b.Revision
+		if b.Modified {
+			s += "-dirty"
+		}
+	}
+	return s
 }
 
 // parseRecorded parses a part's recorded arguments with the command that

@@ -207,6 +207,12 @@ func TestMergeRefuses(t *testing.T) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want 2, nothing, and %q", tc.what, r.code, r.stdout, r.stderr, tc.want)
 		}
 	}
+	// Parts of different builds merge, with a note on stderr.
+	older := copyFile(t, parts[1], filepath.Join(dir, "older.json"))
+	editPart(t, older, func(p *sweep.Part) { p.Build.Version = "0.0.9" })
+	if r := mustRun(t, 0, "merge", parts[0], older, parts[2]); !strings.Contains(r.stderr, "written by different mesosim builds ("+version+", 0.0.9)") {
+		t.Errorf("no note of the builds: %q", r.stderr)
+	}
 	// A retried shard's identical part, given twice, is accepted.
 	want := mustRun(t, 0, append([]string{"merge"}, parts...)...)
 	if got := mustRun(t, 0, "merge", parts[0], parts[1], retried, parts[2]); got.stdout != want.stdout {
