@@ -19,6 +19,10 @@ const FormatVersion = 1
 // MaxPartSize is the largest part file Read accepts (1 GiB).
 const MaxPartSize = 1 << 30
 
+// MaxCells is the most cells a sweep may have (fuzz's --seeds limit;
+// compare allows fewer runs).
+const MaxCells = 1_000_000
+
 // Spec is what makes two shards parts of the same sweep. Its Fingerprint
 // is written in every part, and merging refuses parts whose fingerprints
 // differ. Output-only settings (the format, the metrics shown) are not in
@@ -185,8 +189,8 @@ func Decode(name string, data []byte) (*Part, error) {
 	if p.Command != "compare" && p.Command != "fuzz" {
 		return nil, fmt.Errorf("%s: command %q is not compare or fuzz", name, p.Command)
 	}
-	if p.Total < 0 {
-		return nil, fmt.Errorf("%s: total_cells %d is negative", name, p.Total)
+	if p.Total < 0 || p.Total > MaxCells {
+		return nil, fmt.Errorf("%s: total_cells %d: must be in [0, %d]", name, p.Total, MaxCells)
 	}
 	for i, c := range p.Cells {
 		switch {

@@ -82,6 +82,7 @@ func TestDecodeRefuses(t *testing.T) {
 		{"truncated", "]\n}\n", "", `p.json: not a mesosim part: the file ends before the part does`},
 		{"another format", `"format": 1,`, `"format": 2,`, `p.json: part format 2; this mesosim reads format 1`},
 		{"a bad shard", `"shard": "1/2"`, `"shard": "2/2"`, `p.json: shard "2/2": i must be in [0, 1]`},
+		{"too many cells", `"total_cells": 5`, `"total_cells": 1000000000000`, `p.json: total_cells 1000000000000: must be in [0, 1000000]`},
 		{"another command", `"command": "fuzz"`, `"command": "run"`, `p.json: command "run" is not compare or fuzz`},
 		{"a cell past the end", `{"cell":3,`, `{"cell":5,`, `p.json: cell 5 is outside the sweep's 5 cells`},
 		{"a cell of another shard", `{"cell":3,`, `{"cell":2,`, `p.json: cell 2 does not belong to shard 1/2`},
