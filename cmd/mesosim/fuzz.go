@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/signal"
 	"runtime"
 	"slices"
 	"strconv"
@@ -42,6 +41,9 @@ type fuzzOptions struct {
 	shrink     bool
 	shrinkRuns int
 	shrinkDir  string
+	duration   string
+	skip       string
+	skipList   []string // skip, parsed
 }
 
 func newFuzzCmd() *cobra.Command {
@@ -73,6 +75,8 @@ and writes it with the replayed records around its violation to
 	f.BoolVar(&o.shrink, "shrink", false, "shrink the first failing seed to a small reproducer scenario (written to --shrink-dir)")
 	f.IntVar(&o.shrinkRuns, "shrink-runs", shrink.DefaultMaxRuns, "candidate scenarios --shrink may run at most")
 	f.StringVar(&o.shrinkDir, "shrink-dir", ".", "directory --shrink writes the reproducer and its event log excerpt to")
+	f.StringVar(&o.duration, "duration", "", "simulated horizon of every seed, a Go duration such as 30m (same as --set duration=D)")
+	registerSkip(cmd, &o.skip)
 	return cmd
 }
 
@@ -132,8 +136,15 @@ type fuzzReport struct {
 	SeedsRequested int      `json:"seeds_requested"`
 	// Stopped is "time-budget" or "interrupt" when the run stopped before
 	// every seed was started, else empty.
-	Stopped  string `json:"stopped,omitempty"`
-	SeedsRun int    `json:"seeds_run"`
+	Stopped string `json:"stopped,omitempty"`
+	// Signal is the stop signal received (SIGINT, SIGTERM), if any: the
+	// report is then incomplete and the exit status 130 or 143.
+	Signal string `json:"signal,omitempty"`
+	// Judged lists the invariants every seed was judged by; NotJudged
+	// the checks skipped or out of reach of the horizon, with why.
+	Judged    []string `json:"judged"`
+	NotJudged string   `json:"not_judged,omitempty"`
+	SeedsRun  int      `json:"seeds_run"`
 	// Completed is the longest run of seeds from SeedStart that all ran
 	// (nil when none did); Beyond lists seeds that ran past a gap in it.
 	Completed           *fuzzRange      `json:"completed"`
@@ -177,7 +188,14 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 			return badInput("--shrink-dir: %s is not a directory", o.shrinkDir)
 		}
 	}
+	var err error
+	if o.skipList, err = parseSkip(o.skip); err != nil {
+		return err
+	}
 	sets := slices.Clone(o.sets)
+	if o.duration != "" {
+		sets = append(sets, "duration="+o.duration)
+	}
 	if o.swarm {
 		sets = append(sets, "faults.swarm=true")
 	}
@@ -193,6 +211,9 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkHorizon(base, o.skipList); err != nil {
+		return err
+	}
 	if _, err := scenarios.Build(base); err != nil {
 		return err
 	}
@@ -202,11 +223,13 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	var done, failing atomic.Int64
 	prog := newFuzzProgress(stderr, o.seeds, &done, &failing)
 
-	// SIGINT stops the dispatch as the time budget does; a second one
-	// (the default handling, restored after the first) ends the process.
+	// SIGINT or SIGTERM stops the dispatch as the time budget does; a
+	// second one (the default handling, restored after the first) ends the
+	// process.
 	sigc := make(chan os.Signal, 1)
-	signal.Notify(sigc, os.Interrupt)
-	defer signal.Stop(sigc)
+	notifyStop(sigc)
+	defer stopNotify(sigc)
+	var sig os.Signal // the stop signal received, if any
 	var budget <-chan time.Time
 	start := time.Now()
 	if o.timeBudget > 0 {
@@ -228,7 +251,7 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 			for i := range jobs {
 				sc := *base
 				sc.Seed = o.seedStart + uint64(i)
-				out := fuzzSeed(&sc)
+				out := fuzzSeed(&sc, o.skipList)
 				outcomes[i] = out
 				if len(out.hits) > 0 {
 					failing.Add(1)
@@ -246,7 +269,7 @@ dispatch:
 		case <-budget:
 			stopped = "time-budget"
 			break dispatch
-		case <-sigc:
+		case sig = <-sigc:
 			stopped = "interrupt"
 			break dispatch
 		default:
@@ -257,7 +280,7 @@ dispatch:
 		case <-budget:
 			stopped = "time-budget"
 			break dispatch
-		case <-sigc:
+		case sig = <-sigc:
 			stopped = "interrupt"
 			break dispatch
 		}
@@ -269,9 +292,9 @@ dispatch:
 		close(finished)
 	}()
 	interrupted := func() {
-		signal.Stop(sigc)
-		prog.note(fmt.Sprintf("interrupted: finishing the %d seed(s) running (Ctrl-C again to quit now)",
-			max(int64(dispatched)-done.Load(), 0)))
+		stopNotify(sigc)
+		prog.note(fmt.Sprintf("interrupted by %s: finishing the %d seed(s) running (the signal again to quit now)",
+			signalName(sig), max(int64(dispatched)-done.Load(), 0)))
 	}
 	switch stopped {
 	case "interrupt":
@@ -285,7 +308,7 @@ dispatch:
 		// early, but it says so and lets a second one quit.
 		select {
 		case <-finished:
-		case <-sigc:
+		case sig = <-sigc:
 			interrupted()
 		}
 	}
@@ -295,6 +318,13 @@ dispatch:
 
 	rep := o.summarize(name, base.Name, sets, outcomes)
 	rep.Stopped, rep.budget = stopped, o.timeBudget
+	if sig != nil {
+		rep.Signal = signalName(sig)
+	}
+	rep.Judged = checkerConfig(base, o.skipList).Judged(base.Duration)
+	if !allJudged(base, o.skipList) {
+		_, rep.NotJudged, _ = strings.Cut(judgedText(base, o.skipList), "; not judged: ")
+	}
 	rep.Timing.WallSeconds = wall.Seconds()
 	if s := wall.Seconds(); s > 0 {
 		rep.Timing.SeedsPerSecond = float64(rep.SeedsRun) / s
@@ -317,10 +347,14 @@ dispatch:
 	if err != nil {
 		return err
 	}
+	if sig != nil {
+		// Interrupted is not a pass, nor a complete failure report.
+		return interruptedError{sig: sig, what: fmt.Sprintf("%d of %d seeds run, %d with violations", rep.SeedsRun, rep.SeedsRequested, rep.SeedsWithViolations)}
+	}
 	if len(rep.Errors) > 0 {
 		e := rep.Errors[0]
 		return fmt.Errorf("%d seed(s) failed to run; the first, seed %d: %s; reproduce with: %s",
-			len(rep.Errors), e.Seed, e.Error, reproCommand(name, e.Seed, sets))
+			len(rep.Errors), e.Seed, e.Error, o.reproCommand(name, e.Seed, sets))
 	}
 	if rep.SeedsWithViolations > 0 {
 		names := make([]string, len(rep.Invariants))
@@ -340,9 +374,9 @@ dispatch:
 // fuzzSeed runs one seed of a scenario (a private copy) with the invariant
 // checker on, as `mesosim run` does. A panic of the simulation is caught
 // and reported as the seed's error.
-func fuzzSeed(sc *scenarios.Scenario) (out fuzzOutcome) {
+func fuzzSeed(sc *scenarios.Scenario, skip []string) (out fuzzOutcome) {
 	out.ran = true
-	vs, err := shrink.Violations(sc)
+	vs, err := shrink.ViolationsSkipping(sc, skip)
 	if err != nil {
 		out.err = err
 		return out
@@ -399,7 +433,7 @@ func (o *fuzzOptions) summarize(arg, scenario string, sets []string, outcomes []
 		if rep.FirstFailingSeed == nil {
 			s := seed
 			rep.FirstFailingSeed = &s
-			rep.Reproduce = reproCommand(arg, seed, sets)
+			rep.Reproduce = o.reproCommand(arg, seed, sets)
 		}
 		for _, h := range out.hits {
 			inv := byName[h.first.Invariant]
@@ -452,11 +486,15 @@ func violationText(v report.Violation) string {
 	return fmt.Sprintf("at %s, %s: %s", v.T, subject, v.Detail)
 }
 
-// reproCommand is the `mesosim run` command line that reruns one seed.
-func reproCommand(arg string, seed uint64, sets []string) string {
+// reproCommand is the `mesosim run` command line that reruns one seed,
+// skipping what the fuzz skipped.
+func (o *fuzzOptions) reproCommand(arg string, seed uint64, sets []string) string {
 	parts := []string{"mesosim", "run", shellQuote(arg), "--seed", strconv.FormatUint(seed, 10)}
 	for _, s := range sets {
 		parts = append(parts, "--set", shellQuote(s))
+	}
+	if len(o.skipList) > 0 {
+		parts = append(parts, "--"+skipFlag, strings.Join(o.skipList, ","))
 	}
 	return strings.Join(parts, " ")
 }
@@ -539,6 +577,15 @@ func (r *fuzzReport) writeTable(w io.Writer) error {
 	if r.SeedsWithViolations == 0 && len(r.Errors) == 0 && r.SeedsRun > 0 {
 		b.WriteString("no invariant broke\n")
 	}
+	judged := strings.Join(r.Judged, ", ")
+	if judged == "" {
+		judged = "none"
+	}
+	fmt.Fprintf(&b, "invariants judged: %s", judged)
+	if r.NotJudged != "" {
+		fmt.Fprintf(&b, "; not judged: %s", r.NotJudged)
+	}
+	b.WriteString("\n")
 	for i, e := range r.Errors {
 		if i == 5 {
 			fmt.Fprintf(&b, "... and %d more seeds that failed to run\n", len(r.Errors)-5)

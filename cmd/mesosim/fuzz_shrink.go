@@ -82,6 +82,7 @@ func (o *fuzzOptions) shrinkSeed(stderr io.Writer, name string, ovs []scenarios.
 		File:     file,
 		MaxRuns:  o.shrinkRuns,
 		Parallel: o.parallel,
+		Skip:     o.skipList,
 		Stop:     stop.Load,
 		Progress: func(st shrink.Step) {
 			if tty {

@@ -23,6 +23,10 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // the run itself failed (I/O, internal error)
 	exitInput   = 2 // bad input: scenario, flags, arguments
+	// exitInterrupt and exitTerm end a fuzz or compare stopped by SIGINT
+	// or SIGTERM (128 plus the signal's number, as a shell reports it).
+	exitInterrupt = 130
+	exitTerm      = 143
 )
 
 // inputError marks an error caused by the user's input (exit status 2).
@@ -48,6 +52,10 @@ func execute(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "mesosim:", err)
 	var ie inputError
 	var se *scenarios.Error
+	var intr interruptedError
+	if errors.As(err, &intr) {
+		return intr.status()
+	}
 	if errors.As(err, &ie) || errors.As(err, &se) || isFlagError(err) {
 		return exitInput
 	}
