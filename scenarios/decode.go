@@ -41,7 +41,7 @@ func LoadWith(path string, overrides []Override) (*Scenario, error) {
 func openMessage(err error) string {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
-		return pe.Op + ": " + pe.Err.Error()
+		return pe.Err.Error() // "is a directory", "permission denied", ...
 	}
 	return err.Error()
 }

@@ -87,7 +87,9 @@ func (s *Sim) startReplay(spec *TraceSpec) error {
 	rp := &replay{spec: spec, sim: s, r: r, units: r.Units(), counts: map[string]int64{}}
 	s.replay = rp
 	rp.advance()
-	return nil
+	// The first row is read now: a malformed one (or an unreadable
+	// file) stops Build, before anything runs.
+	return rp.err
 }
 
 // advance reads the next task of the slice and schedules its submission.

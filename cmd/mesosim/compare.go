@@ -174,6 +174,11 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 			// The allocator is set on the decoded scenario: settings of
 			// one policy (master.capacity) are simply unused by the others.
 			sc.Master.Allocator = a
+			if a == allocs[0] {
+				if err := checkTraceFiles(sc, false); err != nil {
+					return err
+				}
+			}
 			if _, err := scenarios.Build(sc); err != nil {
 				return err
 			}

@@ -21,6 +21,7 @@ import (
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/shrink"
+	"github.com/mesosim/mesosim/traces"
 )
 
 // Limits of one fuzz command.
@@ -214,6 +215,9 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	if err := checkHorizon(base, o.skipList); err != nil {
 		return err
 	}
+	if err := checkTraceFiles(base, false); err != nil {
+		return err
+	}
 	if _, err := scenarios.Build(base); err != nil {
 		return err
 	}
@@ -244,6 +248,7 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	// parallelism, and the seeds that ran are always a prefix.
 	jobs := make(chan int)
 	var wg sync.WaitGroup
+	var badTrace atomic.Bool // a seed met a malformed trace: start no more
 	for range min(o.parallel, o.seeds) {
 		wg.Add(1)
 		go func() {
@@ -253,6 +258,9 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 				sc.Seed = o.seedStart + uint64(i)
 				out := fuzzSeed(&sc, o.skipList)
 				outcomes[i] = out
+				if traces.IsInputError(out.err) {
+					badTrace.Store(true)
+				}
 				if len(out.hits) > 0 {
 					failing.Add(1)
 				}
@@ -263,7 +271,7 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	stopped := ""
 	dispatched := 0
 dispatch:
-	for dispatched < o.seeds {
+	for dispatched < o.seeds && !badTrace.Load() {
 		// A stop that is due wins over a worker that is ready.
 		select {
 		case <-budget:
@@ -316,6 +324,14 @@ dispatch:
 	wall := time.Since(start)
 	prog.finish()
 
+	// A malformed trace row (or a corrupt trace file) is bad input, met
+	// mid-run: it ends the fuzz as it ends run, with FILE:LINE and no
+	// report. The lowest seed's error is the one named.
+	for _, out := range outcomes {
+		if traces.IsInputError(out.err) {
+			return inputError{out.err}
+		}
+	}
 	rep := o.summarize(name, base.Name, sets, outcomes)
 	rep.Stopped, rep.budget = stopped, o.timeBudget
 	if sig != nil {

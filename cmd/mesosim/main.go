@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mesosim/mesosim/scenarios"
+	"github.com/mesosim/mesosim/traces"
 )
 
 // version is mesosim's version, printed by `mesosim version` and written
@@ -56,7 +57,7 @@ func execute(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &intr) {
 		return intr.status()
 	}
-	if errors.As(err, &ie) || errors.As(err, &se) || isFlagError(err) {
+	if errors.As(err, &ie) || errors.As(err, &se) || isFlagError(err) || traces.IsInputError(err) {
 		return exitInput
 	}
 	return exitFailure

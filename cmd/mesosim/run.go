@@ -109,6 +109,9 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 			return err
 		}
 	}
+	if err := checkTraceFiles(sc, false); err != nil {
+		return err
+	}
 	s, err := scenarios.Build(sc)
 	if err != nil {
 		return err
@@ -297,6 +300,7 @@ func writeResult(w io.Writer, res *report.Result, format string) error {
 
 func newValidateCmd() *cobra.Command {
 	o := &runOptions{}
+	var deep bool
 	cmd := &cobra.Command{
 		Use:   "validate SCENARIO.yaml|NAME",
 		Short: "Check a scenario without running it",
@@ -313,6 +317,9 @@ func newValidateCmd() *cobra.Command {
 			if err := checkHorizon(sc, skip); err != nil {
 				return err
 			}
+			if err := checkTraceFiles(sc, deep); err != nil {
+				return err
+			}
 			if _, err := scenarios.Build(sc); err != nil {
 				return err
 			}
@@ -322,6 +329,7 @@ func newValidateCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArrayVar(&o.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable), as run does")
+	cmd.Flags().BoolVar(&deep, "deep", false, "read every trace file whole (every row parsed, every gzip block checked), not only its first rows")
 	registerSkip(cmd, &o.skip)
 	return cmd
 }

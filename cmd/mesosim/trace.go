@@ -12,6 +12,7 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
 
+	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/sim"
 	"github.com/mesosim/mesosim/traces"
 )
@@ -58,8 +59,22 @@ func (f *traceFlags) open(files []string) (traces.Reader, string, error) {
 }
 
 // traceErr marks malformed rows as bad input (status 2).
+// checkTraceFiles looks at the trace files of sc before any run (see
+// traces.Check): every one readable, its gzip stream sound and its first
+// rows parsed (with deep, all of it). Any error is bad input.
+func checkTraceFiles(sc *scenarios.Scenario, deep bool) error {
+	if sc.Trace == nil {
+		return nil
+	}
+	opt := traces.Options{SkipBadRows: sc.Trace.SkipBadRows, Lookahead: sc.Trace.Lookahead}
+	if err := traces.Check(sc.Trace.Files, opt, deep); err != nil {
+		return inputError{err}
+	}
+	return nil
+}
+
 func traceErr(err error) error {
-	if traces.IsRowError(err) {
+	if traces.IsInputError(err) {
 		return inputError{err}
 	}
 	return err
