@@ -268,7 +268,7 @@ func Open(files []string, opt Options) (Reader, string, error) {
 	case FormatAlibaba2018:
 		r, err = OpenAlibaba2018(files, opt)
 	case FormatMachineMeta:
-		return nil, format, fmt.Errorf("traces: %s is an Alibaba machine_meta cluster definition, not a workload: read it with OpenMachineMeta (agents in a scenario)", first)
+		return nil, format, fmt.Errorf("traces: %s is an Alibaba machine_meta cluster definition, not a workload: use it as a scenario's agents ({machine_meta: FILE}, see docs/scenarios.md)", first)
 	default:
 		return nil, "", fmt.Errorf("traces: %s: unknown format %q", first, format)
 	}
@@ -362,7 +362,7 @@ func detectContent(l *partStream, file string) (string, error) {
 		}
 		break
 	}
-	return "", fmt.Errorf("traces: %s: cannot tell the trace format (see Detect)", file)
+	return "", fmt.Errorf("traces: %s: cannot tell the trace format from its name or its first lines (the formats are in docs/traces.md)", file)
 }
 
 // detectWord reports whether s is a non-empty run of letters.

@@ -24,11 +24,12 @@ func nativeRows(n int, extra ...string) []byte {
 }
 
 // traceScenario writes a replay scenario reading the trace file name
-// (created by the caller, or not) into dir, and returns its path.
-func traceScenario(t *testing.T, dir, name string) string {
+// (created by the caller, or not) into dir, with extra keys of the trace
+// section, and returns its path.
+func traceScenario(t *testing.T, dir, name, extra string) string {
 	t.Helper()
 	sc := "name: r\nduration: 10m\nagents:\n  - {name: a, resources: \"cpus:4;mem:4096\"}\n" +
-		"frameworks:\n  - {name: f, behavior: replay}\ntrace:\n  files: [" + name + "]\n  map:\n    - {framework: f}\n"
+		"frameworks:\n  - {name: f, behavior: replay}\ntrace:\n  files: [" + name + "]\n  map:\n    - {framework: f}\n" + extra
 	return writeFile(t, dir, "r.yaml", sc)
 }
 
@@ -85,10 +86,12 @@ func TestTraceBadInput(t *testing.T) {
 		{"a truncated gzip: validate --deep", "t.jsonl.gz", file("t.jsonl.gz", gz[:len(gz)*3/4]), []string{"validate", "--deep"}, 2, "truncated gzip stream"},
 		{"a truncated gzip: run", "t.jsonl.gz", file("t.jsonl.gz", gz[:len(gz)*3/4]), []string{"run", "--duration", "2h", "--events", "EVENTS"}, 2, "truncated gzip stream"},
 		{"a sound gzip", "t.jsonl.gz", file("t.jsonl.gz", gz), []string{"validate", "--deep"}, 0, ""},
+		{"a request that overflows", "t.jsonl", file("t.jsonl", nativeRows(3, `{"submit": 3000000, "job": "j3", "task": "j3/0", "cpus": 1e16, "mem": 128, "duration": 1000000}`)),
+			[]string{"run"}, 2, "t.jsonl:4: task j3/0: cpus 1e+16 (cores) is 1e+16, over the limit of 1e+12 per task"},
 	} {
 		dir := t.TempDir()
 		tc.setup(t, dir)
-		sc := traceScenario(t, dir, tc.trace)
+		sc := traceScenario(t, dir, tc.trace, "")
 		events := filepath.Join(dir, "events.jsonl")
 		var args []string
 		for _, a := range tc.args {
@@ -106,6 +109,62 @@ func TestTraceBadInput(t *testing.T) {
 			}
 			if names := dirNames(t, dir); len(names) > 2 {
 				t.Errorf("%s: files left behind: %v", tc.what, names)
+			}
+		}
+	}
+}
+
+// Flags are bounded, and their errors are in the user's words: no Go
+// parser names.
+func TestFlagLimits(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args   []string
+		stderr string // the whole first line of stderr
+	}{
+		{[]string{"fuzz", "drf-unreserved", "--parallel", "1025"}, "mesosim: --parallel 1025: must be in [1, 1024]"},
+		{[]string{"compare", "drf-unreserved", "--parallel", "0"}, "mesosim: --parallel 0: must be in [1, 1024]"},
+		{[]string{"fuzz", "drf-unreserved", "--seeds", "1000001"}, "mesosim: --seeds 1000001: must be in [1, 1000000]"},
+		{[]string{"compare", "drf-unreserved", "--seeds", "10001"}, "mesosim: --seeds 10001: must be in [1, 10000]"},
+		{[]string{"compare", "drf-unreserved", "--seeds", "2", "--seed-start", "18446744073709551615"}, "mesosim: --seed-start 18446744073709551615: the last of 2 seeds would exceed 18446744073709551615"},
+		{[]string{"compare", "drf-unreserved", "--seeds", "2", "--set", "seed=18446744073709551615"}, "mesosim: the scenario's seed 18446744073709551615: the last of 2 seeds would exceed 18446744073709551615"},
+		{[]string{"fuzz", "drf-unreserved", "--seeds", "3", "--seed-start", "18446744073709551614"}, "mesosim: --seed-start 18446744073709551614: the last of 3 seeds would exceed 18446744073709551615"},
+		{[]string{"fuzz", "drf-unreserved", "--seed-start", "-1"}, `mesosim: --seed-start: "-1" is not a non-negative integer`},
+		{[]string{"compare", "drf-unreserved", "--seeds", "x"}, `mesosim: --seeds: "x" is not an integer`},
+		{[]string{"fuzz", "drf-unreserved", "--seeds", "99999999999999999999"}, `mesosim: --seeds: "99999999999999999999" is out of range`},
+		{[]string{"fuzz", "drf-unreserved", "--time-budget", "3x"}, `mesosim: --time-budget: "3x" is not a duration such as 90s, 10m or 1h30m`},
+		{[]string{"run", "drf-unreserved", "--check=maybe"}, `mesosim: --check: "maybe" is not true or false`},
+		{[]string{"run", "drf-unreserved", "--seed", "1.5"}, `mesosim: --seed: "1.5" is not a non-negative integer`},
+	} {
+		r := cli(t, tc.args...)
+		if r.code != exitInput || firstLine(r.stderr) != tc.stderr {
+			t.Errorf("mesosim %s: exit %d, stderr %q; want 2 and %q", strings.Join(tc.args, " "), r.code, firstLine(r.stderr), tc.stderr)
+		}
+		if r.stdout != "" {
+			t.Errorf("mesosim %s: printed %q", strings.Join(tc.args, " "), r.stdout)
+		}
+	}
+}
+
+// A scenario path says what is wrong with it, not "no such file".
+func TestScenarioPathWords(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	loop := filepath.Join(dir, "loop.yaml")
+	if err := os.Symlink(loop, loop); err != nil {
+		t.Fatal(err)
+	}
+	file := writeFile(t, dir, "f", "x")
+	for _, tc := range []struct{ arg, want string }{
+		{dir, "mesosim: " + dir + ": is a directory"},
+		{loop, "mesosim: " + loop + ": too many levels of symbolic links"},
+		{filepath.Join(file, "s.yaml"), "mesosim: " + filepath.Join(file, "s.yaml") + ": not a directory"},
+		{filepath.Join(dir, "none.yaml"), "mesosim: " + filepath.Join(dir, "none.yaml") + ": no such file, and no embedded scenario of that name"},
+	} {
+		for _, cmd := range []string{"run", "validate", "fuzz", "compare"} {
+			r := cli(t, cmd, tc.arg)
+			if r.code != exitInput || !strings.HasPrefix(firstLine(r.stderr), tc.want) {
+				t.Errorf("mesosim %s %s: exit %d, stderr %q; want 2 and %q", cmd, tc.arg, r.code, firstLine(r.stderr), tc.want)
 			}
 		}
 	}

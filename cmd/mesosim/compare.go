@@ -121,11 +121,11 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	default:
 		return badInput("--format: %q is not one of table, json, csv", o.format)
 	}
-	if o.seeds < 1 || o.seeds > maxCompareSeeds {
-		return badInput("--seeds must be in [1, %d]", maxCompareSeeds)
+	if err := checkSeeds(o.seeds, maxCompareSeeds, 0, "--seed-start"); err != nil {
+		return err
 	}
-	if o.parallel < 1 {
-		return badInput("--parallel must be at least 1")
+	if err := checkParallel(o.parallel); err != nil {
+		return err
 	}
 	if o.metrics != "" {
 		if err := (&report.Comparison{}).Keep(splitTopLevel(o.metrics)); err != nil {
@@ -188,6 +188,9 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	first := rows[0].scenario.Seed
 	if cmd.Flags().Changed("seed-start") {
 		first = o.seedStart
+	}
+	if err := checkSeeds(o.seeds, maxCompareSeeds, first, seedSource(cmd.Flags().Changed("seed-start"))); err != nil {
+		return err
 	}
 
 	// Run every (row, seed) in parallel; results land in fixed slots, so the

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -169,14 +168,11 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	default:
 		return badInput("--format: %q is not one of table, json", o.format)
 	}
-	if o.seeds < 1 || o.seeds > maxFuzzSeeds {
-		return badInput("--seeds must be in [1, %d]", maxFuzzSeeds)
+	if err := checkSeeds(o.seeds, maxFuzzSeeds, o.seedStart, "--seed-start"); err != nil {
+		return err
 	}
-	if o.seedStart > math.MaxUint64-uint64(o.seeds-1) {
-		return badInput("--seed-start %d: the last of %d seeds would exceed %d", o.seedStart, o.seeds, uint64(math.MaxUint64))
-	}
-	if o.parallel < 1 {
-		return badInput("--parallel must be at least 1")
+	if err := checkParallel(o.parallel); err != nil {
+		return err
 	}
 	if o.timeBudget < 0 {
 		return badInput("--time-budget must not be negative")
