@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"slices"
@@ -11,12 +13,14 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
+	"github.com/mesosim/mesosim/internal/fsio"
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/shrink"
@@ -181,8 +185,12 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 		return badInput("--shrink-runs must be in [1, %d]", shrink.MaxRunsLimit)
 	}
 	if o.shrink {
-		if fi, err := os.Stat(o.shrinkDir); err != nil || !fi.IsDir() {
-			return badInput("--shrink-dir: %s is not a directory", o.shrinkDir)
+		// Checked writable now, not after an hour of fuzzing.
+		if err := fsio.CheckDir(o.shrinkDir); err != nil {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+				return badInput("--shrink-dir: %v", err)
+			}
+			return fmt.Errorf("--shrink-dir: cannot write files in %v", err)
 		}
 	}
 	var err error

@@ -39,7 +39,43 @@ func (e inputError) Unwrap() error { return e.err }
 func badInput(format string, a ...any) error { return inputError{fmt.Errorf(format, a...)} }
 
 func main() {
-	os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr))
+	stdout, stderr := &checkedWriter{w: os.Stdout}, &checkedWriter{w: os.Stderr}
+	code := execute(os.Args[1:], stdout, stderr)
+	os.Exit(writeStatus(code, stdout, stderr))
+}
+
+// checkedWriter remembers the first error writing to w, so that a failed
+// write to stdout or stderr (a full disk, /dev/full, a closed pipe) is
+// never ignored, even where the code that wrote did not look.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	if err != nil && c.err == nil {
+		c.err = err
+	}
+	return n, err
+}
+
+// writeStatus is the exit status once the command returned code: a
+// write error on stdout or stderr turns a success (or a bad input, whose
+// message may not have got out) into status 1, said on stderr if it still
+// can be.
+func writeStatus(code int, stdout, stderr *checkedWriter) int {
+	if stdout.err == nil && stderr.err == nil {
+		return code
+	}
+	if stdout.err != nil && code == exitOK {
+		// Nothing reported it: the command did not look.
+		fmt.Fprintf(stderr, "mesosim: writing standard output: %v\n", stdout.err)
+	}
+	if code == exitOK || code == exitInput {
+		return exitFailure
+	}
+	return code
 }
 
 // execute runs the CLI with args and returns the exit status.

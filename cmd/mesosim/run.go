@@ -2,13 +2,8 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -130,32 +125,19 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 			w = bw
 			commit, abort = bw.Flush, func() {}
 		} else {
-			tmp, err := createTemp(o.events)
+			out, err := createOutput("--events", o.events, scenarioInputs(sc))
 			if err != nil {
 				return err
 			}
-			bw := bufio.NewWriterSize(tmp, 1<<20)
+			bw := bufio.NewWriterSize(out, 1<<20)
 			w = bw
-			committed := false
 			commit = func() error {
 				if err := bw.Flush(); err != nil {
 					return err
 				}
-				if err := tmp.Close(); err != nil {
-					return err
-				}
-				if err := os.Rename(tmp.Name(), o.events); err != nil {
-					return err
-				}
-				committed = true
-				return nil
+				return out.Commit()
 			}
-			abort = func() {
-				if !committed {
-					tmp.Close()
-					os.Remove(tmp.Name())
-				}
-			}
+			abort = out.Abort
 			// On every way out, a panic included: no temporary file left.
 			defer abort()
 		}
@@ -172,7 +154,9 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 		s.World.Observe(checker)
 	}
 
+	restore := exitOnStop(cmd.ErrOrStderr(), "run")
 	s.Run()
+	restore()
 	if err := s.Err(); err != nil {
 		if log != nil {
 			abort()
@@ -255,37 +239,6 @@ func violationsError(cmd *cobra.Command, name string, sc *scenarios.Scenario, v 
 	}
 	fmt.Fprintf(w, "reproduce: %s --events log.jsonl\n", repro)
 	return fmt.Errorf("%d invariant violation(s); reproduce with: %s", len(v), repro)
-}
-
-// createTemp creates the temporary file the event log is written to before
-// it is renamed to path: a new file beside path, created with mode 0666
-// less the umask as a plain create would be (os.CreateTemp's 0600 would
-// leave the renamed log readable by its owner only).
-func createTemp(path string) (*os.File, error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, badInput("--events: %s is a directory", path)
-	}
-	dir := filepath.Dir(path)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		if err == nil {
-			return nil, fmt.Errorf("--events: cannot create %s: %s is not a directory", path, dir)
-		}
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("--events: cannot create %s: directory %s: %w", path, dir, err)
-	}
-	base := "." + filepath.Base(path) + "." + strconv.Itoa(os.Getpid()) + "."
-	for i := 0; ; i++ {
-		f, err := os.OpenFile(filepath.Join(dir, base+strconv.Itoa(i)+".tmp"), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if err == nil {
-			return f, nil
-		}
-		if !errors.Is(err, fs.ErrExist) || i >= 10_000 {
-			return nil, fmt.Errorf("--events: cannot create %s: %w", path, err)
-		}
-	}
 }
 
 func writeResult(w io.Writer, res *report.Result, format string) error {

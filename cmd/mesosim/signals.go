@@ -2,9 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/mesosim/mesosim/internal/fsio"
 )
 
 // stopSignals are the signals every long command (fuzz, compare) stops
@@ -46,4 +49,28 @@ func (e interruptedError) status() int {
 		return exitTerm
 	}
 	return exitInterrupt
+}
+
+// exitOnStop makes a stop signal end a command that cannot stop part-way
+// (run, trace convert: one simulation or stream, nothing to report
+// incomplete): the temporary files of its outputs are removed, so nothing
+// is left half-written, stderr says so, and the process exits with 128
+// plus the signal's number. The returned function undoes it.
+func exitOnStop(stderr io.Writer, what string) func() {
+	c := make(chan os.Signal, 1)
+	notifyStop(c)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-c:
+			fsio.RemoveTemps()
+			fmt.Fprintf(stderr, "mesosim: %s interrupted by %s: stopped, no output file written\n", what, signalName(sig))
+			os.Exit(interruptedError{sig: sig}.status())
+		case <-done:
+		}
+	}()
+	return func() {
+		stopNotify(c)
+		close(done)
+	}
 }

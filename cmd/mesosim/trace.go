@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 
@@ -192,28 +190,25 @@ func newTraceConvertCmd() *cobra.Command {
 				}
 				return bw.Flush()
 			}
-			// Written to a temporary file, renamed into place on success.
-			tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+			// Written to a temporary file, renamed into place on success
+			// (a device or FIFO directly).
+			f, err := createOutput("--out", out, args)
 			if err != nil {
-				return fmt.Errorf("--out: %w", err)
+				return err
 			}
-			bw := bufio.NewWriterSize(tmp, 1<<20)
+			defer f.Abort()
+			defer exitOnStop(cmd.ErrOrStderr(), "trace convert")()
+			bw := bufio.NewWriterSize(f, 1<<20)
 			if err := traces.WriteNative(bw, r, conv); err != nil {
-				tmp.Close()
-				os.Remove(tmp.Name())
 				return traceErr(err)
 			}
 			if err := bw.Flush(); err != nil {
-				tmp.Close()
-				os.Remove(tmp.Name())
-				return err
+				return fmt.Errorf("--out: %w", err)
 			}
-			if err := tmp.Close(); err != nil {
-				os.Remove(tmp.Name())
-				return err
+			if err := f.Commit(); err != nil {
+				return fmt.Errorf("--out: %w", err)
 			}
-			_ = os.Chmod(tmp.Name(), 0o644)
-			return os.Rename(tmp.Name(), out)
+			return nil
 		},
 	}
 	flags.register(cmd)

@@ -48,3 +48,36 @@ func TestReadable(t *testing.T) {
 		t.Errorf("%v is not fs.ErrNotExist", err)
 	}
 }
+
+func TestOutputCommitAbort(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out")
+	o, err := Create(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Write([]byte("new"))
+	if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal("the path exists before Commit")
+	}
+	if err := o.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	o.Abort() // a no-op after Commit
+	if b, _ := os.ReadFile(p); string(b) != "new" {
+		t.Fatalf("after Commit: %q", b)
+	}
+	o, err = Create(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Write([]byte("half"))
+	RemoveTemps() // as on a signal
+	o.Abort()
+	if b, _ := os.ReadFile(p); string(b) != "new" {
+		t.Fatalf("after Abort: %q", b)
+	}
+	if names, _ := os.ReadDir(dir); len(names) != 1 {
+		t.Fatalf("left behind: %v", names)
+	}
+}
