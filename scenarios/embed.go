@@ -49,5 +49,9 @@ func open(arg string, overrides []Override) (*Scenario, error) {
 		// A path that exists but cannot be reached: say why, not "no such file".
 		return nil, &Error{File: arg, Msg: openMessage(err)}
 	}
-	return nil, &Error{File: arg, Msg: fmt.Sprintf("no such file, and no embedded scenario of that name (embedded: %s)", strings.Join(Builtin(), ", "))}
+	hint := ""
+	if s := Suggest(arg); len(s) > 0 {
+		hint = "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return nil, &Error{File: arg, Msg: fmt.Sprintf("no such file, and no embedded scenario of that name%s (embedded: %s)", hint, strings.Join(Builtin(), ", "))}
 }

@@ -288,7 +288,7 @@ func newValidateCmd() *cobra.Command {
 }
 
 func newScenariosCmd() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "scenarios",
 		Short: "List the embedded scenarios",
 		Args:  checkArgs(cobra.NoArgs),
@@ -305,6 +305,8 @@ func newScenariosCmd() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.AddCommand(newScenariosShowCmd())
+	return cmd
 }
 
 // firstComment returns the first comment line of a YAML text, unprefixed.
