@@ -33,7 +33,13 @@ type Sim struct {
 // before the timeline, the faults swarm mode draws (from the "faults"
 // stream) after it, and the heal at heal_at last. Swarm mode logs what it
 // drew at t=0, before anything else.
+//
+// A scenario whose workloads are expected to submit more than
+// MaxExpectedTasks tasks over its duration is refused (an *Error).
 func Build(sc *Scenario) (*Sim, error) {
+	if err := checkWork(sc); err != nil {
+		return nil, err
+	}
 	var allocErr error
 	w := model.NewWorld(model.WorldConfig{
 		Seed: sc.Seed,

@@ -33,6 +33,7 @@ type Spec struct {
 	Allocators []string `json:"allocators"`
 	Sets       []string `json:"sets"`
 	Varies     []string `json:"varies"`
+	Skip       []string `json:"skip"` // fuzz --skip-invariants
 	Seeds      int      `json:"seeds"`
 	SeedStart  uint64   `json:"seed_start"`
 	Duration   string   `json:"duration"`
@@ -42,7 +43,7 @@ type Spec struct {
 // Fingerprint is the hex sha256 of the spec's canonical JSON encoding
 // (fields in declaration order, nil lists as []).
 func (s Spec) Fingerprint() string {
-	for _, l := range []*[]string{&s.Allocators, &s.Sets, &s.Varies} {
+	for _, l := range []*[]string{&s.Allocators, &s.Sets, &s.Varies, &s.Skip} {
 		if *l == nil {
 			*l = []string{}
 		}

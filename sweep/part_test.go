@@ -20,6 +20,7 @@ func TestFingerprintCoversSpec(t *testing.T) {
 		"allocators": func(s *Spec) { s.Allocators = []string{"drf", "fifo"} },
 		"sets":       func(s *Spec) { s.Sets = nil },
 		"varies":     func(s *Spec) { s.Varies = []string{"b=1"} },
+		"skip":       func(s *Spec) { s.Skip = []string{"liveness"} },
 		"seeds":      func(s *Spec) { s.Seeds = 4 },
 		"seed start": func(s *Spec) { s.SeedStart = 2 },
 		"duration":   func(s *Spec) { s.Duration = "" },
@@ -32,7 +33,7 @@ func TestFingerprintCoversSpec(t *testing.T) {
 		}
 	}
 	empty := Spec{Command: "fuzz"}
-	lists := Spec{Command: "fuzz", Allocators: []string{}, Sets: []string{}, Varies: []string{}}
+	lists := Spec{Command: "fuzz", Allocators: []string{}, Sets: []string{}, Varies: []string{}, Skip: []string{}}
 	if empty.Fingerprint() != lists.Fingerprint() {
 		t.Errorf("nil and empty lists give different fingerprints")
 	}

@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -161,13 +163,24 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	if err != nil {
 		return err
 	}
+	var part *partOutput
+	if o.shard.sharded() {
+		// Created now, so that a bad --out fails before anything runs.
+		if part, err = o.shard.create(scenarioInputs(s.rows[0].scenario)); err != nil {
+			return err
+		}
+		defer part.abort()
+	}
 	start := time.Now()
 	cells := o.shard.shard.Cells(s.cells())
-	got, err := s.runCells(cells)
+	got, sig, err := s.runCells(cmd, cells)
 	if err != nil {
-		return err
+		return traceErr(err)
 	}
-	if o.shard.sharded() {
+	if part != nil {
+		if sig != nil {
+			return interruptedError{sig: sig, what: "part " + o.shard.out + " not written"}
+		}
 		p := newPart("compare", recordedArgs(cmd, name), file, data, s.spec, o.shard.shard, s.cells())
 		p.WallSeconds = time.Since(start).Seconds()
 		for i, c := range cells {
@@ -175,30 +188,31 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 				return err
 			}
 		}
-		return writePart(cmd, o.shard.out, p)
+		return part.commit(cmd, p)
 	}
 	results := make([]*report.Result, s.cells())
 	for i, c := range cells {
 		results[c] = got[i]
 	}
-	return s.write(cmd.OutOrStdout(), results)
+	return s.write(cmd.OutOrStdout(), results, sig)
 }
 
 // resolve checks every flag and decodes every row's scenario from the
 // scenario's file name and text, before anything runs; with build it also
-// builds each (merge, which runs nothing, does not). shards is the shard
-// count, part of the sweep's fingerprint.
+// checks the trace files and builds each row (merge, which runs nothing,
+// does neither). shards is the shard count, part of the sweep's
+// fingerprint.
 func (o *compareOptions) resolve(cmd *cobra.Command, file string, data []byte, shards int, build bool) (*compareSweep, error) {
 	switch o.format {
 	case "table", "json", "csv":
 	default:
 		return nil, badInput("--format: %q is not one of table, json, csv", o.format)
 	}
-	if o.seeds < 1 || o.seeds > maxCompareSeeds {
-		return nil, badInput("--seeds must be in [1, %d]", maxCompareSeeds)
+	if err := checkSeeds(o.seeds, maxCompareSeeds, 0, "--seed-start"); err != nil {
+		return nil, err
 	}
-	if o.parallel < 1 {
-		return nil, badInput("--parallel must be at least 1")
+	if err := checkParallel(o.parallel); err != nil {
+		return nil, err
 	}
 	if o.metrics != "" {
 		if err := (&report.Comparison{}).Keep(splitTopLevel(o.metrics)); err != nil {
@@ -243,6 +257,11 @@ func (o *compareOptions) resolve(cmd *cobra.Command, file string, data []byte, s
 			// one policy (master.capacity) are simply unused by the others.
 			sc.Master.Allocator = a
 			if build {
+				if a == allocs[0] {
+					if err := checkTraceFiles(sc, false); err != nil {
+						return nil, err
+					}
+				}
 				if _, err := scenarios.Build(sc); err != nil {
 					return nil, err
 				}
@@ -254,20 +273,38 @@ func (o *compareOptions) resolve(cmd *cobra.Command, file string, data []byte, s
 	if cmd.Flags().Changed("seed-start") {
 		s.first = o.seedStart
 	}
+	if err := checkSeeds(o.seeds, maxCompareSeeds, s.first, seedSource(cmd.Flags().Changed("seed-start"))); err != nil {
+		return nil, err
+	}
 	s.spec = sweep.Spec{Command: "compare", Scenario: string(data), Allocators: allocs, Sets: o.sets,
 		Varies: o.varies, Seeds: o.seeds, SeedStart: s.first, Duration: o.duration, Shards: shards}
 	return s, nil
 }
 
 // runCells runs the given cells in parallel and returns their results in
-// the same order; results land in fixed slots, so they do not depend on
-// the parallelism.
-func (s *compareSweep) runCells(cells []int) ([]*report.Result, error) {
+// the same order (nil for a cell a stop signal kept from starting), and
+// the stop signal received, if any. Results land in fixed slots, so they
+// do not depend on the parallelism. The cells are started seed-major, so
+// that rows cut short by a stop signal have run about as many seeds each.
+// A failed run starts no more and is the error returned.
+func (s *compareSweep) runCells(cmd *cobra.Command, cells []int) ([]*report.Result, os.Signal, error) {
+	order := make([]int, len(cells)) // positions in cells, seed-major
+	for i := range order {
+		order[i] = i
+	}
+	seeds := s.o.seeds
+	slices.SortStableFunc(order, func(a, b int) int { return cells[a]%seeds - cells[b]%seeds })
+
 	results := make([]*report.Result, len(cells))
+	sigc := make(chan os.Signal, 1)
+	notifyStop(sigc)
+	defer stopNotify(sigc)
+	var sig os.Signal
 	jobs := make(chan compareJob)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
+	var failed atomic.Bool
 	for w := 0; w < min(s.o.parallel, max(len(cells), 1)); w++ {
 		wg.Add(1)
 		go func() {
@@ -280,47 +317,91 @@ func (s *compareSweep) runCells(cells []int) ([]*report.Result, error) {
 						firstErr = err
 					}
 					mu.Unlock()
+					failed.Store(true)
 					continue
 				}
 				results[j.cell] = res
 			}
 		}()
 	}
-	for i, c := range cells {
-		sc := *s.rows[c/s.o.seeds].scenario
-		sc.Seed = s.first + uint64(c%s.o.seeds)
-		jobs <- compareJob{cell: i, scenario: &sc}
+	runs := 0
+dispatch:
+	for _, i := range order {
+		if failed.Load() {
+			break // a failed run ends the command: start no more
+		}
+		c := cells[i]
+		sc := *s.rows[c/seeds].scenario
+		sc.Seed = s.first + uint64(c%seeds)
+		select {
+		case sig = <-sigc:
+			break dispatch
+		default:
+		}
+		select {
+		case jobs <- compareJob{cell: i, scenario: &sc}:
+			runs++
+		case sig = <-sigc:
+			break dispatch
+		}
 	}
 	close(jobs)
+	if sig != nil {
+		stopNotify(sigc) // a second signal ends the process at once
+		fmt.Fprintf(cmd.ErrOrStderr(), "compare: interrupted by %s: finishing the runs in progress (again to quit now)\n", signalName(sig))
+	}
 	wg.Wait()
-	return results, firstErr
+	return results, sig, firstErr
 }
 
 // write prints the comparison of every cell's result (results[c] for
-// cell c) in --format. It is compare's only renderer: `mesosim compare`
+// cell c; nil for a cell that did not run) in --format, and returns the
+// error that gives the exit status. sig is the stop signal that cut the
+// runs short, if any. It is compare's only renderer: `mesosim compare`
 // and `mesosim merge` of compare parts both print through it.
-func (s *compareSweep) write(w io.Writer, results []*report.Result) error {
+func (s *compareSweep) write(w io.Writer, results []*report.Result, sig os.Signal) error {
 	o := s.o
 	cmp := &report.Comparison{}
+	if sig != nil {
+		cmp.Interrupted = signalName(sig)
+	}
+	runs := 0
 	for r, spec := range s.rows {
-		cmp.Rows = append(cmp.Rows, report.Summarize(spec.allocator, spec.label, results[r*o.seeds:(r+1)*o.seeds]))
+		var ran []*report.Result
+		for _, res := range results[r*o.seeds : (r+1)*o.seeds] {
+			if res != nil {
+				ran = append(ran, res)
+			}
+		}
+		runs += len(ran)
+		cmp.Rows = append(cmp.Rows, report.Summarize(spec.allocator, spec.label, ran))
 	}
 	if o.metrics != "" {
 		if err := cmp.Keep(splitTopLevel(o.metrics)); err != nil {
 			return badInput("--metrics: %v", err)
 		}
 	}
+	var err error
 	switch o.format {
 	case "json":
-		return cmp.WriteJSON(w)
+		err = cmp.WriteJSON(w)
 	case "csv":
-		return cmp.WriteCSV(w)
+		err = cmp.WriteCSV(w)
+	default:
+		if err = cmp.WriteTable(w); err == nil {
+			_, err = fmt.Fprintf(w, "%d seeds from %d per row; mean and 95%% confidence interval over seeds\n", o.seeds, s.first)
+		}
+		if err == nil && sig != nil {
+			_, err = fmt.Fprintf(w, "interrupted by %s: incomplete, %d of %d runs done (the SEEDS column says how many per row)\n", signalName(sig), runs, len(results))
+		}
 	}
-	if err := cmp.WriteTable(w); err != nil {
+	if err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d seeds from %d per row; mean and 95%% confidence interval over seeds\n", o.seeds, s.first)
-	return err
+	if sig != nil {
+		return interruptedError{sig: sig, what: fmt.Sprintf("%d of %d runs done", runs, len(results))}
+	}
+	return nil
 }
 
 // runOnce runs one scenario (a private copy) and returns its summary.
@@ -332,5 +413,8 @@ func runOnce(sc *scenarios.Scenario) (*report.Result, error) {
 	sum := report.NewSummary(summaryConfig(sc))
 	s.World.Observe(sum)
 	s.Run()
+	if err := s.Err(); err != nil {
+		return nil, err // a malformed trace row met mid-run: no summary
+	}
 	return sum.Finish(sc.Duration), nil
 }

@@ -2,28 +2,31 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"math"
+	"io/fs"
 	"os"
-	"os/signal"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
+	"github.com/mesosim/mesosim/internal/fsio"
 	"github.com/mesosim/mesosim/internal/shell"
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/shrink"
 	"github.com/mesosim/mesosim/sweep"
+	"github.com/mesosim/mesosim/traces"
 )
 
 // Limits of one fuzz command.
@@ -44,6 +47,9 @@ type fuzzOptions struct {
 	shrink     bool
 	shrinkRuns int
 	shrinkDir  string
+	duration   string
+	skip       string
+	skipList   []string // skip, parsed
 	shard      shardOptions
 }
 
@@ -78,6 +84,8 @@ and writes it with the replayed records around its violation to
 	f.BoolVar(&o.shrink, "shrink", false, "shrink the first failing seed to a small reproducer scenario (written to --shrink-dir)")
 	f.IntVar(&o.shrinkRuns, "shrink-runs", shrink.DefaultMaxRuns, "candidate scenarios --shrink may run at most")
 	f.StringVar(&o.shrinkDir, "shrink-dir", ".", "directory --shrink writes the reproducer and its event log excerpt to")
+	f.StringVar(&o.duration, "duration", "", "simulated horizon of every seed, a Go duration such as 30m (same as --set duration=D)")
+	registerSkip(cmd, &o.skip)
 	o.shard.register(f)
 	return cmd
 }
@@ -138,8 +146,15 @@ type fuzzReport struct {
 	SeedsRequested int      `json:"seeds_requested"`
 	// Stopped is "time-budget" or "interrupt" when the run stopped before
 	// every seed was started, else empty.
-	Stopped  string `json:"stopped,omitempty"`
-	SeedsRun int    `json:"seeds_run"`
+	Stopped string `json:"stopped,omitempty"`
+	// Signal is the stop signal received (SIGINT, SIGTERM), if any: the
+	// report is then incomplete and the exit status 130 or 143.
+	Signal string `json:"signal,omitempty"`
+	// Judged lists the invariants every seed was judged by; NotJudged
+	// the checks skipped or out of reach of the horizon, with why.
+	Judged    []string `json:"judged"`
+	NotJudged string   `json:"not_judged,omitempty"`
+	SeedsRun  int      `json:"seeds_run"`
 	// Completed is the longest run of seeds from SeedStart that all ran
 	// (nil when none did); Beyond lists seeds that ran past a gap in it.
 	Completed           *fuzzRange      `json:"completed"`
@@ -163,7 +178,7 @@ type fuzzSweep struct {
 	name string // the scenario argument
 	file string
 	data []byte
-	sets []string // --set, and faults.swarm=true for --swarm
+	sets []string // --set, then duration=D for --duration, faults.swarm=true for --swarm
 	ovs  []scenarios.Override
 	base *scenarios.Scenario
 	spec sweep.Spec
@@ -176,6 +191,14 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	if err := o.shard.check(); err != nil {
 		return err
 	}
+	if o.shard.sharded() {
+		if o.timeBudget != 0 {
+			return badInput("--time-budget cannot be used with --shard or --out: a part must hold every seed of its shard")
+		}
+		if o.shrink {
+			return badInput("--shrink cannot be used with --shard or --out: shrink the sweep's first failing seed with mesosim merge --shrink")
+		}
+	}
 	file, data, err := scenarios.Source(name)
 	if err != nil {
 		return err
@@ -184,27 +207,37 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	if err != nil {
 		return err
 	}
+	var part *partOutput
 	if o.shard.sharded() {
-		if o.timeBudget > 0 {
-			return badInput("--time-budget cannot be used with --shard or --out: a part must hold every seed of its shard")
+		// Created now, so that a bad --out fails before any seed runs.
+		if part, err = o.shard.create(scenarioInputs(s.base)); err != nil {
+			return err
 		}
-		if o.shrink {
-			return badInput("--shrink cannot be used with --shard or --out: shrink the sweep's first failing seed with mesosim merge --shrink")
-		}
+		defer part.abort()
 	}
 
-	// SIGINT stops the dispatch as the time budget does; a second one
-	// (the default handling, restored after the first) ends the process.
+	// SIGINT or SIGTERM stops the dispatch as the time budget does; a
+	// second one (the default handling, restored after the first) ends the
+	// process.
 	sigc := make(chan os.Signal, 1)
-	signal.Notify(sigc, os.Interrupt)
-	defer signal.Stop(sigc)
+	notifyStop(sigc)
+	defer stopNotify(sigc)
 	cells := o.shard.shard.Cells(o.seeds)
 	start := time.Now()
-	got, stopped := s.runSeeds(cmd.ErrOrStderr(), cells, sigc)
+	got, stopped, sig := s.runSeeds(cmd.ErrOrStderr(), cells, sigc)
 	wall := time.Since(start)
-	if o.shard.sharded() {
-		if stopped != "" {
-			return fmt.Errorf("interrupted: part %s not written", o.shard.out)
+
+	// A malformed trace row (or a corrupt trace file) is bad input, met
+	// mid-run: it ends the fuzz as it ends run, with FILE:LINE and no
+	// report. The lowest seed's error is the one named.
+	for _, out := range got {
+		if traces.IsInputError(out.err) {
+			return inputError{out.err}
+		}
+	}
+	if part != nil {
+		if sig != nil {
+			return interruptedError{sig: sig, what: "part " + o.shard.out + " not written"}
 		}
 		p := newPart("fuzz", recordedArgs(cmd, name), file, data, s.spec, o.shard.shard, o.seeds)
 		p.WallSeconds = wall.Seconds()
@@ -213,29 +246,27 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 				return err
 			}
 		}
-		return writePart(cmd, o.shard.out, p)
+		return part.commit(cmd, p)
 	}
-	return s.finish(cmd, got, stopped, wall, sigc)
+	return s.finish(cmd, got, stopped, sig, wall, sigc)
 }
 
 // resolve checks every flag and decodes the scenario from its file name
-// and text before any seed runs; with build it also builds it (merge,
-// which runs nothing, does not). shards is the shard count, part of the
-// sweep's fingerprint.
+// and text before any seed runs; with build it also checks the trace
+// files and builds it (merge, which runs nothing, does neither). shards
+// is the shard count, part of the sweep's fingerprint.
 func (o *fuzzOptions) resolve(name, file string, data []byte, shards int, build bool) (*fuzzSweep, error) {
+	// Every input is checked before any seed runs.
 	switch o.format {
 	case "table", "json":
 	default:
 		return nil, badInput("--format: %q is not one of table, json", o.format)
 	}
-	if o.seeds < 1 || o.seeds > maxFuzzSeeds {
-		return nil, badInput("--seeds must be in [1, %d]", maxFuzzSeeds)
+	if err := checkSeeds(o.seeds, maxFuzzSeeds, o.seedStart, "--seed-start"); err != nil {
+		return nil, err
 	}
-	if o.seedStart > math.MaxUint64-uint64(o.seeds-1) {
-		return nil, badInput("--seed-start %d: the last of %d seeds would exceed %d", o.seedStart, o.seeds, uint64(math.MaxUint64))
-	}
-	if o.parallel < 1 {
-		return nil, badInput("--parallel must be at least 1")
+	if err := checkParallel(o.parallel); err != nil {
+		return nil, err
 	}
 	if o.timeBudget < 0 {
 		return nil, badInput("--time-budget must not be negative")
@@ -244,11 +275,22 @@ func (o *fuzzOptions) resolve(name, file string, data []byte, shards int, build 
 		return nil, badInput("--shrink-runs must be in [1, %d]", shrink.MaxRunsLimit)
 	}
 	if o.shrink {
-		if fi, err := os.Stat(o.shrinkDir); err != nil || !fi.IsDir() {
-			return nil, badInput("--shrink-dir: %s is not a directory", o.shrinkDir)
+		// Checked writable now, not after an hour of fuzzing.
+		if err := fsio.CheckDir(o.shrinkDir); err != nil {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+				return nil, badInput("--shrink-dir: %v", err)
+			}
+			return nil, fmt.Errorf("--shrink-dir: cannot write files in %v", err)
 		}
 	}
+	var err error
+	if o.skipList, err = parseSkip(o.skip); err != nil {
+		return nil, err
+	}
 	s := &fuzzSweep{o: o, name: name, file: file, data: data, sets: slices.Clone(o.sets)}
+	if o.duration != "" {
+		s.sets = append(s.sets, "duration="+o.duration)
+	}
 	if o.swarm {
 		s.sets = append(s.sets, "faults.swarm=true")
 	}
@@ -259,28 +301,35 @@ func (o *fuzzOptions) resolve(name, file string, data []byte, shards int, build 
 		}
 		s.ovs = append(s.ovs, ov)
 	}
-	var err error
 	if s.base, err = scenarios.ParseWith(file, data, s.ovs); err != nil {
 		return nil, err
 	}
+	if err := checkHorizon(s.base, o.skipList); err != nil {
+		return nil, err
+	}
 	if build {
+		if err := checkTraceFiles(s.base, false); err != nil {
+			return nil, err
+		}
 		if _, err := scenarios.Build(s.base); err != nil {
 			return nil, err
 		}
 	}
-	s.spec = sweep.Spec{Command: "fuzz", Scenario: string(data), Sets: s.sets,
+	s.spec = sweep.Spec{Command: "fuzz", Scenario: string(data), Sets: s.sets, Skip: o.skipList,
 		Seeds: o.seeds, SeedStart: o.seedStart, Shards: shards}
 	return s, nil
 }
 
 // runSeeds runs the given cells (seed --seed-start + cell) and returns
-// their outcomes in the same order, and why it stopped early: "" when
-// every seed ran, "time-budget" or "interrupt" (a SIGINT on sigc).
-func (s *fuzzSweep) runSeeds(stderr io.Writer, cells []int, sigc chan os.Signal) ([]fuzzOutcome, string) {
+// their outcomes in the same order, why it stopped early ("" when every
+// seed ran, "time-budget" or "interrupt"), and the stop signal received
+// on sigc, if any.
+func (s *fuzzSweep) runSeeds(stderr io.Writer, cells []int, sigc chan os.Signal) ([]fuzzOutcome, string, os.Signal) {
 	o := s.o
 	outcomes := make([]fuzzOutcome, len(cells))
 	var done, failing atomic.Int64
 	prog := newFuzzProgress(stderr, len(cells), &done, &failing)
+	var sig os.Signal // the stop signal received, if any
 	var budget <-chan time.Time
 	start := time.Now()
 	if o.timeBudget > 0 {
@@ -295,6 +344,7 @@ func (s *fuzzSweep) runSeeds(stderr io.Writer, cells []int, sigc chan os.Signal)
 	// parallelism, and the seeds that ran are always a prefix.
 	jobs := make(chan int)
 	var wg sync.WaitGroup
+	var badTrace atomic.Bool // a seed met a malformed trace: start no more
 	for range min(o.parallel, len(cells)) {
 		wg.Add(1)
 		go func() {
@@ -302,8 +352,11 @@ func (s *fuzzSweep) runSeeds(stderr io.Writer, cells []int, sigc chan os.Signal)
 			for i := range jobs {
 				sc := *s.base
 				sc.Seed = o.seedStart + uint64(cells[i])
-				out := fuzzSeed(&sc)
+				out := fuzzSeed(&sc, o.skipList)
 				outcomes[i] = out
+				if traces.IsInputError(out.err) {
+					badTrace.Store(true)
+				}
 				if len(out.hits) > 0 {
 					failing.Add(1)
 				}
@@ -314,13 +367,13 @@ func (s *fuzzSweep) runSeeds(stderr io.Writer, cells []int, sigc chan os.Signal)
 	stopped := ""
 	dispatched := 0
 dispatch:
-	for dispatched < len(cells) {
+	for dispatched < len(cells) && !badTrace.Load() {
 		// A stop that is due wins over a worker that is ready.
 		select {
 		case <-budget:
 			stopped = "time-budget"
 			break dispatch
-		case <-sigc:
+		case sig = <-sigc:
 			stopped = "interrupt"
 			break dispatch
 		default:
@@ -331,7 +384,7 @@ dispatch:
 		case <-budget:
 			stopped = "time-budget"
 			break dispatch
-		case <-sigc:
+		case sig = <-sigc:
 			stopped = "interrupt"
 			break dispatch
 		}
@@ -343,9 +396,9 @@ dispatch:
 		close(finished)
 	}()
 	interrupted := func() {
-		signal.Stop(sigc)
-		prog.note(fmt.Sprintf("interrupted: finishing the %d seed(s) running (Ctrl-C again to quit now)",
-			max(int64(dispatched)-done.Load(), 0)))
+		stopNotify(sigc)
+		prog.note(fmt.Sprintf("interrupted by %s: finishing the %d seed(s) running (the signal again to quit now)",
+			signalName(sig), max(int64(dispatched)-done.Load(), 0)))
 	}
 	switch stopped {
 	case "interrupt":
@@ -359,26 +412,33 @@ dispatch:
 		// early, but it says so and lets a second one quit.
 		select {
 		case <-finished:
-		case <-sigc:
+		case sig = <-sigc:
 			interrupted()
 		}
 	}
 	<-finished
 	prog.finish()
-	return outcomes, stopped
+	return outcomes, stopped, sig
 }
 
 // finish reports the outcome of every seed (outcomes[i] for seed
 // --seed-start + i): it shrinks the first failing seed with --shrink,
 // prints the report in --format, and returns the error that gives the
-// exit status (1 when a seed failed to run or an invariant broke). It is
-// fuzz's only renderer: `mesosim fuzz` and `mesosim merge` of fuzz parts
-// both print through it.
-func (s *fuzzSweep) finish(cmd *cobra.Command, outcomes []fuzzOutcome, stopped string, wall time.Duration, sigc chan os.Signal) error {
-	o, name, sets := s.o, s.name, s.sets
+// exit status (1 when a seed failed to run or an invariant broke; 130 or
+// 143 after a stop signal, sig). It is fuzz's only renderer: `mesosim
+// fuzz` and `mesosim merge` of fuzz parts both print through it.
+func (s *fuzzSweep) finish(cmd *cobra.Command, outcomes []fuzzOutcome, stopped string, sig os.Signal, wall time.Duration, sigc chan os.Signal) error {
+	o, name, sets, base := s.o, s.name, s.sets, s.base
 	stderr := cmd.ErrOrStderr()
-	rep := o.summarize(name, s.base.Name, sets, outcomes)
+	rep := o.summarize(name, base.Name, sets, outcomes)
 	rep.Stopped, rep.budget = stopped, o.timeBudget
+	if sig != nil {
+		rep.Signal = signalName(sig)
+	}
+	rep.Judged = checkerConfig(base, o.skipList).Judged(base.Duration)
+	if !allJudged(base, o.skipList) {
+		_, rep.NotJudged, _ = strings.Cut(judgedText(base, o.skipList), "; not judged: ")
+	}
 	rep.Timing.WallSeconds = wall.Seconds()
 	if s := wall.Seconds(); s > 0 {
 		rep.Timing.SeedsPerSecond = float64(rep.SeedsRun) / s
@@ -402,10 +462,14 @@ func (s *fuzzSweep) finish(cmd *cobra.Command, outcomes []fuzzOutcome, stopped s
 	if err != nil {
 		return err
 	}
+	if sig != nil {
+		// Interrupted is not a pass, nor a complete failure report.
+		return interruptedError{sig: sig, what: fmt.Sprintf("%d of %d seeds run, %d with violations", rep.SeedsRun, rep.SeedsRequested, rep.SeedsWithViolations)}
+	}
 	if len(rep.Errors) > 0 {
 		e := rep.Errors[0]
 		return fmt.Errorf("%d seed(s) failed to run; the first, seed %d: %s; reproduce with: %s",
-			len(rep.Errors), e.Seed, e.Error, reproCommand(name, e.Seed, sets))
+			len(rep.Errors), e.Seed, e.Error, o.reproCommand(name, e.Seed, sets))
 	}
 	if rep.SeedsWithViolations > 0 {
 		names := make([]string, len(rep.Invariants))
@@ -425,9 +489,9 @@ func (s *fuzzSweep) finish(cmd *cobra.Command, outcomes []fuzzOutcome, stopped s
 // fuzzSeed runs one seed of a scenario (a private copy) with the invariant
 // checker on, as `mesosim run` does. A panic of the simulation is caught
 // and reported as the seed's error.
-func fuzzSeed(sc *scenarios.Scenario) (out fuzzOutcome) {
+func fuzzSeed(sc *scenarios.Scenario, skip []string) (out fuzzOutcome) {
 	out.ran = true
-	vs, err := shrink.Violations(sc)
+	vs, err := shrink.ViolationsSkipping(sc, skip)
 	if err != nil {
 		out.err = err
 		return out
@@ -484,7 +548,7 @@ func (o *fuzzOptions) summarize(arg, scenario string, sets []string, outcomes []
 		if rep.FirstFailingSeed == nil {
 			s := seed
 			rep.FirstFailingSeed = &s
-			rep.Reproduce = reproCommand(arg, seed, sets)
+			rep.Reproduce = o.reproCommand(arg, seed, sets)
 		}
 		for _, h := range out.hits {
 			inv := byName[h.first.Invariant]
@@ -537,11 +601,15 @@ func violationText(v report.Violation) string {
 	return fmt.Sprintf("at %s, %s: %s", v.T, subject, v.Detail)
 }
 
-// reproCommand is the `mesosim run` command line that reruns one seed.
-func reproCommand(arg string, seed uint64, sets []string) string {
+// reproCommand is the `mesosim run` command line that reruns one seed,
+// skipping what the fuzz skipped.
+func (o *fuzzOptions) reproCommand(arg string, seed uint64, sets []string) string {
 	parts := []string{"mesosim", "run", shellQuote(arg), "--seed", strconv.FormatUint(seed, 10)}
 	for _, s := range sets {
 		parts = append(parts, "--set", shellQuote(s))
+	}
+	if len(o.skipList) > 0 {
+		parts = append(parts, "--"+skipFlag, strings.Join(o.skipList, ","))
 	}
 	return strings.Join(parts, " ")
 }
@@ -612,6 +680,15 @@ func (r *fuzzReport) writeTable(w io.Writer) error {
 	if r.SeedsWithViolations == 0 && len(r.Errors) == 0 && r.SeedsRun > 0 {
 		b.WriteString("no invariant broke\n")
 	}
+	judged := strings.Join(r.Judged, ", ")
+	if judged == "" {
+		judged = "none"
+	}
+	fmt.Fprintf(&b, "invariants judged: %s", judged)
+	if r.NotJudged != "" {
+		fmt.Fprintf(&b, "; not judged: %s", r.NotJudged)
+	}
+	b.WriteString("\n")
 	for i, e := range r.Errors {
 		if i == 5 {
 			fmt.Fprintf(&b, "... and %d more seeds that failed to run\n", len(r.Errors)-5)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/signal"
 	"runtime"
 	"time"
 
@@ -107,7 +106,7 @@ func (m *mergeOptions) run(cmd *cobra.Command, paths []string) error {
 				return badInput("cell %d (%s): %v", i, s.describe(i), err)
 			}
 		}
-		return s.write(cmd.OutOrStdout(), results)
+		return s.write(cmd.OutOrStdout(), results, nil)
 	default: // "fuzz": sweep.Decode accepts no other command
 		o := &fuzzOptions{}
 		c := fuzzCommand(o)
@@ -135,10 +134,11 @@ func (m *mergeOptions) run(cmd *cobra.Command, paths []string) error {
 			}
 			outcomes[i] = fc.outcome()
 		}
+		// A stop signal during --shrink keeps the smallest reproducer so far.
 		sigc := make(chan os.Signal, 1)
-		signal.Notify(sigc, os.Interrupt)
-		defer signal.Stop(sigc)
-		return s.finish(cmd, outcomes, "", partsWall(parts), sigc)
+		notifyStop(sigc)
+		defer stopNotify(sigc)
+		return s.finish(cmd, outcomes, "", nil, partsWall(parts), sigc)
 	}
 }
 

@@ -68,7 +68,7 @@ var wallTime = regexp.MustCompile(`; [0-9.]+s wall time, [0-9.+e]+ seeds/s|"timi
 func TestMergeFuzzEqualsSingle(t *testing.T) {
 	t.Parallel()
 	failing := append([]string{"fuzz", fuzzScenario, "--seeds", "4"}, naiveSets...)
-	passing := []string{"fuzz", "drf-offer-filter", "--seeds", "7", "--swarm"}
+	passing := []string{"fuzz", "drf-offer-filter", "--seeds", "7", "--swarm", "--skip-invariants", "convergence,liveness"}
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -221,34 +221,45 @@ func TestMergeRefuses(t *testing.T) {
 }
 
 // A shard's flags are checked before anything runs: --shard needs --out,
-// i/N is bounded, --out's directory must exist, and a fuzz part must hold
-// its whole shard (no --time-budget, no --shrink).
+// i/N is bounded, --out is created first (a directory is bad input, a
+// missing folder an I/O failure, as for every output), and a fuzz part
+// must hold its whole shard (no --time-budget, no --shrink).
 func TestShardFlags(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "p.json")
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
+		code int
 		want string
 	}{
-		{[]string{"compare", "drf-offer-filter", "--shard", "0/2"}, "--shard 0/2 needs --out PART.json"},
-		{[]string{"compare", "drf-offer-filter", "--shard", "2/2", "--out", out}, `--shard: "2/2": i must be in [0, 1]`},
-		{[]string{"fuzz", "drf-offer-filter", "--shard", "0/0", "--out", out}, `--shard: "0/0": N must be in [1, 100000]`},
-		{[]string{"fuzz", "drf-offer-filter", "--shard", "a/b", "--out", out}, `--shard: "a/b" is not i/N with whole numbers`},
-		{[]string{"fuzz", "drf-offer-filter", "--shard", "0/2", "--out", filepath.Join(dir, "no", "p.json")}, "directory " + filepath.Join(dir, "no") + " does not exist"},
-		{[]string{"fuzz", "drf-offer-filter", "--shard", "0/2", "--out", out, "--time-budget", "1m"}, "--time-budget cannot be used with --shard"},
-		{[]string{"fuzz", "drf-offer-filter", "--shard", "0/2", "--out", out, "--shrink"}, "--shrink cannot be used with --shard"},
+		{[]string{"compare", "drf-offer-filter", "--shard", "0/2"}, 2, "--shard 0/2 needs --out PART.json"},
+		{[]string{"compare", "drf-offer-filter", "--shard", "2/2", "--out", out}, 2, `--shard: "2/2": i must be in [0, 1]`},
+		{[]string{"fuzz", "drf-offer-filter", "--shard", "0/0", "--out", out}, 2, `--shard: "0/0": N must be in [1, 100000]`},
+		{[]string{"fuzz", "drf-offer-filter", "--shard", "a/b", "--out", out}, 2, `--shard: "a/b" is not i/N with whole numbers`},
+		{[]string{"compare", "drf-offer-filter", "--shard", "0/2", "--out", sub}, 2, "--out: " + sub + " is a directory"},
+		{[]string{"fuzz", "drf-offer-filter", "--shard", "0/2", "--out", filepath.Join(dir, "no", "p.json")}, 1,
+			"--out: cannot create " + filepath.Join(dir, "no", "p.json") + ": directory " + filepath.Join(dir, "no") + ": no such file or directory"},
+		{[]string{"fuzz", "drf-offer-filter", "--shard", "0/2", "--out", out, "--time-budget", "1m"}, 2, "--time-budget cannot be used with --shard"},
+		{[]string{"fuzz", "drf-offer-filter", "--shard", "0/2", "--out", out, "--shrink"}, 2, "--shrink cannot be used with --shard"},
 	} {
 		r := cli(t, tc.args...)
-		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
-			t.Errorf("mesosim %s: exit %d, stderr %q; want 2 and %q", strings.Join(tc.args, " "), r.code, r.stderr, tc.want)
+		if r.code != tc.code || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("mesosim %s: exit %d, stderr %q; want %d and %q", strings.Join(tc.args, " "), r.code, r.stderr, tc.code, tc.want)
 		}
+	}
+	if err := os.Remove(sub); err != nil {
+		t.Fatal(err)
 	}
 	if names := dirNames(t, dir); len(names) != 0 {
 		t.Errorf("refused shards left %v", names)
 	}
 	// A written part is complete and alone: no temporary file beside it.
-	mustRun(t, 0, "fuzz", "drf-offer-filter", "--seeds", "3", "--shard", "1/2", "--out", out)
+	mustRun(t, 0, "fuzz", "drf-offer-filter", "--seeds", "3", "--skip-invariants", "convergence,liveness", "--shard", "1/2", "--out", out)
 	p, err := sweep.Read(out)
 	if err != nil {
 		t.Fatal(err)
@@ -256,13 +267,7 @@ func TestShardFlags(t *testing.T) {
 	if names := dirNames(t, dir); len(names) != 1 || p.Shard != "1/2" || len(p.Cells) != 1 || p.Cells[0].Index != 1 || p.Total != 3 {
 		t.Errorf("dir %v, part %+v", names, p)
 	}
-	if got := strings.Join(p.Args, " "); got != "drf-offer-filter --seeds=3" {
+	if got := strings.Join(p.Args, " "); got != "drf-offer-filter --seeds=3 --skip-invariants=convergence,liveness" {
 		t.Errorf("recorded args %q", got)
 	}
-}
-
-// lastLine is the last line of s.
-func lastLine(s string) string {
-	s = strings.TrimSuffix(s, "\n")
-	return s[strings.LastIndex(s, "\n")+1:]
 }

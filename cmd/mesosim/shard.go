@@ -3,14 +3,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/mesosim/mesosim/internal/fsio"
 	"github.com/mesosim/mesosim/sweep"
 )
 
@@ -40,15 +39,42 @@ func (s *shardOptions) check() error {
 			return badInput("--shard %s needs --out PART.json: a shard's results are a part, merged by mesosim merge", s.shardText)
 		}
 	}
-	if s.out != "" {
-		dir := filepath.Dir(s.out)
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return badInput("--out %s: directory %s does not exist", s.out, dir)
-		}
-		if fi, err := os.Stat(s.out); err == nil && fi.IsDir() {
-			return badInput("--out %s: is a directory", s.out)
-		}
+	return nil
+}
+
+// partOutput is the --out file being written (see createOutput).
+type partOutput struct {
+	path string
+	out  *fsio.Output
+}
+
+// create opens --out before anything runs, as every output of mesosim is
+// (createOutput: a directory or one of inputs is bad input, a missing
+// folder an I/O failure); abort removes it unless commit wrote it.
+func (s *shardOptions) create(inputs []string) (*partOutput, error) {
+	out, err := createOutput("--out", s.out, inputs)
+	if err != nil {
+		return nil, err
 	}
+	return &partOutput{path: s.out, out: out}, nil
+}
+
+func (p *partOutput) abort() { p.out.Abort() }
+
+// commit writes the part and renames it into place, and says so on
+// stderr.
+func (p *partOutput) commit(cmd *cobra.Command, part *sweep.Part) error {
+	b, err := part.Encode()
+	if err != nil {
+		return err
+	}
+	if _, err := p.out.Write(b); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	if err := p.out.Commit(); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "mesosim: wrote part %s (%d of %d cells) to %s\n", part.Shard, len(part.Cells), part.Total, p.path)
 	return nil
 }
 
@@ -120,19 +146,5 @@ func addCell(p *sweep.Part, index int, v any) error {
 		return fmt.Errorf("cell %d: encoding its result: %w", index, err)
 	}
 	p.Cells = append(p.Cells, sweep.Cell{Index: index, Value: b})
-	return nil
-}
-
-// writePart writes a part to path atomically (a temporary file beside it,
-// renamed into place) and says so on stderr.
-func writePart(cmd *cobra.Command, path string, p *sweep.Part) error {
-	b, err := p.Encode()
-	if err != nil {
-		return err
-	}
-	if err := writeFilesAtomic(map[string][]byte{path: b}); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "mesosim: wrote part %s (%d of %d cells) to %s\n", p.Shard, len(p.Cells), p.Total, path)
 	return nil
 }

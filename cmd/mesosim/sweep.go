@@ -43,9 +43,6 @@ shard i, and then "mesosim merge" of the parts. The engine schedules the
 shards; the merged output is what the command prints on one machine. See
 docs/sweeps.md.`,
 		Args: checkArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return badInput("sweep: want a subcommand, slurm or k8s (mesosim sweep --help)")
-		},
 	}
 	cmd.AddCommand(newSweepSlurmCmd(), newSweepK8sCmd())
 	return cmd

@@ -14,14 +14,13 @@ func TestSweepGeneratorsRefuse(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"sweep"}, "sweep: want a subcommand, slurm or k8s"},
 		{[]string{"sweep", "pbs"}, `unknown command "pbs" for "mesosim sweep"`},
 		{[]string{"sweep", "slurm", "--", "compare", "drf-offer-filter"}, "--shards N is required"},
 		{[]string{"sweep", "slurm", "--shards", "2", "--", "run", "drf-offer-filter"}, `the sweep's command "run": want compare or fuzz`},
 		{[]string{"sweep", "slurm", "--shards", "2", "--", "compare", "drf-offer-filter", "--parallel", "4"}, "compare --parallel: the job sets --shard, --out and --parallel itself"},
 		{[]string{"sweep", "k8s", "--shards", "2", "--image", "i", "--", "fuzz", "drf-offer-filter", "--shard", "0/2"}, "fuzz --shard: the job sets"},
 		{[]string{"sweep", "slurm", "--shards", "2", "--", "fuzz", "drf-offer-filter", "--time-budget", "1m"}, "fuzz --time-budget and --shrink do not go in a sweep"},
-		{[]string{"sweep", "slurm", "--shards", "2", "--", "fuzz", "drf-offer-filter", "--seeds", "0"}, "--seeds must be in"},
+		{[]string{"sweep", "slurm", "--shards", "2", "--", "fuzz", "drf-offer-filter", "--seeds", "0"}, "--seeds 0: must be in [1, 1000000]"},
 		{[]string{"sweep", "slurm", "--shards", "2", "--", "compare", "nope"}, "no such file, and no embedded scenario"},
 		{[]string{"sweep", "slurm", "--shards", "2", "--", "compare", "a", "b"}, "compare: want one scenario argument, got 2"},
 		{[]string{"sweep", "slurm", "--shards", "100001", "--", "compare", "drf-offer-filter"}, "--shards 100001: must be in [1, 100000]"},
