@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/mesosim/mesosim/sweep"
@@ -269,5 +270,23 @@ func TestShardFlags(t *testing.T) {
 	}
 	if got := strings.Join(p.Args, " "); got != "drf-offer-filter --seeds=3 --skip-invariants=convergence,liveness" {
 		t.Errorf("recorded args %q", got)
+	}
+}
+
+// A shard stopped by a signal writes no part (the engine sees the task
+// fail and reruns it whole), and leaves no temporary file.
+func TestShardInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "p.json")
+	r := interruptCLI(t, os.Interrupt, "fuzz", fuzzScenario, "--seeds", "1000000", "--parallel", "2", "--shard", "0/2", "--out", out)
+	if r.code != exitInterrupt || !strings.Contains(r.stderr, "interrupted by SIGINT: the report is incomplete (part "+out+" not written)") {
+		t.Errorf("fuzz shard: exit %d, stderr %q", r.code, lastLine(r.stderr))
+	}
+	r = interruptCLI(t, syscall.SIGTERM, "compare", "policy-shapes", "--seeds", "10000", "--parallel", "2", "--shard", "1/2", "--out", out)
+	if r.code != exitTerm || !strings.Contains(r.stderr, "interrupted by SIGTERM: the report is incomplete (part "+out+" not written)") {
+		t.Errorf("compare shard: exit %d, stderr %q", r.code, lastLine(r.stderr))
+	}
+	if names := dirNames(t, dir); len(names) != 0 {
+		t.Errorf("interrupted shards left %v", names)
 	}
 }
