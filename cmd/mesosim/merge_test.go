@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/mesosim/mesosim/report"
+	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/sweep"
 )
 
@@ -288,5 +291,40 @@ func TestShardInterrupted(t *testing.T) {
 	}
 	if names := dirNames(t, dir); len(names) != 0 {
 		t.Errorf("interrupted shards left %v", names)
+	}
+}
+
+// A compare cell is the run's whole report.Result, and it reads back from
+// its part exactly, every field and every float64 bit: whatever compare's
+// renderer takes from a Result, merge has it too.
+func TestCompareCellRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"drf-offer-filter", "policy-shapes"} {
+		file, data, err := scenarios.Source(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := scenarios.ParseWith(file, data, []scenarios.Override{{Path: "duration", Value: "5m"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := runOnce(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &sweep.Part{}
+		if err := addCell(p, 0, res); err != nil {
+			t.Fatal(err)
+		}
+		back := &report.Result{}
+		if err := decodeCell(p.Cells[0].Value, back); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(res, back) {
+			t.Errorf("%s: the result does not read back the same:\n%+v\n---\n%+v", name, res, back)
+		}
+		if len(res.Frameworks) == 0 || res.Cluster.CPUUtil == 0 && res.Cluster.Offers == 0 {
+			t.Errorf("%s: an empty result proves nothing: %+v", name, res)
+		}
 	}
 }
