@@ -33,7 +33,19 @@ type Sim struct {
 // before the timeline, the faults swarm mode draws (from the "faults"
 // stream) after it, and the heal at heal_at last. Swarm mode logs what it
 // drew at t=0, before anything else.
-func Build(sc *Scenario) (*Sim, error) {
+func Build(sc *Scenario) (*Sim, error) { return BuildWith(sc, Options{}) }
+
+// Options are what a build may add to a scenario without changing its
+// history.
+type Options struct {
+	// Decisions receives the allocator's decision records of every cycle
+	// (every allocator the run elects, after a master failover too); nil
+	// records none.
+	Decisions model.DecisionSink
+}
+
+// BuildWith is Build with options.
+func BuildWith(sc *Scenario, opt Options) (*Sim, error) {
 	var allocErr error
 	w := model.NewWorld(model.WorldConfig{
 		Seed: sc.Seed,
@@ -54,6 +66,7 @@ func Build(sc *Scenario) (*Sim, error) {
 			Clock:               clock,
 			Rand:                streams.Get("allocator"),
 			Capacity:            sc.Master.Capacity,
+			Decisions:           opt.Decisions,
 		})
 		allocErr = err
 		return a
