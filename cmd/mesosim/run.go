@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +27,8 @@ type runOptions struct {
 	format     string
 	check      bool
 	sets       []string
+	// decisions: write the allocator's decision records to this file.
+	decisions string
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -35,6 +36,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.Uint64Var(&o.seed, "seed", 0, "root seed (overrides the scenario's seed)")
 	f.StringVar(&o.duration, "duration", "", "simulated horizon, a Go duration such as 10m (overrides the scenario's)")
 	f.StringVar(&o.events, "events", "", "write the JSONL event log to FILE (- for stdout)")
+	f.StringVar(&o.decisions, "decisions", "", "write the allocator's decision records (JSONL, read by mesosim explain) to FILE (- for stdout)")
 	f.BoolVar(&o.heartbeats, "events-heartbeats", false, "keep HEARTBEAT events (heartbeat records, dropped HEARTBEAT messages) in the --events log")
 	f.StringVar(&o.format, "format", "table", "summary format: table, json or csv")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable; see docs/scenarios.md)")
@@ -114,64 +116,46 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	if o.heartbeats && o.events == "" {
 		return badInput("--events-heartbeats: there is no event log to keep them in (add --events FILE)")
 	}
-	s, err := o.build(cmd, name)
+	if o.events == "-" && o.decisions == "-" {
+		return badInput("--events and --decisions cannot both write to stdout")
+	}
+	sc, err := o.load(cmd, name)
 	if err != nil {
 		return err
 	}
-	sc := s.Scenario
 	stdout := cmd.OutOrStdout()
+	var dec *decisionsOut
+	if o.decisions != "" {
+		if dec, err = openDecisions(o.decisions, sc, stdout); err != nil {
+			return err
+		}
+		defer dec.out.abort()
+	}
+	s, err := scenarios.BuildWith(sc, scenarios.Options{Decisions: dec.sink()})
+	if err != nil {
+		return err
+	}
+	if dec != nil {
+		s.World.Observe(dec.rec)
+	}
 
 	// The event log goes to a temporary file renamed into place only when
 	// the run succeeded: never a half-written log.
 	var log *report.EventLog
-	var commit func() error
-	var abort func()
+	var logOut *atomicOut
 	if o.events != "" {
-		var w io.Writer
-		if o.events == "-" {
-			bw := bufio.NewWriterSize(stdout, 1<<16)
-			w = bw
-			commit, abort = bw.Flush, func() {}
-		} else {
-			tmp, err := createTemp(o.events)
-			if err != nil {
-				return err
-			}
-			bw := bufio.NewWriterSize(tmp, 1<<20)
-			w = bw
-			committed := false
-			commit = func() error {
-				if err := bw.Flush(); err != nil {
-					return err
-				}
-				if err := tmp.Close(); err != nil {
-					return err
-				}
-				if err := os.Rename(tmp.Name(), o.events); err != nil {
-					return err
-				}
-				committed = true
-				return nil
-			}
-			abort = func() {
-				if !committed {
-					tmp.Close()
-					os.Remove(tmp.Name())
-				}
-			}
-			// On every way out, a panic included: no temporary file left.
-			defer abort()
+		if logOut, err = openAtomic("--events", o.events, stdout); err != nil {
+			return err
 		}
-		log = report.NewEventLog(w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version}).WithHeartbeats(o.heartbeats)
+		// On every way out, a panic included: no temporary file left.
+		defer logOut.abort()
+		log = report.NewEventLog(logOut.w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version}).WithHeartbeats(o.heartbeats)
 		s.World.Observe(log)
 	}
 	summary, checker := observe(s, o.check)
 
 	s.Run()
 	if err := s.Err(); err != nil {
-		if log != nil {
-			abort()
-		}
 		return traceErr(err)
 	}
 	if checker != nil {
@@ -190,17 +174,20 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 
 	if log != nil {
 		if err := log.Close(); err != nil {
-			abort()
 			return fmt.Errorf("--events: %w", err)
 		}
-		if err := commit(); err != nil {
-			abort()
+		if err := logOut.commit(); err != nil {
 			return fmt.Errorf("--events: %w", err)
+		}
+	}
+	if dec != nil {
+		if err := dec.finish(sc.Duration); err != nil {
+			return err
 		}
 	}
 	res := summary.Finish(sc.Duration)
 	out := stdout
-	if o.events == "-" {
+	if o.events == "-" || o.decisions == "-" {
 		// The log owns stdout; the summary goes to stderr.
 		out = cmd.ErrOrStderr()
 	}
@@ -257,24 +244,24 @@ func violationsError(cmd *cobra.Command, name string, sc *scenarios.Scenario, v 
 	return fmt.Errorf("%d invariant violation(s); reproduce with: %s", len(v), repro)
 }
 
-// createTemp creates the temporary file the event log is written to before
-// it is renamed to path: a new file beside path, created with mode 0666
-// less the umask as a plain create would be (os.CreateTemp's 0600 would
-// leave the renamed log readable by its owner only).
-func createTemp(path string) (*os.File, error) {
+// createTempFor creates the temporary file the output of flag is written
+// to before it is renamed to path: a new file beside path, created with
+// mode 0666 less the umask as a plain create would be (os.CreateTemp's 0600
+// would leave the renamed file readable by its owner only).
+func createTempFor(flag, path string) (*os.File, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, badInput("--events: %s is a directory", path)
+		return nil, badInput("%s: %s is a directory", flag, path)
 	}
 	dir := filepath.Dir(path)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		if err == nil {
-			return nil, fmt.Errorf("--events: cannot create %s: %s is not a directory", path, dir)
+			return nil, fmt.Errorf("%s: cannot create %s: %s is not a directory", flag, path, dir)
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, fmt.Errorf("--events: cannot create %s: directory %s: %w", path, dir, err)
+		return nil, fmt.Errorf("%s: cannot create %s: directory %s: %w", flag, path, dir, err)
 	}
 	base := "." + filepath.Base(path) + "." + strconv.Itoa(os.Getpid()) + "."
 	for i := 0; ; i++ {
@@ -283,7 +270,7 @@ func createTemp(path string) (*os.File, error) {
 			return f, nil
 		}
 		if !errors.Is(err, fs.ErrExist) || i >= 10_000 {
-			return nil, fmt.Errorf("--events: cannot create %s: %w", path, err)
+			return nil, fmt.Errorf("%s: cannot create %s: %w", flag, path, err)
 		}
 	}
 }
