@@ -183,7 +183,7 @@ func runExplain(cmd *cobra.Command, o *explainOptions, name string) error {
 		if err != nil {
 			return err
 		}
-		if o.framework != "" && !slices.ContainsFunc(sc.Frameworks, func(f scenarios.FrameworkSpec) bool { return f.Name == o.framework }) {
+		if o.framework != "" && !hasFramework(sc, o.framework) {
 			return badInput("--framework: scenario %s has no framework %q", sc.Name, o.framework)
 		}
 		rec := newRecorder(a, sc)
@@ -208,4 +208,15 @@ func runExplain(cmd *cobra.Command, o *explainOptions, name string) error {
 		return rep.WriteJSON(cmd.OutOrStdout())
 	}
 	return rep.WriteText(cmd.OutOrStdout())
+}
+
+// hasFramework reports whether the scenario subscribes a framework named
+// name, at the start or on its timeline.
+func hasFramework(sc *scenarios.Scenario, name string) bool {
+	if slices.ContainsFunc(sc.Frameworks, func(f scenarios.FrameworkSpec) bool { return f.Name == name }) {
+		return true
+	}
+	return slices.ContainsFunc(sc.Timeline, func(e scenarios.Event) bool {
+		return e.Kind == scenarios.KindAddFramework && e.Framework.Name == name
+	})
 }
