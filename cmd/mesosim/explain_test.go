@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -140,6 +142,109 @@ func TestExplainNamesEachReason(t *testing.T) {
 	for _, r := range model.Reasons {
 		if !covered[r] {
 			t.Errorf("no passing scenario for reason %s", r)
+		}
+	}
+}
+
+// TestExplainDecisionsFile: explain on a file written by run --decisions
+// says exactly what explain on the scenario says, and recording decisions
+// leaves the event log byte for byte as it is without.
+func TestExplainDecisionsFile(t *testing.T) {
+	dir := t.TempDir()
+	dec, plain, withDec := filepath.Join(dir, "d.jsonl"), filepath.Join(dir, "plain.jsonl"), filepath.Join(dir, "with.jsonl")
+	mustRun(t, 0, "run", "testdata/small.yaml", "--events", plain)
+	mustRun(t, 0, "run", "testdata/small.yaml", "--events", withDec, "--decisions", dec)
+	a, _ := os.ReadFile(plain)
+	b, _ := os.ReadFile(withDec)
+	if len(a) == 0 || string(a) != string(b) {
+		t.Fatalf("--decisions changed the event log (%d bytes against %d)", len(b), len(a))
+	}
+	for _, args := range [][]string{
+		{"--format", "json"},
+		{"--framework", "jobs", "--format", "json", "--min", "2s"},
+		{"--framework", "late", "--from", "6s", "--to", "18s", "--agent", "a-1"},
+	} {
+		fromFile := mustRun(t, 0, append([]string{"explain", dec}, args...)...)
+		fromRun := mustRun(t, 0, append([]string{"explain", "testdata/small.yaml"}, args...)...)
+		if fromFile.stdout != fromRun.stdout || fromFile.stdout == "" {
+			t.Fatalf("explain %v: the file says\n%s\nthe run says\n%s", args, fromFile.stdout, fromRun.stdout)
+		}
+	}
+}
+
+// TestExplainLongestIsSummaryStarvation: explain's longest episode of every
+// framework is the summary's starvation column.
+func TestExplainLongestIsSummaryStarvation(t *testing.T) {
+	var res struct {
+		Frameworks []struct {
+			Name       string  `json:"name"`
+			Starvation float64 `json:"starvation"`
+		} `json:"frameworks"`
+	}
+	out := mustRun(t, 0, "run", "testdata/small.yaml", "--format", "json").stdout
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	rep := explainJSONFile(t, "testdata/small.yaml")
+	if len(rep.Frameworks) != len(res.Frameworks) {
+		t.Fatalf("explain tabulates %d frameworks, the summary %d", len(rep.Frameworks), len(res.Frameworks))
+	}
+	for i, f := range res.Frameworks {
+		row := rep.Frameworks[i]
+		if row.Framework != f.Name || row.Longest.Seconds() != f.Starvation {
+			t.Errorf("%s: explain's longest %s, the summary's starvation %gs (row %s)", f.Name, row.Longest, f.Starvation, row.Framework)
+		}
+	}
+}
+
+func explainJSONFile(t *testing.T, path string, args ...string) *explain.Report {
+	t.Helper()
+	r := mustRun(t, 0, append([]string{"explain", path, "--format", "json"}, args...)...)
+	var rep explain.Report
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	return &rep
+}
+
+// TestExplainBadInput: a damaged decisions file or a bad flag is exit
+// status 2 with FILE:LINE and what is wrong.
+func TestExplainBadInput(t *testing.T) {
+	dir := t.TempDir()
+	dec := filepath.Join(dir, "d.jsonl")
+	mustRun(t, 0, "run", "testdata/small.yaml", "--decisions", dec)
+	data, _ := os.ReadFile(dec)
+	lines := strings.SplitAfter(strings.TrimSuffix(string(data), "\n"), "\n")
+	write := func(name string, ls ...string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(strings.Join(ls, "")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cut := write("cut.jsonl", lines[:len(lines)-1]...)
+	i := 1
+	for !strings.Contains(lines[i], `"reason":"`) {
+		i++
+	}
+	badReason := write("reason.jsonl", append(slices.Clone(lines[:i]), strings.Replace(lines[i], `"reason":"`, `"reason":"x`, 1))...)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"explain", cut}, cut + ":" + strconv.Itoa(len(lines)-1) + ": no end line"},
+		{[]string{"explain", badReason}, badReason + ":" + strconv.Itoa(i+1) + `: agent`},
+		{[]string{"explain", dec, "--seed", "3"}, "--seed: " + dec + " is a decisions file"},
+		{[]string{"explain", dec, "--framework", "nobody"}, `framework "nobody" never had demand`},
+		{[]string{"explain", "testdata/small.yaml", "--framework", "nobody"}, `scenario small has no framework "nobody"`},
+		{[]string{"explain", "--from", "10s", "--to", "5s"}, "--to: 5s is not after --from 10s"},
+		{[]string{"explain", "--min", "-1s"}, "--min: -1s is out of range"},
+		{[]string{"explain", "--format", "csv"}, `--format: "csv" is not one of text, json`},
+		{[]string{"run", "--events", "-", "--decisions", "-"}, "cannot both write to stdout"},
+	} {
+		r := mustRun(t, 2, c.args...)
+		if !strings.Contains(r.stderr, c.want) {
+			t.Errorf("mesosim %s: stderr %q lacks %q", strings.Join(c.args, " "), r.stderr, c.want)
 		}
 	}
 }
