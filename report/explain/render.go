@@ -197,7 +197,7 @@ func (r *Report) WriteText(w io.Writer) error {
 }
 
 func (r *Report) writeTable(w io.Writer) error {
-	t := report.NewTable(w, 6, 2)
+	t := report.NewTable(w, 6, 6)
 	t.Header("FRAMEWORK", "ROLE", "EPISODES", "STARVED", "LONGEST", "MAIN CAUSE")
 	for _, row := range r.Frameworks {
 		cause := "-"
