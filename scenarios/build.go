@@ -33,6 +33,9 @@ type Sim struct {
 // before the timeline, the faults swarm mode draws (from the "faults"
 // stream) after it, and the heal at heal_at last. Swarm mode logs what it
 // drew at t=0, before anything else.
+//
+// A scenario whose workloads are expected to submit more than
+// MaxExpectedTasks tasks over its duration is refused (an *Error).
 func Build(sc *Scenario) (*Sim, error) { return BuildWith(sc, Options{}) }
 
 // Options are what a build may add to a scenario without changing its
@@ -46,6 +49,9 @@ type Options struct {
 
 // BuildWith is Build with options.
 func BuildWith(sc *Scenario, opt Options) (*Sim, error) {
+	if err := checkWork(sc); err != nil {
+		return nil, err
+	}
 	var allocErr error
 	w := model.NewWorld(model.WorldConfig{
 		Seed: sc.Seed,

@@ -3,54 +3,34 @@ package main
 import (
 	"bufio"
 	"io"
-	"os"
 )
 
-// atomicOut is an output file written whole or not at all: it is written
-// to a temporary file beside path and renamed into place by commit; abort
-// (safe to call on every way out, after commit too) removes the temporary
-// file. Path "-" writes to stdout, buffered, with nothing to remove.
-type atomicOut struct {
-	w         *bufio.Writer
-	tmp       *os.File
-	path      string
-	committed bool
+// streamOut is a run's streamed output (--events, --decisions): a file
+// written whole or not at all (createOutput: a temporary file renamed into
+// place by commit), or stdout for "-". abort is safe on every way out,
+// after commit too.
+type streamOut struct {
+	w      *bufio.Writer
+	commit func() error
+	abort  func()
 }
 
-// openAtomic opens path for flag (named in errors), stdout for "-".
-func openAtomic(flag, path string, stdout io.Writer) (*atomicOut, error) {
+// openStream opens path for flag; inputs are the files no output may
+// replace.
+func openStream(flag, path string, stdout io.Writer, inputs []string) (*streamOut, error) {
 	if path == "-" {
-		return &atomicOut{w: bufio.NewWriterSize(stdout, 1<<16)}, nil
+		bw := bufio.NewWriterSize(stdout, 1<<16)
+		return &streamOut{w: bw, commit: bw.Flush, abort: func() {}}, nil
 	}
-	tmp, err := createTempFor(flag, path)
+	out, err := createOutput(flag, path, inputs)
 	if err != nil {
 		return nil, err
 	}
-	return &atomicOut{w: bufio.NewWriterSize(tmp, 1<<20), tmp: tmp, path: path}, nil
-}
-
-// commit flushes the output and renames it into place.
-func (a *atomicOut) commit() error {
-	if err := a.w.Flush(); err != nil {
-		return err
-	}
-	if a.tmp == nil {
-		return nil
-	}
-	if err := a.tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(a.tmp.Name(), a.path); err != nil {
-		return err
-	}
-	a.committed = true
-	return nil
-}
-
-// abort removes the temporary file unless the output was committed.
-func (a *atomicOut) abort() {
-	if a.tmp != nil && !a.committed {
-		a.tmp.Close()
-		os.Remove(a.tmp.Name())
-	}
+	bw := bufio.NewWriterSize(out, 1<<20)
+	return &streamOut{w: bw, abort: out.Abort, commit: func() error {
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		return out.Commit()
+	}}, nil
 }

@@ -20,13 +20,13 @@ import (
 // decisionsOut is `run --decisions FILE`: the recorder and the file it
 // streams to, renamed into place only when the run succeeded.
 type decisionsOut struct {
-	out *atomicOut
+	out *streamOut
 	w   *decisions.Writer
 	rec *decisions.Recorder
 }
 
 func openDecisions(path string, sc *scenarios.Scenario, stdout io.Writer) (*decisionsOut, error) {
-	out, err := openAtomic("--decisions", path, stdout)
+	out, err := openStream("--decisions", path, stdout, scenarioInputs(sc))
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +85,9 @@ with demand, as the summary's starvation metric defines them) at least
 cycles, and the first cycle after which the episode could no longer end by
 itself. Without --framework: a table of every framework's starvation and
 main cause. docs/explain.md defines every reason and rule.`,
+		Example: `  mesosim explain
+  mesosim explain --framework spark --format json
+  mesosim run my.yaml --decisions d.jsonl && mesosim explain d.jsonl --framework f1 --from 5m --to 20m --agent a-3`,
 		Args: checkArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runExplain(cmd, o, scenarioArg(args))
@@ -181,6 +184,9 @@ func runExplain(cmd *cobra.Command, o *explainOptions, name string) error {
 	} else {
 		sc, err := o.run.load(cmd, name)
 		if err != nil {
+			return err
+		}
+		if err := checkTraceFiles(sc, false); err != nil {
 			return err
 		}
 		if o.framework != "" && !hasFramework(sc, o.framework) {
