@@ -16,8 +16,10 @@ import (
 // explainCase is a small scenario in which framework v starves for one
 // reason (on agent, if set), and the edit that removes the cause.
 type explainCase struct {
-	reason    string
-	agent     string
+	reason string
+	agent  string
+	stuck  bool // the episode can no longer end by itself
+
 	yaml      string
 	old, flip string // the edit that turns the cause off
 }
@@ -31,38 +33,38 @@ master:
 `
 
 var explainCases = []explainCase{
-	{reason: model.ReasonExhausted, yaml: explainHead + `agents:
+	{reason: model.ReasonExhausted, stuck: true, yaml: explainHead + `agents:
   - {name: a1, resources: "cpus:1;mem:512"}
 frameworks:
   - {name: hog, role: a, behavior: hold}
 timeline:
   - {at: 0.5s, add_framework: {name: v, role: vr, behavior: decline, refuse_seconds: 1}}
 `, old: "behavior: hold", flip: "behavior: decline, refuse_seconds: 1"},
-	{reason: model.ReasonOfferLocked, yaml: explainHead + `agents:
+	{reason: model.ReasonOfferLocked, stuck: false, yaml: explainHead + `agents:
   - {name: a1, resources: "cpus:1;mem:512"}
 frameworks:
   - {name: hog, role: a, behavior: keep}
 timeline:
   - {at: 0.5s, add_framework: {name: v, role: vr, behavior: decline, refuse_seconds: 1}}
 `, old: "allocation_interval: 1s", flip: "allocation_interval: 1s\n  offer_timeout: 1s"},
-	{reason: model.ReasonFiltered, yaml: explainHead + `agents:
+	{reason: model.ReasonFiltered, stuck: false, yaml: explainHead + `agents:
   - {name: a1, resources: "cpus:1;mem:512"}
 frameworks:
   - {name: v, role: vr, behavior: decline, refuse_seconds: 60}
 `, old: "refuse_seconds: 60", flip: "refuse_seconds: 1"},
-	{reason: model.ReasonMinAllocatable, yaml: explainHead + `agents:
+	{reason: model.ReasonMinAllocatable, stuck: true, yaml: explainHead + `agents:
   - {name: a1, resources: "cpus:1;mem:512"}
 frameworks:
   - {name: v, role: vr, behavior: decline, refuse_seconds: 1, min_allocatable: ["cpus:2"]}
 `, old: `["cpus:2"]`, flip: `["cpus:1"]`},
-	{reason: model.ReasonHeadroom, yaml: explainHead + `  quota:
+	{reason: model.ReasonHeadroom, stuck: true, yaml: explainHead + `  quota:
     q: {guarantee: "cpus:1;mem:512"}
 agents:
   - {name: a1, resources: "cpus:1;mem:512"}
 frameworks:
   - {name: v, role: vr, behavior: decline, refuse_seconds: 1}
 `, old: `guarantee: "cpus:1;mem:512"`, flip: `guarantee: "cpus:0.5;mem:256"`},
-	{reason: model.ReasonQuotaLimit, agent: "a1", yaml: explainHead + `  quota:
+	{reason: model.ReasonQuotaLimit, stuck: true, agent: "a1", yaml: explainHead + `  quota:
     vr: {limit: "cpus:1;mem:512"}
 agents:
   - {name: a1, resources: "cpus:1;mem:512"}
@@ -71,14 +73,14 @@ frameworks:
   - {name: v, role: vr, behavior: decline, refuse_seconds: 1}
   - {name: vhold, role: vr, behavior: hold}
 `, old: `limit: "cpus:1;mem:512"`, flip: `limit: "cpus:2;mem:1024"`},
-	{reason: model.ReasonInactive, yaml: explainHead + `agents:
+	{reason: model.ReasonInactive, stuck: true, yaml: explainHead + `agents:
   - {name: a1, resources: "cpus:1;mem:512"}
 frameworks:
   - {name: v, role: vr, behavior: decline, refuse_seconds: 1}
 timeline:
   - {at: 0.5s, suppress: {framework: v}}
 `, old: "suppress:", flip: "revive:"},
-	{reason: model.ReasonTaken, agent: "a1", yaml: explainHead + `agents:
+	{reason: model.ReasonTaken, stuck: false, agent: "a1", yaml: explainHead + `agents:
   - {name: a1, resources: "cpus:1;mem:512"}
   - {name: a2, resources: "cpus(vr):1;mem(vr):512"}
 frameworks:
@@ -123,6 +125,9 @@ func TestExplainNamesEachReason(t *testing.T) {
 			for _, e := range rep.Episodes {
 				if len(e.Causes) != 1 || e.Causes[0].Reason != c.reason || e.Causes[0].Visits != e.Visits {
 					t.Fatalf("episode %s: causes %+v, want only %s", e.Text, e.Causes, c.reason)
+				}
+				if (e.StuckCycle > 0) != c.stuck {
+					t.Fatalf("episode %s: stuck from cycle %d, want stuck %v", e.Text, e.StuckCycle, c.stuck)
 				}
 			}
 			if !strings.Contains(c.yaml, c.old) {
