@@ -32,6 +32,9 @@ type AllocatorConfig struct {
 	Quota map[string]Quota
 	// Capacity holds the capacity queues of the capacity allocator, by role.
 	Capacity map[string]Capacity
+	// Decisions, when not nil, receives every cycle's decisions
+	// (run --decisions); nil records nothing and costs nothing.
+	Decisions DecisionSink
 }
 
 // FrameworkInfo is what the allocator learns of a framework at

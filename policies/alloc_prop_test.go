@@ -268,15 +268,25 @@ func apropScheduler(f apropFwSpec) model.Scheduler {
 // apropRun builds the scenario's world, runs it to apropEnd and returns it;
 // observe sees every record.
 func apropRun(s apropScenario, fatalf func(string, ...any), observe func(r *model.Record)) *model.World {
+	return apropRunWith(s, fatalf, observe, func(cfg model.AllocatorConfig) model.Allocator { return NewDRF(cfg) }, nil)
+}
+
+// apropRunWith is apropRun with the allocator built by alloc (from the
+// scenario's configuration) and setup run on the world before it starts.
+func apropRunWith(s apropScenario, fatalf func(string, ...any), observe func(r *model.Record),
+	alloc func(cfg model.AllocatorConfig) model.Allocator, setup func(w *model.World)) *model.World {
 	w := model.NewWorld(model.WorldConfig{
 		Seed:         s.Seed,
 		NetworkDelay: s.Delay,
 		Master:       model.MasterConfig{AllocationInterval: s.Interval, OfferTimeout: s.OfferTimeout},
 	}, func(clock model.Clock, streams sim.Streams) model.Allocator {
-		return NewDRF(model.AllocatorConfig{AllocationInterval: s.Interval, Clock: clock,
+		return alloc(model.AllocatorConfig{AllocationInterval: s.Interval, Clock: clock,
 			Rand: streams.Get("allocator"), MinAllocatable: apropMinAlloc})
 	})
 	w.Observe(model.ObserverFunc(observe))
+	if setup != nil {
+		setup(w)
+	}
 	must := func(what string, err error) {
 		if err != nil {
 			fatalf("scenario step %s: %v", what, err)

@@ -14,6 +14,9 @@ type filter struct {
 	group *filterGroup
 	timer sim.Timer
 	dead  bool
+	// since and until are when the filter was set and when it expires
+	// (for decision records).
+	since, until sim.Time
 }
 
 // filterGroup gathers an agent's filters with identical refused resources,

@@ -41,6 +41,9 @@ type Hierarchical struct {
 	// added; under quota or capacity, any allocation, which moves headroom
 	// and caps).
 	epoch uint64
+	// dec collects decision records (AllocatorConfig.Decisions); nil when
+	// none are asked for, and then every hook is one nil check.
+	dec *decisions
 }
 
 // bump records a global change (see epoch).
@@ -58,6 +61,7 @@ func newHierarchical(cfg model.AllocatorConfig, o order) *Hierarchical {
 		roles:   newRoleTree(),
 		weights: map[string]float64{},
 		names:   names{exclude: cfg.FairSharingExcluded},
+		dec:     newDecisions(cfg.Decisions),
 	}
 	for _, role := range sortedNames(cfg.Quota) {
 		h.SetQuota(role, cfg.Quota[role])
@@ -121,6 +125,9 @@ func (h *Hierarchical) RemoveAgent(name string) {
 		}
 	}
 	delete(h.agents, name)
+	if h.dec != nil {
+		delete(h.dec.cache, name)
+	}
 	h.bump()
 	h.names.add(&h.totalQ, a.total, -1)
 	h.quota.agentChanged(h, a.total, -1)
@@ -206,7 +213,8 @@ func (h *Hierarchical) Recover(framework, agent string, res model.Resources, ref
 	}
 	// The effective filter always outlives the next batch cycle.
 	refuse = max(refuse, h.cfg.AllocationInterval)
-	f := &filter{c: c, agent: a}
+	now := h.clock.Now()
+	f := &filter{c: c, agent: a, since: now, until: now + refuse}
 	a.addFilter(f, res)
 	c.filters.add(f)
 	f.timer = h.clock.After(refuse, func() { h.expire(f) })
@@ -278,6 +286,9 @@ func (h *Hierarchical) Allocate(candidates []string) []model.Grant {
 		}
 	}
 	var grants []model.Grant
+	if h.dec != nil {
+		h.dec.begin()
+	}
 	// Stage 1, quota: roles whose guarantee is not met yet, in the policy's
 	// order, get their unmet guarantee, their reservations and what the
 	// limit and the headroom allow beyond it (quota_cycle.go).
@@ -293,8 +304,14 @@ func (h *Hierarchical) Allocate(candidates []string) []model.Grant {
 	// not filtered and for which the offer is allocatable takes everything
 	// of the agent its role may use.
 	h.shuffle(agents)
+	if h.dec != nil {
+		h.dec.order(h)
+	}
 	for _, a := range agents {
 		grants = h.offerAgent(a, grants, false)
+	}
+	if h.dec != nil {
+		h.dec.end()
 	}
 	return grants
 }
@@ -305,8 +322,22 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 	if quotaStage {
 		stage = 1
 	}
-	if a.idleAt[stage] == h.epoch+1 && a.seenAt[stage] == a.changed && !h.order.drawsPerVisit() && !h.noSkip {
+	// Not under quota: the headroom an offer is cut to depends on
+	// allocations on every other agent, which the agent's own change
+	// count does not see (a random scenario with a guarantee diverged
+	// with the skip on).
+	if a.idleAt[stage] == h.epoch+1 && a.seenAt[stage] == a.changed && !h.order.drawsPerVisit() && !h.noSkip && !h.quota.active() {
+		if h.dec != nil && !quotaStage {
+			h.dec.replay(h, a)
+		}
 		return grants // no taker last time, and nothing changed since
+	}
+	// rec collects why pairs get no offer: in the fair-share stage only,
+	// which visits every role on every agent.
+	var rec *decisions
+	if h.dec != nil && !quotaStage {
+		rec = h.dec
+		rec.startAgent(a)
 	}
 	before := len(grants)
 	defer func() {
@@ -317,16 +348,25 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 		}
 	}()
 	avail := a.available()
+	if rec != nil {
+		defer func() { rec.endAgent(h, avail) }()
+	}
 	if avail.IsEmpty() {
 		return grants
 	}
 	h.order.visit(h, func(leaf *roleNode, clients [][]*client) bool {
 		fs := leaf.frameworks
 		if fs.nActive == 0 {
+			if rec != nil {
+				h.skipAll(rec, clients, func(*client) model.Skip { return model.Skip{Reason: model.ReasonInactive} })
+			}
 			return false
 		}
 		offer := h.offerable(avail, leaf.path, quotaStage)
 		if offer.IsEmpty() {
+			if rec != nil {
+				h.skipAll(rec, clients, func(c *client) model.Skip { return h.emptySkip(rec, c, avail) })
+			}
 			return false
 		}
 		mask := fs.active
@@ -335,13 +375,22 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 		}
 		h.buf = a.filtered(offer, mask, h.buf)
 		if andCount(h.buf, fs.active) == fs.nActive {
+			if rec != nil {
+				h.skipAll(rec, clients, func(c *client) model.Skip { return h.clientSkip(a, c, avail, offer) })
+			}
 			return false // every active framework of the role filters this
 		}
 	blocks:
 		for _, blk := range clients {
 			for _, c := range blk {
 				if !c.active || h.buf.has(c.idx) || !allocatable(offer, h.minAllocatable(c)) {
+					if rec != nil {
+						rec.skip(c, h.clientSkip(a, c, avail, offer))
+					}
 					continue
+				}
+				if h.dec != nil {
+					h.dec.granted(h, c, a, quotaStage)
 				}
 				grants = append(grants, model.Grant{Framework: c.name, Role: c.role, Agent: a.name, Resources: offer})
 				if h.quota.active() {
@@ -349,6 +398,9 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 				}
 				h.allocate(c, a, offer, true)
 				avail = avail.Sub(offer)
+				if rec != nil { // the rest of the role: taken by c
+					h.skipAll(rec, clients, func(c *client) model.Skip { return rec.nothingLeft(h, c) })
+				}
 				break blocks
 			}
 		}

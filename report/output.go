@@ -150,6 +150,10 @@ func (r *Result) writeClusterTable(w io.Writer) error {
 	return t.Render()
 }
 
+// NewTable returns a table of n columns, the first left ones aligned left
+// and the rest right, in the style of every mesosim table.
+func NewTable(w io.Writer, n, left int) *tablewriter.Table { return newTable(w, n, left) }
+
 // newTable returns a table of n columns, the first left ones aligned left
 // and the rest right, with headers written as given.
 func newTable(w io.Writer, n, left int) *tablewriter.Table {

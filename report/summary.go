@@ -22,6 +22,12 @@ type SummaryConfig struct {
 	// submit tasks: each one wants offers all the time until it submits
 	// its first task.
 	Submitters []string
+
+	// Starving, when not nil, is told at each start (open) and end of one
+	// of a framework's offerless intervals with demand, the intervals
+	// starvation is the longest of (mesosim explain reads them). An
+	// interval still open when the records stop gets no end call.
+	Starving func(framework string, t sim.Time, open bool)
 }
 
 // Summary is an observer that accounts, from records alone, what every
@@ -71,6 +77,7 @@ type Summary struct {
 	jobs       map[jobKey]*job  // jobs with a task not yet terminal
 	weights    map[string]float64
 	submitters map[string]bool
+	starving   func(framework string, t sim.Time, open bool)
 
 	jain jainState
 
@@ -176,6 +183,7 @@ func NewSummary(cfg SummaryConfig) *Summary {
 		jobs:       map[jobKey]*job{},
 		weights:    map[string]float64{},
 		submitters: map[string]bool{},
+		starving:   cfg.Starving,
 	}
 	s.total.noShare = true
 	s.locked.noShare = true
@@ -417,7 +425,7 @@ func (s *Summary) updateDemand(f *framework) {
 	}
 	f.demanding = d
 	if d {
-		f.starveAt = s.now
+		s.startStarve(f)
 		f.role.demand++
 	} else {
 		s.endStarve(f)
@@ -426,8 +434,19 @@ func (s *Summary) updateDemand(f *framework) {
 	s.jainUpdate(f.role)
 }
 
+// startStarve opens f's next offerless interval at s.now.
+func (s *Summary) startStarve(f *framework) {
+	f.starveAt = s.now
+	if s.starving != nil {
+		s.starving(f.name, s.now, true)
+	}
+}
+
 // endStarve closes f's current offerless interval at s.now.
 func (s *Summary) endStarve(f *framework) {
+	if s.starving != nil {
+		s.starving(f.name, s.now, false)
+	}
 	if d := s.now - f.starveAt; d > f.starveMax {
 		f.starveMax = d
 	}
@@ -607,7 +626,7 @@ func (s *Summary) Observe(r *model.Record) {
 		s.offers[r.Offer] = h
 		if f.demanding { // an offerless interval ends, the next begins
 			s.endStarve(f)
-			f.starveAt = s.now
+			s.startStarve(f)
 		}
 
 	case model.KindOfferDeclined, model.KindOfferRescinded:

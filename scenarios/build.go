@@ -36,7 +36,19 @@ type Sim struct {
 //
 // A scenario whose workloads are expected to submit more than
 // MaxExpectedTasks tasks over its duration is refused (an *Error).
-func Build(sc *Scenario) (*Sim, error) {
+func Build(sc *Scenario) (*Sim, error) { return BuildWith(sc, Options{}) }
+
+// Options are what a build may add to a scenario without changing its
+// history.
+type Options struct {
+	// Decisions receives the allocator's decision records of every cycle
+	// (every allocator the run elects, after a master failover too); nil
+	// records none.
+	Decisions model.DecisionSink
+}
+
+// BuildWith is Build with options.
+func BuildWith(sc *Scenario, opt Options) (*Sim, error) {
 	if err := checkWork(sc); err != nil {
 		return nil, err
 	}
@@ -60,6 +72,7 @@ func Build(sc *Scenario) (*Sim, error) {
 			Clock:               clock,
 			Rand:                streams.Get("allocator"),
 			Capacity:            sc.Master.Capacity,
+			Decisions:           opt.Decisions,
 		})
 		allocErr = err
 		return a

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -24,6 +23,8 @@ type runOptions struct {
 	check      bool
 	sets       []string
 	skip       string
+	// decisions: write the allocator's decision records to this file.
+	decisions string
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -31,6 +32,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.Uint64Var(&o.seed, "seed", 0, "root seed (overrides the scenario's seed)")
 	f.StringVar(&o.duration, "duration", "", "simulated horizon, a Go duration such as 10m (overrides the scenario's)")
 	f.StringVar(&o.events, "events", "", "write the JSONL event log to FILE (- for stdout)")
+	f.StringVar(&o.decisions, "decisions", "", "write the allocator's decision records (JSONL, read by mesosim explain) to FILE (- for stdout)")
 	f.BoolVar(&o.heartbeats, "events-heartbeats", false, "keep HEARTBEAT events (heartbeat records, dropped HEARTBEAT messages) in the --events log")
 	f.StringVar(&o.format, "format", "table", "summary format: table, json or csv")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable; see docs/scenarios.md)")
@@ -111,6 +113,12 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	if o.heartbeats && o.events == "" {
 		return badInput("--events-heartbeats: there is no event log to keep them in (add --events FILE)")
 	}
+	if o.events != "" && o.events == o.decisions {
+		if o.events == "-" {
+			return badInput("--events and --decisions cannot both write to stdout")
+		}
+		return badInput("--decisions: %s is the --events file too", o.decisions)
+	}
 	skip, err := parseSkip(o.skip)
 	if err != nil {
 		return err
@@ -127,42 +135,34 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	if err := checkTraceFiles(sc, false); err != nil {
 		return err
 	}
-	s, err := scenarios.Build(sc)
+	stdout := cmd.OutOrStdout()
+	var dec *decisionsOut
+	if o.decisions != "" {
+		if dec, err = openDecisions(o.decisions, sc, stdout); err != nil {
+			return err
+		}
+		defer dec.out.abort()
+	}
+	s, err := scenarios.BuildWith(sc, scenarios.Options{Decisions: dec.sink()})
 	if err != nil {
 		return err
 	}
-	stdout := cmd.OutOrStdout()
 
 	// The event log goes to a temporary file renamed into place only when
 	// the run succeeded: never a half-written log.
 	var log *report.EventLog
-	var commit func() error
-	var abort func()
+	var logOut *streamOut
 	if o.events != "" {
-		var w io.Writer
-		if o.events == "-" {
-			bw := bufio.NewWriterSize(stdout, 1<<16)
-			w = bw
-			commit, abort = bw.Flush, func() {}
-		} else {
-			out, err := createOutput("--events", o.events, scenarioInputs(sc))
-			if err != nil {
-				return err
-			}
-			bw := bufio.NewWriterSize(out, 1<<20)
-			w = bw
-			commit = func() error {
-				if err := bw.Flush(); err != nil {
-					return err
-				}
-				return out.Commit()
-			}
-			abort = out.Abort
-			// On every way out, a panic included: no temporary file left.
-			defer abort()
+		if logOut, err = openStream("--events", o.events, stdout, scenarioInputs(sc)); err != nil {
+			return err
 		}
-		log = report.NewEventLog(w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version}).WithHeartbeats(o.heartbeats)
+		// On every way out, a panic included: no temporary file left.
+		defer logOut.abort()
+		log = report.NewEventLog(logOut.w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version}).WithHeartbeats(o.heartbeats)
 		s.World.Observe(log)
+	}
+	if dec != nil {
+		s.World.Observe(dec.rec)
 	}
 	summary, checker := observe(s, o.check, skip)
 
@@ -170,9 +170,6 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	s.Run()
 	restore()
 	if err := s.Err(); err != nil {
-		if log != nil {
-			abort()
-		}
 		return traceErr(err)
 	}
 	if checker != nil {
@@ -191,17 +188,20 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 
 	if log != nil {
 		if err := log.Close(); err != nil {
-			abort()
 			return fmt.Errorf("--events: %w", err)
 		}
-		if err := commit(); err != nil {
-			abort()
+		if err := logOut.commit(); err != nil {
 			return fmt.Errorf("--events: %w", err)
+		}
+	}
+	if dec != nil {
+		if err := dec.finish(sc.Duration); err != nil {
+			return err
 		}
 	}
 	res := summary.Finish(sc.Duration)
 	out := stdout
-	if o.events == "-" {
+	if o.events == "-" || o.decisions == "-" {
 		// The log owns stdout; the summary goes to stderr.
 		out = cmd.ErrOrStderr()
 	}
