@@ -205,10 +205,13 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 		sets = append(sets, "faults.swarm=true")
 	}
 	var ovs []scenarios.Override
-	for _, s := range sets {
+	for i, s := range sets {
 		ov, err := scenarios.ParseOverride(s)
 		if err != nil {
 			return badInput("--set: %v", err)
+		}
+		if o.duration != "" && i == len(o.sets) {
+			ov.Flag = "--duration" // errors name the flag, not --set
 		}
 		ovs = append(ovs, ov)
 	}
@@ -216,7 +219,7 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkHorizon(base, o.skipList); err != nil {
+	if err := checkHorizon(base, o.skipList, durationFrom(o.duration, o.sets)); err != nil {
 		return err
 	}
 	if err := checkTraceFiles(base, false); err != nil {
