@@ -355,8 +355,15 @@ dispatch:
 	if o.shrink && rep.FirstFailingSeed != nil {
 		if stopped == "interrupt" {
 			fmt.Fprintln(stderr, "fuzz: interrupted: not shrinking")
-		} else if rep.Shrunk, err = o.shrinkSeed(stderr, name, ovs, *rep.FirstFailingSeed, sigc); err != nil {
-			return err
+		} else {
+			var ssig os.Signal
+			if rep.Shrunk, ssig, err = o.shrinkSeed(stderr, name, ovs, *rep.FirstFailingSeed, sigc); err != nil {
+				return err
+			}
+			if ssig != nil {
+				// The seeds all ran; the shrink did not finish.
+				sig, rep.Signal = ssig, signalName(ssig)
+			}
 		}
 	}
 	w := cmd.OutOrStdout()
@@ -372,7 +379,11 @@ dispatch:
 	}
 	if sig != nil {
 		// Interrupted is not a pass, nor a complete failure report.
-		return interruptedError{sig: sig, what: fmt.Sprintf("%d of %d seeds run, %d with violations", rep.SeedsRun, rep.SeedsRequested, rep.SeedsWithViolations)}
+		what := fmt.Sprintf("%d of %d seeds run, %d with violations", rep.SeedsRun, rep.SeedsRequested, rep.SeedsWithViolations)
+		if rep.Shrunk != nil && rep.Shrunk.Interrupted {
+			what += fmt.Sprintf("; the shrink of seed %d stopped after %d runs, its smallest reproducer so far written to %s", rep.Shrunk.Seed, rep.Shrunk.Runs, rep.Shrunk.File)
+		}
+		return interruptedError{sig: sig, what: what}
 	}
 	if len(rep.Errors) > 0 {
 		e := rep.Errors[0]

@@ -40,7 +40,8 @@ violation with --all): the last --context records about the violating task
 or agent, and the fault records before it. The simulation is deterministic,
 so the same invariant breaks at the same simulated time on every replay.
 
-Exit status 1 when an invariant broke, 0 when none did.`,
+Exit status 1 when an invariant broke, 0 when none did; SIGINT or SIGTERM
+stop it at once, as they stop run (exit status 130 or 143).`,
 		Args: checkArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return replayScenario(cmd, o, args[0])
@@ -190,7 +191,10 @@ func replayScenario(cmd *cobra.Command, o *replayOptions, name string) error {
 	if err != nil {
 		return err
 	}
+	// A replay is one simulation, like run: a stop signal ends it at once.
+	restore := exitOnStop(cmd.ErrOrStderr(), "replay")
 	rep, err := runReplay(sc, o.context, o.all)
+	restore()
 	if err != nil {
 		return err
 	}
