@@ -21,7 +21,7 @@ func TestAllocatorChoosable(t *testing.T) {
 	}
 	for _, a := range policies.AllocatorNames() {
 		c.Allocator = a
-		if vs := simtest.Run(c, behavior("reconciling")); len(vs) > 0 {
+		if vs := simtest.Run(c, simtest.Behavior("reconciling")); len(vs) > 0 {
 			t.Errorf("allocator %s: reconciling breaks %v", a, vs)
 		}
 	}
@@ -32,9 +32,9 @@ func TestAllocatorChoosable(t *testing.T) {
 			}
 		}()
 		c.Allocator = "nosuch"
-		simtest.Run(c, behavior("naive"))
+		simtest.Run(c, simtest.Behavior("naive"))
 	}()
-	f := simtest.Find(behavior("naive"), simtest.Options{Checks: 50, Seed: 1, ShrinkTime: 2e9, Allocator: "fifo"})
+	f := simtest.Find(simtest.Behavior("naive"), simtest.Options{Checks: 50, Seed: 1, ShrinkTime: 2e9, Allocator: "fifo"})
 	if f == nil {
 		t.Skip("naive passed 50 fifo checks")
 	}
