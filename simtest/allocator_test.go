@@ -41,4 +41,9 @@ func TestAllocatorChoosable(t *testing.T) {
 	if f.Cluster.Allocator != "fifo" {
 		t.Errorf("the drawn cluster's allocator is %q, want fifo", f.Cluster.Allocator)
 	}
+	// The Go literal of the failure keeps the allocator, so that a pasted
+	// regression test runs the same cluster.
+	if !strings.Contains(f.String(), "\tAllocator: \"fifo\",\n") {
+		t.Errorf("the failure's literal lacks the allocator:\n%s", f)
+	}
 }

@@ -2,6 +2,7 @@ package simtest
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -127,4 +128,38 @@ func TestScenarioRunsAsRun(t *testing.T) {
 			t.Fatalf("the scenario runs to\n%v\nRun to\n%v\n%s", got, want, data)
 		}
 	})
+}
+
+// A failing Check, end to end, in a child test process (the failure must
+// not fail this test): the test fails, its log shows the timeline, and
+// the shrunk cluster's scenario and excerpt are in Options.FailureDir.
+func TestCheckFailureReport(t *testing.T) {
+	if dir := os.Getenv("SIMTEST_FAILURE_DIR"); dir != "" {
+		Check(t, naive, Options{Checks: 300, Seed: 1, ShrinkTime: 2 * time.Second, StandIn: StandIn("naive"), FailureDir: dir})
+		return
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	c := exec.Command(os.Args[0], "-test.run=^TestCheckFailureReport$", "-rapid.nofailfile")
+	c.Env = append(os.Environ(), "SIMTEST_FAILURE_DIR="+dir)
+	out, err := c.CombinedOutput()
+	if _, ok := err.(*exec.ExitError); !ok {
+		t.Fatalf("the failing check: %v, want exit status 1\n%s", err, out)
+	}
+	for _, want := range []string{"[rapid] failed", "event log excerpt and replay timeline of the shrunk cluster:\n", "violation 1 of ",
+		"replay it with: mesosim replay " + filepath.Join(dir, "TestCheckFailureReport.yaml")} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the failing check's output lacks %q:\n%s", want, out)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "TestCheckFailureReport.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scenarios.Parse("TestCheckFailureReport.yaml", data); err != nil {
+		t.Error(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "TestCheckFailureReport.log")); err != nil {
+		t.Error(err)
+	}
 }
