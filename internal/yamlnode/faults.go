@@ -69,4 +69,3 @@ func Partition(p sim.Partition) *yaml.Node {
 	}
 	return n
 }
-
