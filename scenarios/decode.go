@@ -54,7 +54,8 @@ func Parse(file string, data []byte) (*Scenario, error) { return ParseWith(file,
 // in order, to its YAML tree first (see Override for the path syntax). The
 // result is decoded as strictly as the file itself. Every error is an
 // *Error; an error in an override, or in a value an override put in the
-// tree, has no line and names the override ("--set PATH=VALUE").
+// tree, has no line and names the override ("--set PATH=VALUE", or the
+// flag of Override.Flag: see Override.Source).
 func ParseWith(file string, data []byte, overrides []Override) (*Scenario, error) {
 	_, sc, err := parseTree(file, data, overrides)
 	return sc, err

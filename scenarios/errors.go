@@ -32,17 +32,18 @@ type failure struct{ err *Error }
 func (d *decoder) failf(line int, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if line < 0 {
-		msg += " (--set " + d.overrides[-line-1].String() + ")"
+		msg += " (" + d.overrides[-line-1].Source() + ")"
 		line = 0
 	}
 	panic(failure{&Error{File: d.file, Line: line, Msg: msg}})
 }
 
 // lineRef names where a line is for messages that point elsewhere: "line
-// 7", or the override that made the node ("--set PATH=VALUE").
+// 7", or the override that made the node ("--set PATH=VALUE", see
+// Override.Source).
 func (d *decoder) lineRef(line int) string {
 	if line < 0 {
-		return "--set " + d.overrides[-line-1].String()
+		return d.overrides[-line-1].Source()
 	}
 	return fmt.Sprintf("line %d", line)
 }

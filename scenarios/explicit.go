@@ -80,7 +80,7 @@ func writeSwarm(root *yaml.Node, sc *Scenario, plan *swarmPlan) {
 	if len(plan.rules) > 0 {
 		rules := yamlnode.EnsureSeq(faults, "network")
 		for _, r := range plan.rules {
-			rules.Content = append(rules.Content, ruleNode(r))
+			rules.Content = append(rules.Content, yamlnode.Rule(r))
 		}
 	}
 	if len(plan.partitions) > 0 {
@@ -88,7 +88,7 @@ func writeSwarm(root *yaml.Node, sc *Scenario, plan *swarmPlan) {
 		// may draw a name starting with SwarmPrefix.
 		parts := yamlnode.EnsureSeq(faults, "partitions")
 		for _, p := range plan.partitions {
-			parts.Content = append(parts.Content, partitionNode(p))
+			parts.Content = append(parts.Content, yamlnode.Partition(p))
 		}
 	}
 	var entries []*yaml.Node
@@ -113,67 +113,6 @@ func writeSwarm(root *yaml.Node, sc *Scenario, plan *swarmPlan) {
 		tl := yamlnode.EnsureSeq(root, "timeline")
 		tl.Content = append(tl.Content, entries...)
 	}
-}
-
-// ruleNode writes a network rule as a flow mapping.
-func ruleNode(r sim.Rule) *yaml.Node {
-	var kv []any
-	if len(r.Types) > 0 {
-		kv = append(kv, "types", yamlnode.StrSeq(r.Types))
-	}
-	if len(r.From) > 0 {
-		kv = append(kv, "from", yamlnode.Str(r.From))
-	}
-	if len(r.To) > 0 {
-		kv = append(kv, "to", yamlnode.Str(r.To))
-	}
-	if r.Loss > 0 {
-		kv = append(kv, "loss", yamlnode.Scalar("!!float", strconv.FormatFloat(r.Loss, 'f', -1, 64)))
-	}
-	if r.Duplicate > 0 {
-		kv = append(kv, "duplicate", yamlnode.Scalar("!!float", strconv.FormatFloat(r.Duplicate, 'f', -1, 64)))
-	}
-	if r.Delay.Kind != "" {
-		var dist *yaml.Node
-		switch r.Delay.Kind {
-		case sim.DelayFixed:
-			dist = yamlnode.Dur(r.Delay.Value)
-		case sim.DelayUniform:
-			dist = yamlnode.FlowMap("dist", yamlnode.Str(sim.DelayUniform), "min", yamlnode.Dur(r.Delay.Min), "max", yamlnode.Dur(r.Delay.Max))
-		default:
-			dist = yamlnode.FlowMap("dist", yamlnode.Str(r.Delay.Kind), "mean", yamlnode.Dur(r.Delay.Mean))
-			if r.Delay.Min > 0 {
-				dist.Content = append(dist.Content, yamlnode.Str("min"), yamlnode.Dur(r.Delay.Min))
-			}
-			if r.Delay.Max > 0 {
-				dist.Content = append(dist.Content, yamlnode.Str("max"), yamlnode.Dur(r.Delay.Max))
-			}
-		}
-		kv = append(kv, "delay", dist)
-	}
-	if r.Reorder {
-		kv = append(kv, "reorder", yamlnode.True())
-	}
-	if r.Start > 0 {
-		kv = append(kv, "start", yamlnode.Dur(r.Start))
-	}
-	if r.End > 0 {
-		kv = append(kv, "end", yamlnode.Dur(r.End))
-	}
-	return yamlnode.FlowMap(kv...)
-}
-
-// partitionNode writes a faults.partitions entry as a flow mapping.
-func partitionNode(p sim.Partition) *yaml.Node {
-	n := yamlnode.FlowMap("name", yamlnode.Str(p.Name), "a", yamlnode.StrSeq(p.A), "b", yamlnode.StrSeq(p.B))
-	if p.OneWay {
-		n.Content = append(n.Content, yamlnode.Str("one_way"), yamlnode.True())
-	}
-	n.Content = append(n.Content, yamlnode.Str("start"), yamlnode.Dur(p.Start))
-	if p.Heal != 0 {
-		n.Content = append(n.Content, yamlnode.Str("heal"), yamlnode.Dur(p.Heal))
-	}
-	return n
 }
 
 // absTracePaths makes the trace section's relative paths absolute, as the

@@ -34,8 +34,8 @@ func TestExplicitSwarmRunsTheSame(t *testing.T) {
 		name string
 		ovs  []Override
 	}{
-		{"reconciling", []Override{{"faults.swarm", "true"}}},
-		{"naive", []Override{{"faults.swarm", "true"}, {"frameworks.0.behavior", "naive"}, {"frameworks.1.behavior", "naive"}}},
+		{"reconciling", []Override{{Path: "faults.swarm", Value: "true"}}},
+		{"naive", []Override{{Path: "faults.swarm", Value: "true"}, {Path: "frameworks.0.behavior", Value: "naive"}, {Path: "frameworks.1.behavior", Value: "naive"}}},
 	}
 	seeds := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
 	if testing.Short() {

@@ -21,10 +21,33 @@ import (
 // text (a scalar, "[a, b]", "{base: 2s, per_task: 10ms}"; empty means
 // null); it replaces the node at the path, and the tree is then decoded as
 // strictly as a file.
-type Override struct{ Path, Value string }
+//
+// Flag is the command-line flag the override came from, which errors name:
+// empty or "--set" and "--vary" give PATH=VALUE ("--vary seed=3"); any
+// other flag (such as "--duration") sets its one key and is named with the
+// value alone ("--duration 12m").
+type Override struct {
+	Path, Value string
+	Flag        string
+}
 
 // String returns the override as "PATH=VALUE".
 func (o Override) String() string { return o.Path + "=" + o.Value }
+
+// Source names the override as the user wrote it: "--set PATH=VALUE",
+// "--vary PATH=VALUE", or "FLAG VALUE" for a one-key flag such as
+// --duration.
+func (o Override) Source() string {
+	switch o.Flag {
+	case "", "--set", "--vary":
+		flag := o.Flag
+		if flag == "" {
+			flag = "--set"
+		}
+		return flag + " " + o.String()
+	}
+	return o.Flag + " " + o.Value
+}
 
 // ParseOverride parses "KEY=VALUE" (the first '=' ends the key).
 func ParseOverride(s string) (Override, error) {
@@ -63,7 +86,7 @@ func OpenWith(arg string, overrides []Override) (*Scenario, error) {
 // name the override.
 func (d *decoder) applyOverride(root *yaml.Node, i int, o Override) {
 	fail := func(format string, args ...any) {
-		panic(failure{&Error{File: d.file, Msg: "--set " + o.String() + ": " + fmt.Sprintf(format, args...)}})
+		panic(failure{&Error{File: d.file, Msg: o.Source() + ": " + fmt.Sprintf(format, args...)}})
 	}
 	segs, err := o.segments()
 	if err != nil {

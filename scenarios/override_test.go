@@ -35,11 +35,11 @@ func TestParseOverride(t *testing.T) {
 		want Override
 		err  string
 	}{
-		{"seed=7", Override{"seed", "7"}, ""},
-		{"frameworks.web.think_time={base: 2s, per_task: 10ms}", Override{"frameworks.web.think_time", "{base: 2s, per_task: 10ms}"}, ""},
-		{"a=b=c", Override{"a", "b=c"}, ""},
-		{" seed = 7", Override{"seed", " 7"}, ""},
-		{"network.delay=", Override{"network.delay", ""}, ""},
+		{"seed=7", Override{Path: "seed", Value: "7"}, ""},
+		{"frameworks.web.think_time={base: 2s, per_task: 10ms}", Override{Path: "frameworks.web.think_time", Value: "{base: 2s, per_task: 10ms}"}, ""},
+		{"a=b=c", Override{Path: "a", Value: "b=c"}, ""},
+		{" seed = 7", Override{Path: "seed", Value: " 7"}, ""},
+		{"network.delay=", Override{Path: "network.delay", Value: ""}, ""},
 		{"seed", Override{}, `override "seed": want KEY=VALUE, such as frameworks.web.think_time=2s`},
 		{"=7", Override{}, `override "=7": empty path`},
 		{"a..b=1", Override{}, `override "a..b=1": path "a..b" has an empty segment`},
@@ -53,7 +53,7 @@ func TestParseOverride(t *testing.T) {
 			t.Errorf("ParseOverride(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
 		}
 	}
-	if s := (Override{"seed", "7"}).String(); s != "seed=7" {
+	if s := (Override{Path: "seed", Value: "7"}).String(); s != "seed=7" {
 		t.Errorf("String() = %q", s)
 	}
 }
@@ -198,58 +198,58 @@ func TestParseWithErrors(t *testing.T) {
 		want string
 	}{
 		// Errors in the path.
-		{"no element of that name", []Override{{"frameworks.nope.think_time", "1s"}},
+		{"no element of that name", []Override{{Path: "frameworks.nope.think_time", Value: "1s"}},
 			`s.yaml: --set frameworks.nope.think_time=1s: no element of frameworks named "nope"`},
-		{"an expanded name is not an element's name", []Override{{"frameworks.web-1.role", "r"}},
+		{"an expanded name is not an element's name", []Override{{Path: "frameworks.web-1.role", Value: "r"}},
 			`s.yaml: --set frameworks.web-1.role=r: no element of frameworks named "web-1"`},
-		{"index out of range", []Override{{"agents.2.name", "x"}},
+		{"index out of range", []Override{{Path: "agents.2.name", Value: "x"}},
 			`s.yaml: --set agents.2.name=x: agents has 2 elements: no element 2 (indices count from 0)`},
-		{"through a scalar", []Override{{"name.first", "x"}},
+		{"through a scalar", []Override{{Path: "name.first", Value: "x"}},
 			`s.yaml: --set name.first=x: name is a string ("base"), not a mapping or a list`},
-		{"through a nested scalar", []Override{{"timeline.0.at.x", "1"}},
+		{"through a nested scalar", []Override{{Path: "timeline.0.at.x", Value: "1"}},
 			`s.yaml: --set timeline.0.at.x=1: timeline.0.at is a string ("10s"), not a mapping or a list`},
-		{"empty segment", []Override{{"a..b", "1"}},
+		{"empty segment", []Override{{Path: "a..b", Value: "1"}},
 			`s.yaml: --set a..b=1: path "a..b" has an empty segment`},
-		{"empty path", []Override{{"", "1"}},
+		{"empty path", []Override{{Path: "", Value: "1"}},
 			`s.yaml: --set =1: empty path`},
-		{"bad YAML", []Override{{"seed", "[1"}},
+		{"bad YAML", []Override{{Path: "seed", Value: "[1"}},
 			`s.yaml: --set seed=[1: the value is not valid YAML: line 1: did not find expected ',' or ']'`},
-		{"two documents", []Override{{"seed", "1\n---\n2"}},
+		{"two documents", []Override{{Path: "seed", Value: "1\n---\n2"}},
 			"s.yaml: --set seed=1\n---\n2: the value holds more than one YAML document"},
-		{"the second override is named", []Override{{"seed", "2"}, {"frameworks.x.role", "r"}},
+		{"the second override is named", []Override{{Path: "seed", Value: "2"}, {Path: "frameworks.x.role", Value: "r"}},
 			`s.yaml: --set frameworks.x.role=r: no element of frameworks named "x"`},
 
 		// Errors in the values, found by the decoder: no line, the
 		// override named.
-		{"a bad value", []Override{{"frameworks.web.think_time", "abc"}},
+		{"a bad value", []Override{{Path: "frameworks.web.think_time", Value: "abc"}},
 			`s.yaml: frameworks.think_time: bad duration "abc": want a Go duration such as 90s, 1h30m or 250ms (--set frameworks.web.think_time=abc)`},
-		{"a bad value inside a mapping value", []Override{{"frameworks.web.think_time", "{base: 2h}"}},
+		{"a bad value inside a mapping value", []Override{{Path: "frameworks.web.think_time", Value: "{base: 2h}"}},
 			`s.yaml: frameworks.think_time.base: 2h0m0s exceeds the limit of 1h0m0s (--set frameworks.web.think_time={base: 2h})`},
-		{"the right override of several is named", []Override{{"seed", "3"}, {"master.allocator", "lottery"}},
+		{"the right override of several is named", []Override{{Path: "seed", Value: "3"}, {Path: "master.allocator", Value: "lottery"}},
 			`s.yaml: master.allocator: unknown allocator "lottery" (known: capacity, drf, fifo, random) (--set master.allocator=lottery)`},
-		{"an unknown key created", []Override{{"colour", "red"}},
+		{"an unknown key created", []Override{{Path: "colour", Value: "red"}},
 			`s.yaml: unknown key "colour" at top level; allowed keys: name, seed, duration, master, network, agents, frameworks, trace, faults, timeline (--set colour=red)`},
-		{"an unknown nested key created", []Override{{"master.quota.qr.guarantee", "cpus:1"}, {"master.quota.qr.floor", "1"}},
+		{"an unknown nested key created", []Override{{Path: "master.quota.qr.guarantee", Value: "cpus:1"}, {Path: "master.quota.qr.floor", Value: "1"}},
 			`s.yaml: unknown key "floor" in master.quota.qr; allowed keys: guarantee, limit (--set master.quota.qr.floor=1)`},
-		{"a required key missing from a created mapping", []Override{{"master.capacity.r1.max_capacity", "0.5"}, {"master.allocator", "capacity"}},
+		{"a required key missing from a created mapping", []Override{{Path: "master.capacity.r1.max_capacity", Value: "0.5"}, {Path: "master.allocator", Value: "capacity"}},
 			`s.yaml: master.capacity.r1: missing required key "capacity" (--set master.capacity.r1.max_capacity=0.5)`},
-		{"an empty value", []Override{{"seed", ""}},
+		{"an empty value", []Override{{Path: "seed", Value: ""}},
 			`s.yaml: seed: expected an unsigned integer, got null (--set seed=)`},
-		{"a duplicate name points at the file's line", []Override{{"frameworks.web", "{name: f1, behavior: keep}"}},
+		{"a duplicate name points at the file's line", []Override{{Path: "frameworks.web", Value: "{name: f1, behavior: keep}"}},
 			`s.yaml: frameworks.name: duplicate framework name "f1" (first defined at line 9) (--set frameworks.web={name: f1, behavior: keep})`},
-		{"a duplicate of an override's name", []Override{{"frameworks.0", "{name: web-1, behavior: keep}"}},
+		{"a duplicate of an override's name", []Override{{Path: "frameworks.0", Value: "{name: web-1, behavior: keep}"}},
 			`s.yaml:10: frameworks.name: duplicate framework name "web-1" (first defined at --set frameworks.0={name: web-1, behavior: keep})`},
-		{"a timeline reference", []Override{{"timeline.0.decline.agent", "ghost"}},
+		{"a timeline reference", []Override{{Path: "timeline.0.decline.agent", Value: "ghost"}},
 			`s.yaml: timeline.decline.agent: unknown agent "ghost" (--set timeline.0.decline.agent=ghost)`},
-		{"timeline entries have no names", []Override{{"timeline.big-2", "x"}},
+		{"timeline entries have no names", []Override{{Path: "timeline.big-2", Value: "x"}},
 			`s.yaml: --set timeline.big-2=x: no element of timeline named "big-2"`},
-		{"a reference to a removal an override made", []Override{{"timeline.1.at", "5s"}, {"timeline.0.decline.agent", "big-2"}},
+		{"a reference to a removal an override made", []Override{{Path: "timeline.1.at", Value: "5s"}, {Path: "timeline.0.decline.agent", Value: "big-2"}},
 			`s.yaml: timeline.decline.agent: agent "big-2" was removed at 5s (line 16) (--set timeline.0.decline.agent=big-2)`},
-		{"an anchor", []Override{{"seed", "&a 1"}},
+		{"an anchor", []Override{{Path: "seed", Value: "&a 1"}},
 			`s.yaml: anchors are not supported (&a): anchors and aliases are not part of the scenario language (--set seed=&a 1)`},
-		{"an alias", []Override{{"agents", "[&a {name: x, resources: \"cpus:1\"}, *a]"}},
+		{"an alias", []Override{{Path: "agents", Value: "[&a {name: x, resources: \"cpus:1\"}, *a]"}},
 			`s.yaml: aliases are not supported (*a): anchors and aliases are not part of the scenario language (--set agents=[&a {name: x, resources: "cpus:1"}, *a])`},
-		{"a bad capacity", []Override{{"master.capacity.r1.capacity", "1.5"}},
+		{"a bad capacity", []Override{{Path: "master.capacity.r1.capacity", Value: "1.5"}},
 			`s.yaml: master.capacity.r1.capacity: must be between 0 and 1, got 1.5 (--set master.capacity.r1.capacity=1.5)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -270,19 +270,19 @@ func TestParseWithErrors(t *testing.T) {
 
 // The file's own errors keep their lines when overrides are given.
 func TestParseWithFileErrors(t *testing.T) {
-	_, err := ParseWith("s.yaml", []byte(base+"bogus: 1\n"), []Override{{"seed", "2"}})
+	_, err := ParseWith("s.yaml", []byte(base+"bogus: 1\n"), []Override{{Path: "seed", Value: "2"}})
 	if err == nil || err.Error() != `s.yaml:17: unknown key "bogus" at top level; allowed keys: name, seed, duration, master, network, agents, frameworks, trace, faults, timeline` {
 		t.Fatalf("err = %v", err)
 	}
 	// An override cannot rescue a file that is not a mapping.
-	_, err = ParseWith("s.yaml", []byte("- a\n"), []Override{{"seed", "2"}})
+	_, err = ParseWith("s.yaml", []byte("- a\n"), []Override{{Path: "seed", Value: "2"}})
 	if err == nil || !strings.HasPrefix(err.Error(), "s.yaml:1: a scenario must be a mapping") {
 		t.Fatalf("err = %v", err)
 	}
 }
 
 func TestOpenWith(t *testing.T) {
-	sc, err := OpenWith("drf-unreserved", []Override{{"seed", "9"}, {"master.allocator", "random"}})
+	sc, err := OpenWith("drf-unreserved", []Override{{Path: "seed", Value: "9"}, {Path: "master.allocator", Value: "random"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,14 +293,14 @@ func TestOpenWith(t *testing.T) {
 	if err := os.WriteFile(path, []byte(base), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sc, err = OpenWith(path, []Override{{"frameworks.f1.behavior", "keep"}})
+	sc, err = OpenWith(path, []Override{{Path: "frameworks.f1.behavior", Value: "keep"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sc.Frameworks[0].Behavior != "keep" || sc.File != path {
 		t.Errorf("%+v", sc.Frameworks[0])
 	}
-	_, err = OpenWith(path, []Override{{"frameworks.f1.behavior", "greedy"}})
+	_, err = OpenWith(path, []Override{{Path: "frameworks.f1.behavior", Value: "greedy"}})
 	if err == nil || !strings.HasPrefix(err.Error(), path+": frameworks.behavior: unknown behavior \"greedy\"") || !strings.HasSuffix(err.Error(), "(--set frameworks.f1.behavior=greedy)") {
 		t.Errorf("err = %v", err)
 	}
@@ -319,7 +319,7 @@ func FuzzParseWith(f *testing.F) {
 	f.Add("agents.9.name", "x", "frameworks..a", "")
 	f.Add("name.x", "[&a 1, *a]", "master.capacity.r1.capacity", "0.5")
 	f.Fuzz(func(t *testing.T, p1, v1, p2, v2 string) {
-		sc, err := ParseWith("fuzz.yaml", []byte(base), []Override{{p1, v1}, {p2, v2}})
+		sc, err := ParseWith("fuzz.yaml", []byte(base), []Override{{Path: p1, Value: v1}, {Path: p2, Value: v2}})
 		if err != nil {
 			var se *Error
 			if !errors.As(err, &se) || se.File != "fuzz.yaml" || se.Line < 0 || se.Msg == "" {
@@ -329,4 +329,26 @@ func FuzzParseWith(f *testing.F) {
 		}
 		checkInvariants(t, sc)
 	})
+}
+
+// An override names itself with the flag it came from.
+func TestOverrideSource(t *testing.T) {
+	for _, tc := range []struct {
+		o    Override
+		want string
+	}{
+		{Override{Path: "seed", Value: "7"}, "--set seed=7"},
+		{Override{Path: "seed", Value: "7", Flag: "--set"}, "--set seed=7"},
+		{Override{Path: "frameworks.f1.role", Value: "a", Flag: "--vary"}, "--vary frameworks.f1.role=a"},
+		{Override{Path: "duration", Value: "12m", Flag: "--duration"}, "--duration 12m"},
+	} {
+		if got := tc.o.Source(); got != tc.want {
+			t.Errorf("%#v.Source() = %q, want %q", tc.o, got, tc.want)
+		}
+	}
+	_, err := ParseWith("s.yaml", []byte("name: s\nduration: 10s\nagents: [{name: a, resources: \"cpus:1\"}]\nframeworks: [{name: f1, behavior: keep}]\n"),
+		[]Override{{Path: "duration", Value: "abc", Flag: "--duration"}})
+	if err == nil || !strings.HasSuffix(err.Error(), "(--duration abc)") {
+		t.Errorf("a bad --duration: %v, want an error ending (--duration abc)", err)
+	}
 }

@@ -21,7 +21,7 @@ func TestAllocatorChoosable(t *testing.T) {
 	}
 	for _, a := range policies.AllocatorNames() {
 		c.Allocator = a
-		if vs := simtest.Run(c, behavior("reconciling")); len(vs) > 0 {
+		if vs := simtest.Run(c, simtest.Behavior("reconciling")); len(vs) > 0 {
 			t.Errorf("allocator %s: reconciling breaks %v", a, vs)
 		}
 	}
@@ -32,13 +32,18 @@ func TestAllocatorChoosable(t *testing.T) {
 			}
 		}()
 		c.Allocator = "nosuch"
-		simtest.Run(c, behavior("naive"))
+		simtest.Run(c, simtest.Behavior("naive"))
 	}()
-	f := simtest.Find(behavior("naive"), simtest.Options{Checks: 50, Seed: 1, ShrinkTime: 2e9, Allocator: "fifo"})
+	f := simtest.Find(simtest.Behavior("naive"), simtest.Options{Checks: 50, Seed: 1, ShrinkTime: 2e9, Allocator: "fifo"})
 	if f == nil {
 		t.Skip("naive passed 50 fifo checks")
 	}
 	if f.Cluster.Allocator != "fifo" {
 		t.Errorf("the drawn cluster's allocator is %q, want fifo", f.Cluster.Allocator)
+	}
+	// The Go literal of the failure keeps the allocator, so that a pasted
+	// regression test runs the same cluster.
+	if !strings.Contains(f.String(), "\tAllocator: \"fifo\",\n") {
+		t.Errorf("the failure's literal lacks the allocator:\n%s", f)
 	}
 }

@@ -3,6 +3,9 @@ package simtest
 import (
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -10,7 +13,9 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/mesosim/mesosim/internal/fsio"
 	"github.com/mesosim/mesosim/report"
+	"github.com/mesosim/mesosim/timeline"
 )
 
 // Check draws clusters with ClusterGen(opt) (with rapid), runs the user's
@@ -31,25 +36,128 @@ import (
 // -rapid.shrinktime is not, and Options.Seed rapid's seed when -rapid.seed
 // is not; such Checks are serialized with each other while they use
 // it (rapid reads the count from its flag).
+//
+// When it fails, Check also logs the event log excerpt and the replay
+// timeline of the shrunk cluster (the records that led to its first
+// violation, as `mesosim replay` prints them), and writes the cluster as
+// scenario YAML to Options.FailureDir (see Cluster.Scenario), with the
+// excerpt beside it, and logs the `mesosim replay` command that runs it.
 func Check(t *testing.T, sched NewScheduler, opt Options) {
 	t.Helper()
 	opt = opt.withDefaults()
 	restore := overrideFlags(opt, false)
 	defer restore()
-	rapid.Check(t, property(sched, opt, nil))
+	var last *Failure
+	defer func() {
+		if last != nil && t.Failed() {
+			reportFailure(t, last, sched, opt)
+		}
+	}()
+	rapid.Check(t, property(sched, opt, &last))
 }
 
 // Failure is a broken check: the shrunk cluster and its violations.
 type Failure struct {
 	Cluster    Cluster
 	Violations []report.Violation
+	// Timeline is the readable timeline of the records that led to the
+	// first violation, as `mesosim replay` prints it; Excerpt the same
+	// records as event log lines (JSON Lines, as `mesosim run --events`
+	// writes them).
+	Timeline, Excerpt string
+}
+
+// timelineContext is how many records about the violating task or agent
+// a failure's timeline shows (`mesosim replay`'s default --context).
+const timelineContext = 30
+
+// explain fills in f's Timeline and Excerpt by running its cluster again
+// with a timeline recorder: the run is deterministic, so it finds the same
+// violations.
+func (f *Failure) explain(sched NewScheduler, opt Options) {
+	rec := timeline.NewRecorder(timelineContext, false)
+	vs := run(f.Cluster, sched, opt.Invariants, rec)
+	var b strings.Builder
+	timeline.Write(&b, "the cluster", f.Cluster.Seed, vs, rec)
+	f.Timeline, f.Excerpt = b.String(), rec.Excerpt()
+}
+
+// reportFailure logs f's timeline and writes its cluster as scenario YAML
+// and its excerpt to opt.FailureDir.
+func reportFailure(t *testing.T, f *Failure, sched NewScheduler, opt Options) {
+	t.Helper()
+	f.explain(sched, opt)
+	t.Logf("event log excerpt and replay timeline of the shrunk cluster:\n%s", f.Timeline)
+	if opt.FailureDir == "-" {
+		return
+	}
+	base := filepath.Join(opt.FailureDir, fileName(t.Name()))
+	yamlPath, logPath := base+".yaml", base+".log"
+	comment := fmt.Sprintf("Written by simtest for %s: the shrunk cluster of a failing check\n(seed %d, %d faults), which broke %s at %s with the test's scheduler.\nIts frameworks run a stand-in for that scheduler: %s\nReplay it with: mesosim replay %s",
+		t.Name(), f.Cluster.Seed, f.Cluster.Faults.Len(), f.Invariant(), f.Violations[0].T, standIn(opt), yamlPath)
+	data, err := f.Cluster.Scenario(fileName(t.Name()), comment, opt.StandIn)
+	if err == nil {
+		err = writeFiles(map[string][]byte{yamlPath: data, logPath: []byte("# " + strings.ReplaceAll(comment, "\n", "\n# ") + "\n" + f.Excerpt)})
+	}
+	if err != nil {
+		t.Errorf("simtest: writing the failure's scenario: %v", err)
+		return
+	}
+	t.Logf("the shrunk cluster as a scenario: %s (event log excerpt: %s); replay it with: mesosim replay %s", yamlPath, logPath, yamlPath)
+}
+
+func standIn(opt Options) string {
+	if opt.StandIn == "" {
+		return DefaultStandIn
+	}
+	return opt.StandIn
+}
+
+// fileName turns a test name into a file name: letters, digits, '.', '-'
+// and '_' kept, anything else (a subtest's '/') '_'.
+func fileName(name string) string {
+	b := []byte(name)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}
+
+// writeFiles writes each file through a temporary file renamed into place
+// (internal/fsio), creating the directories.
+func writeFiles(files map[string][]byte) error {
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		out, err := fsio.Create(p, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := out.Write(files[p]); err != nil {
+			out.Abort()
+			return err
+		}
+		if err := out.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Invariant is the invariant of the first violation.
 func (f *Failure) Invariant() string { return f.Violations[0].Invariant }
 
 // String describes the failure: the first violation, the seed, the number
-// of faults and the cluster as a Go literal.
+// of faults, the cluster as a Go literal and (once Check or Find filled it
+// in) the timeline.
 func (f *Failure) String() string {
 	v := f.Violations[0]
 	subject := v.Task
@@ -63,12 +171,16 @@ func (f *Failure) String() string {
 	}
 	fmt.Fprintf(&b, "seed %d, %d faults; replay with simtest.Run(cluster, newScheduler), where cluster is\n%#v",
 		f.Cluster.Seed, f.Cluster.Faults.Len(), f.Cluster)
+	if f.Timeline != "" {
+		b.WriteString("\nevent log excerpt and replay timeline:\n" + f.Timeline)
+	}
 	return b.String()
 }
 
 // Find searches like Check, without a testing.T to fail: it returns the
-// failure rapid shrank, or nil when every check passed. It neither reads
-// nor writes failfiles. It is for tests that expect a scheduler to fail
+// failure rapid shrank, with its Timeline and Excerpt, or nil when every
+// check passed. It neither reads nor writes failfiles, nor writes the
+// failure's scenario (Failure.Cluster.Scenario does). It is for tests that expect a scheduler to fail
 // (and for tools).
 func Find(sched NewScheduler, opt Options) *Failure {
 	opt = opt.withDefaults()
@@ -83,6 +195,7 @@ func Find(sched NewScheduler, opt Options) *Failure {
 	if last == nil { // a panic, not a violation
 		panic("simtest: Find: " + strings.Join(tb.msgs, "\n"))
 	}
+	last.explain(sched, opt)
 	return last
 }
 
@@ -93,7 +206,7 @@ func property(sched NewScheduler, opt Options, last **Failure) func(*rapid.T) {
 	gen := ClusterGen(opt)
 	return func(t *rapid.T) {
 		c := gen.Draw(t, "cluster")
-		vs := Run(c, sched)
+		vs := Run(c, sched, opt.Invariants...)
 		if len(vs) == 0 {
 			return
 		}

@@ -170,6 +170,9 @@ func (c Cluster) GoString() string {
 	}
 	p("\t},")
 	p("\tHealAt: %s, ConvergeWithin: %s, Horizon: %s,", goTime(c.HealAt), goTime(c.ConvergeWithin), goTime(c.Horizon))
+	if c.Allocator != "" {
+		p("\tAllocator: %q,", c.Allocator)
+	}
 	p("\tSeed: %d,", c.Seed)
 	b.WriteString("}")
 	return b.String()

@@ -6,17 +6,28 @@
 // resurrection, reconciliation and convergence after healing, liveness,
 // ack before forget, a single leader, resources), and when one breaks
 // fails the test with the invariant, the simulation seed and rapid's
-// shrunk cluster, printed as a Go literal.
+// shrunk cluster, printed as a Go literal; it logs the event log excerpt
+// and replay timeline of that cluster (the records that led to its first
+// violation, as `mesosim replay` prints them) and writes the cluster as
+// scenario YAML for `mesosim replay` (Options.FailureDir, Cluster.Scenario).
 //
 //   - Check(t, newScheduler, opt) is the property test.
-//   - Run(cluster, newScheduler) runs one explicit Cluster (a shrunk
-//     failure pasted into a regression test, or a hand-written one) and
-//     returns its violations; the same cluster gives the same violations
-//     every time.
+//   - Run(cluster, newScheduler, invariants...) runs one explicit Cluster
+//     (a shrunk failure pasted into a regression test, or a hand-written
+//     one) and returns its violations; the same cluster gives the same
+//     violations every time.
 //   - ClusterGen(opt) is the cluster generator, for rapid properties of
 //     one's own.
 //   - Find(newScheduler, opt) searches and shrinks like Check without
 //     failing a test, for tests that expect a failure.
+//   - Invariant (Options.Invariants) is a check of one's own over the
+//     records and the world, held alongside the built-in ones.
+//   - Cluster.Scenario writes a cluster as scenario YAML; since mesosim
+//     cannot run the user's Go scheduler, its frameworks run a stand-in
+//     (Options.StandIn, StandIn(name)): the replay is exact when the
+//     stand-in behaves as the scheduler does, as Behavior(name) does.
+//   - Behavior(name) is a built-in mesosim behaviour (naive, reconciling)
+//     with a small workload, a yardstick beside one's own scheduler.
 //
 // A cluster's faults are explicit (FaultPlan: loss rules, agent-master
 // partitions, agent crash/restart pairs, master failovers), all over by
@@ -31,7 +42,8 @@
 // Options.
 //
 // A framework author's repository (the scheduler's workload is its own:
-// it decides what to launch on each offer):
+// it decides what to launch on each offer; README.md, "Testing your
+// scheduler from go test", says how to depend on the module):
 //
 //	package myframework_test
 //

@@ -5,49 +5,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mesosim/mesosim/model"
-	"github.com/mesosim/mesosim/policies"
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/sim"
 	"github.com/mesosim/mesosim/simtest"
 )
 
-// behavior returns a NewScheduler of a built-in behaviour of mesosim
-// (naive or reconciling) with a small workload: up to 10 jobs of 1-3
-// one-cpu tasks of 1-4 minutes. A framework author passes their own
-// scheduler instead.
-func behavior(name string) simtest.NewScheduler {
-	return func() model.Scheduler {
-		s, err := policies.NewBehavior(name, policies.BehaviorConfig{
-			RefuseSeconds: 5,
-			Workload: &policies.WorkloadConfig{
-				Interarrival: policies.Dist{Kind: "exponential", Mean: 20},
-				TasksPerJob:  policies.Dist{Kind: "uniform", Min: 1, Max: 3},
-				TaskCPUs:     policies.Dist{Kind: "constant", Value: 1},
-				TaskMem:      policies.Dist{Kind: "constant", Value: 512},
-				TaskDuration: policies.Dist{Kind: "uniform", Min: 60, Max: 240},
-				MaxJobs:      10,
-			},
-		})
-		if err != nil {
-			panic(err)
-		}
-		return s
-	}
-}
-
 // TestReconcilingPasses is a framework author's test: the reconciling
 // scheduler survives 1,000 drawn clusters and fault schedules (200 with
 // -short). About 10 s.
 func TestReconcilingPasses(t *testing.T) {
-	simtest.Check(t, behavior("reconciling"), simtest.Options{Checks: 1000})
+	simtest.Check(t, simtest.Behavior("reconciling"), simtest.Options{Checks: 1000})
 }
 
 // TestNaiveFails: the naive scheduler (it never reconciles) breaks an
 // invariant, and rapid shrinks the failure to a handful of faults. The
 // search is seeded, so it finds the same failure every time. About 6 s.
 func TestNaiveFails(t *testing.T) {
-	f := simtest.Find(behavior("naive"), simtest.Options{Checks: 300, Seed: 1, ShrinkTime: 5 * time.Second})
+	f := simtest.Find(simtest.Behavior("naive"), simtest.Options{Checks: 300, Seed: 1, ShrinkTime: 5 * time.Second})
 	if f == nil {
 		t.Fatal("naive passed 300 checks")
 	}
@@ -60,11 +34,11 @@ func TestNaiveFails(t *testing.T) {
 	}
 	// The shrunk cluster is a regression case: Run breaks the same
 	// invariant again, and reconciling passes it.
-	again := simtest.Run(f.Cluster, behavior("naive"))
+	again := simtest.Run(f.Cluster, simtest.Behavior("naive"))
 	if len(again) == 0 || again[0] != f.Violations[0] {
 		t.Errorf("replay: got %v, want %v first", again, f.Violations[0])
 	}
-	if vs := simtest.Run(f.Cluster, behavior("reconciling")); len(vs) > 0 {
+	if vs := simtest.Run(f.Cluster, simtest.Behavior("reconciling")); len(vs) > 0 {
 		t.Errorf("reconciling fails the shrunk cluster: %v", vs)
 	}
 }
@@ -99,9 +73,9 @@ func ExampleRun() {
 		}
 	}
 	fmt.Println("naive:")
-	show(simtest.Run(c, behavior("naive")))
+	show(simtest.Run(c, simtest.Behavior("naive")))
 	fmt.Println("reconciling:")
-	show(simtest.Run(c, behavior("reconciling")))
+	show(simtest.Run(c, simtest.Behavior("reconciling")))
 	// Output:
 	// naive:
 	// 4 violations

@@ -2,6 +2,7 @@ package simtest
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -47,6 +48,18 @@ type Options struct {
 	// Allocator is the allocator of every drawn cluster (Cluster.Allocator)
 	// [drf].
 	Allocator string
+	// Invariants are checks of the user's own, held alongside the built-in
+	// ones in every run (see Invariant) [none].
+	Invariants []Invariant
+	// StandIn is the framework the scenario YAML of a failure runs in
+	// place of the user's scheduler, as a YAML flow mapping of framework
+	// keys (see Cluster.Scenario) [DefaultStandIn].
+	StandIn string
+	// FailureDir is where a failing Check writes the shrunk cluster as
+	// scenario YAML (TESTNAME.yaml, for `mesosim replay`) and its event
+	// log excerpt (TESTNAME.log); "-" writes nothing [testdata/simtest,
+	// beside rapid's testdata/rapid].
+	FailureDir string
 }
 
 // DefaultMessageTypes are the message types loss rules draw from by
@@ -75,6 +88,9 @@ func (o Options) withDefaults() Options {
 	}
 	if len(o.MessageTypes) == 0 {
 		o.MessageTypes = DefaultMessageTypes
+	}
+	if o.FailureDir == "" {
+		o.FailureDir = filepath.Join("testdata", "simtest")
 	}
 	return o
 }

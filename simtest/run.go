@@ -1,6 +1,9 @@
 package simtest
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/policies"
 	"github.com/mesosim/mesosim/report"
@@ -23,11 +26,27 @@ const AllocationInterval = sim.Second
 // regression test of a failure found by Check calls, with the cluster
 // Check printed.
 //
+// invariants are the user's own, held alongside the built-in ones; their
+// violations are merged into the list by time (a built-in one first at the
+// same time).
+//
 // Run panics on a malformed cluster (no agents, unknown crash agent, bad
-// resources, an invalid rule or partition): that is a bug in the test.
-func Run(c Cluster, sched NewScheduler) []report.Violation {
+// resources, an invalid rule or partition) or an invariant without a name
+// or a Check: that is a bug in the test.
+func Run(c Cluster, sched NewScheduler, invariants ...Invariant) []report.Violation {
+	return run(c, sched, invariants, nil)
+}
+
+// run is Run; rec, when not nil, observes every record before the
+// checkers do.
+func run(c Cluster, sched NewScheduler, invariants []Invariant, rec model.Observer) []report.Violation {
 	if err := c.check(); err != nil {
 		panic(err)
+	}
+	for _, inv := range invariants {
+		if inv.Name == "" || inv.Check == nil {
+			panic("simtest: an Invariant needs a Name and a Check")
+		}
 	}
 	w := model.NewWorld(model.WorldConfig{
 		Seed:   c.Seed,
@@ -60,8 +79,15 @@ func Run(c Cluster, sched NewScheduler) []report.Violation {
 	for _, p := range c.Faults.Partitions {
 		faults.AddPartition(p)
 	}
+	if rec != nil {
+		w.Observe(rec)
+	}
 	checker := report.NewChecker(w, report.CheckerConfig{HealAt: healAt, ConvergeWithin: c.ConvergeWithin, Emit: w.Emit})
 	w.Observe(checker)
+	user := &userChecker{w: w, invs: invariants, seen: map[[4]string]bool{}}
+	if len(invariants) > 0 {
+		w.Observe(user)
+	}
 
 	must := func(err error) {
 		if err != nil {
@@ -92,5 +118,7 @@ func Run(c Cluster, sched NewScheduler) []report.Violation {
 	w.Start()
 	w.Run(c.Horizon)
 	checker.Finish(c.Horizon)
-	return checker.Violations()
+	vs := slices.Concat(checker.Violations(), user.violations)
+	slices.SortStableFunc(vs, func(a, b report.Violation) int { return cmp.Compare(a.T, b.T) })
+	return vs
 }

@@ -88,7 +88,7 @@ func (o *compareOptions) variants() ([]variant, error) {
 				if base.label != "" {
 					label = base.label + " " + label
 				}
-				ovs := append(append([]scenarios.Override(nil), base.overrides...), scenarios.Override{Path: key, Value: val})
+				ovs := append(append([]scenarios.Override(nil), base.overrides...), scenarios.Override{Path: key, Value: val, Flag: "--vary"})
 				next = append(next, variant{label: label, overrides: ovs})
 			}
 		}
@@ -234,7 +234,7 @@ func (o *compareOptions) resolve(cmd *cobra.Command, file string, data []byte, s
 		base = append(base, ov)
 	}
 	if o.duration != "" {
-		base = append(base, scenarios.Override{Path: "duration", Value: o.duration})
+		base = append(base, scenarios.Override{Path: "duration", Value: o.duration, Flag: "--duration"})
 	}
 	vars, err := o.variants()
 	if err != nil {

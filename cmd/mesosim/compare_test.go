@@ -45,9 +45,21 @@ func TestCompareVaryRows(t *testing.T) {
 	if strings.Join(got, ",") != want {
 		t.Fatalf("rows %v, want %s", got, want)
 	}
-	bad := cli(t, "compare", "drf-offer-filter", "--vary", "frameworks.f1.refuse_seconds=0,abc")
-	if bad.code != 2 || !strings.Contains(bad.stderr, "refuse_seconds") {
-		t.Fatalf("bad --vary: exit %d, %s", bad.code, bad.stderr)
+	// An override's error names the flag the user gave and the one value
+	// that failed.
+	for _, tc := range []struct {
+		args []string
+		tail string // how the first line of stderr ends
+	}{
+		{[]string{"--vary", "frameworks.f1.refuse_seconds=0,abc"}, "(--vary frameworks.f1.refuse_seconds=abc)"},
+		{[]string{"--set", "frameworks.f1.refuse_seconds=abc"}, "(--set frameworks.f1.refuse_seconds=abc)"},
+		{[]string{"--duration", "abc"}, "(--duration abc)"},
+		{[]string{"--vary", "frameworks.nosuch.role=a,b"}, `--vary frameworks.nosuch.role=a: no element of frameworks named "nosuch"`},
+	} {
+		bad := cli(t, append([]string{"compare", "drf-offer-filter"}, tc.args...)...)
+		if l := firstLine(bad.stderr); bad.code != 2 || !strings.HasSuffix(l, tc.tail) {
+			t.Errorf("compare %v: exit %d, stderr %q, want status 2 and a first line ending %q", tc.args, bad.code, l, tc.tail)
+		}
 	}
 	if bad := cli(t, "compare", "drf-offer-filter", "--allocators", "drf,lottery"); bad.code != 2 {
 		t.Fatalf("unknown allocator: exit %d", bad.code)

@@ -294,17 +294,20 @@ func (o *fuzzOptions) resolve(name, file string, data []byte, shards int, build 
 	if o.swarm {
 		s.sets = append(s.sets, "faults.swarm=true")
 	}
-	for _, set := range s.sets {
+	for i, set := range s.sets {
 		ov, err := scenarios.ParseOverride(set)
 		if err != nil {
 			return nil, badInput("--set: %v", err)
+		}
+		if o.duration != "" && i == len(o.sets) {
+			ov.Flag = "--duration" // errors name the flag, not --set
 		}
 		s.ovs = append(s.ovs, ov)
 	}
 	if s.base, err = scenarios.ParseWith(file, data, s.ovs); err != nil {
 		return nil, err
 	}
-	if err := checkHorizon(s.base, o.skipList); err != nil {
+	if err := checkHorizon(s.base, o.skipList, durationFrom(o.duration, o.sets)); err != nil {
 		return nil, err
 	}
 	if build {
@@ -447,8 +450,15 @@ func (s *fuzzSweep) finish(cmd *cobra.Command, outcomes []fuzzOutcome, stopped s
 	if o.shrink && rep.FirstFailingSeed != nil {
 		if stopped == "interrupt" {
 			fmt.Fprintln(stderr, "fuzz: interrupted: not shrinking")
-		} else if rep.Shrunk, err = o.shrinkSeed(stderr, name, s.file, s.data, s.ovs, *rep.FirstFailingSeed, sigc); err != nil {
-			return err
+		} else {
+			var ssig os.Signal
+			if rep.Shrunk, ssig, err = o.shrinkSeed(stderr, name, s.file, s.data, s.ovs, *rep.FirstFailingSeed, sigc); err != nil {
+				return err
+			}
+			if ssig != nil {
+				// The seeds all ran; the shrink did not finish.
+				sig, rep.Signal = ssig, signalName(ssig)
+			}
 		}
 	}
 	w := cmd.OutOrStdout()
@@ -464,7 +474,11 @@ func (s *fuzzSweep) finish(cmd *cobra.Command, outcomes []fuzzOutcome, stopped s
 	}
 	if sig != nil {
 		// Interrupted is not a pass, nor a complete failure report.
-		return interruptedError{sig: sig, what: fmt.Sprintf("%d of %d seeds run, %d with violations", rep.SeedsRun, rep.SeedsRequested, rep.SeedsWithViolations)}
+		what := fmt.Sprintf("%d of %d seeds run, %d with violations", rep.SeedsRun, rep.SeedsRequested, rep.SeedsWithViolations)
+		if rep.Shrunk != nil && rep.Shrunk.Interrupted {
+			what += fmt.Sprintf("; the shrink of seed %d stopped after %d runs, its smallest reproducer so far written to %s", rep.Shrunk.Seed, rep.Shrunk.Runs, rep.Shrunk.File)
+		}
+		return interruptedError{sig: sig, what: what}
 	}
 	if len(rep.Errors) > 0 {
 		e := rep.Errors[0]

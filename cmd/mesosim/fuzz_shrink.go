@@ -49,10 +49,25 @@ type fuzzShrunk struct {
 }
 
 // shrinkSeed shrinks one failing seed of the fuzzed scenario and writes the
-// reproducer and its event log excerpt to --shrink-dir. A Ctrl-C (on sigc)
-// ends the search with the smallest reproducer found so far. file and data
-// are the scenario's file name and text, as scenarios.Source gives them.
-func (o *fuzzOptions) shrinkSeed(stderr io.Writer, name, file string, data []byte, ovs []scenarios.Override, seed uint64, sigc <-chan os.Signal) (*fuzzShrunk, error) {
+// reproducer and its event log excerpt to --shrink-dir. A stop signal (on
+// sigc) ends the search with the smallest reproducer found so far, which
+// is still written; the signal is returned, so that the fuzz exits as an
+// interrupted one. After it a second signal has its default effect. file
+// and data are the scenario's file name and text, as scenarios.Source
+// gives them.
+func (o *fuzzOptions) shrinkSeed(stderr io.Writer, name, file string, data []byte, ovs []scenarios.Override, seed uint64, sigc chan os.Signal) (*fuzzShrunk, os.Signal, error) {
+	var sig os.Signal // the stop signal received, read once the watcher is done
+	out, err := o.shrinkSeedWatched(stderr, name, file, data, ovs, seed, sigc, &sig)
+	return out, sig, err
+}
+
+// onShrinkStart is called as the shrink's search starts; tests replace it
+// to deliver a signal at that point.
+var onShrinkStart = func() {}
+
+// shrinkSeedWatched is shrinkSeed; *sig is set to the stop signal
+// received, if any, before it returns.
+func (o *fuzzOptions) shrinkSeedWatched(stderr io.Writer, name, file string, data []byte, ovs []scenarios.Override, seed uint64, sigc chan os.Signal, sig *os.Signal) (*fuzzShrunk, error) {
 	explicit, err := scenarios.Explicit(file, data, ovs, seed)
 	if err != nil {
 		return nil, err
@@ -64,17 +79,24 @@ func (o *fuzzOptions) shrinkSeed(stderr io.Writer, name, file string, data []byt
 		fmt.Fprintf(stderr, "fuzz: "+format+"\n", args...)
 	}
 	var stop atomic.Bool
-	done := make(chan struct{})
-	defer close(done)
+	done, exited := make(chan struct{}), make(chan struct{})
+	defer func() {
+		close(done)
+		<-exited // *sig is final
+	}()
 	go func() {
+		defer close(exited)
 		select {
-		case <-sigc:
+		case got := <-sigc:
+			stopNotify(sigc) // a second signal ends the process
+			*sig = got
 			stop.Store(true)
-			say("interrupted: keeping the smallest reproducer found so far")
+			say("interrupted by %s: keeping the smallest reproducer found so far (the signal again to quit now)", signalName(got))
 		case <-done:
 		}
 	}()
 	say("shrinking seed %d (at most %d runs; Ctrl-C keeps the smallest reproducer so far)", seed, o.shrinkRuns)
+	onShrinkStart()
 	tty := isTerminal(stderr)
 	res, err := shrink.Shrink(explicit, shrink.Config{
 		File:     file,

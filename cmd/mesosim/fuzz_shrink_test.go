@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestFuzzShrink shrinks the first failing seed of naive frameworks under
@@ -93,5 +96,74 @@ func TestFuzzShrinkNothing(t *testing.T) {
 	mustRun(t, 0, "fuzz", fuzzScenario, "--swarm", "--seeds", "2", "--shrink", "--shrink-dir", dir)
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("%d files written", len(entries))
+	}
+}
+
+// A stop signal during fuzz --shrink ends the shrink with the smallest
+// reproducer found so far, still written and replayable, and the fuzz
+// exits as an interrupted one (128 + the signal's number), saying so on
+// its last line. Not parallel: it replaces the signal hooks.
+func TestFuzzShrinkSignal(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		var sigc chan<- os.Signal
+		oldNotify, oldStop, oldStart := notifyStop, stopNotify, onShrinkStart
+		notifyStop = func(c chan<- os.Signal) { sigc = c }
+		stopNotify = func(chan<- os.Signal) {}
+		onShrinkStart = func() { sigc <- sig }
+		dir := t.TempDir()
+		args := append([]string{"fuzz", fuzzScenario, "--swarm", "--seeds", "1", "--shrink", "--shrink-dir", dir, "--format", "json"}, naiveSets...)
+		r := cli(t, args...)
+		notifyStop, stopNotify, onShrinkStart = oldNotify, oldStop, oldStart
+		want := map[syscall.Signal]int{syscall.SIGTERM: exitTerm, syscall.SIGINT: exitInterrupt}[sig]
+		r.want(t, want, args...)
+		name := signalName(sig)
+		if got := lastLine(r.stderr); !strings.HasPrefix(got, "mesosim: interrupted by "+name+": the report is incomplete (1 of 1 seeds run, 1 with violations; the shrink of seed 1 stopped after ") {
+			t.Errorf("%s: last line of stderr %q", name, got)
+		}
+		if !strings.Contains(r.stderr, "fuzz: interrupted by "+name+": keeping the smallest reproducer found so far") {
+			t.Errorf("%s: stderr does not say the shrink was interrupted:\n%s", name, r.stderr)
+		}
+		rep := fuzzJSON(t, r.stdout)
+		if rep.Signal != name || rep.Shrunk == nil || !rep.Shrunk.Interrupted {
+			t.Fatalf("%s: report %+v, shrunk %+v: want the signal and an interrupted shrink", name, rep, rep.Shrunk)
+		}
+		// The files left are the reproducer and its excerpt, and the
+		// reproducer replays to a violation.
+		if names := dirNames(t, dir); len(names) != 2 {
+			t.Errorf("%s: files left %v, want the reproducer and its excerpt", name, names)
+		}
+		mustRun(t, 1, "replay", rep.Shrunk.File)
+	}
+}
+
+// replay stops on SIGINT and SIGTERM as run does: at once, with 128 + the
+// signal's number, saying so.
+func TestReplaySignal(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		// Before replay registers for the signal, the signal kills the
+		// child (no exit status): wait longer and try again.
+		for _, wait := range []time.Duration{500 * time.Millisecond, 2 * time.Second, 5 * time.Second} {
+			c := child(t, "replay", "default", "--duration", "1000h")
+			var stderr bytes.Buffer
+			c.Stderr = &stderr
+			if err := c.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(wait)
+			c.Process.Signal(sig)
+			code := exitCode(c.Wait())
+			if code == -1 {
+				continue
+			}
+			want := map[syscall.Signal]int{syscall.SIGTERM: exitTerm, syscall.SIGINT: exitInterrupt}[sig]
+			if code != want {
+				t.Errorf("%v: exit %d, want %d; stderr %q", sig, code, want, stderr.String())
+			}
+			if got, w := firstLine(stderr.String()), "mesosim: replay interrupted by "+signalName(sig)+": stopped"; !strings.HasPrefix(got, w) {
+				t.Errorf("%v: stderr starts %q, want %q", sig, got, w)
+			}
+			break
+		}
 	}
 }

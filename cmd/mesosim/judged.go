@@ -46,12 +46,35 @@ func checkerConfig(sc *scenarios.Scenario, skip []string) report.CheckerConfig {
 	return report.CheckerConfig{HealAt: sc.Faults.HealAt, ConvergeWithin: sc.Faults.ConvergeWithin, Skip: skip}
 }
 
+// durationSource is what set a scenario's duration, in the user's words.
+type durationSource struct {
+	where string // "--duration 12m", "--set duration=12m" or "duration"
+	what  string // what to lengthen: "--duration", "--set duration" or "duration"
+}
+
+// durationFrom names what set the duration of a scenario loaded with the
+// --set values sets and the --duration value flag ("" when not given): the
+// flag wins over every --set, the last --set of duration over the file's
+// duration key.
+func durationFrom(flag string, sets []string) durationSource {
+	if flag != "" {
+		return durationSource{"--duration " + flag, "--duration"}
+	}
+	src := durationSource{"duration", "duration"}
+	for _, s := range sets {
+		if ov, err := scenarios.ParseOverride(s); err == nil && ov.Path == "duration" {
+			src = durationSource{ov.Source(), "--set duration"}
+		}
+	}
+	return src
+}
+
 // checkHorizon refuses (bad input) a scenario with faults whose run ends
 // before the faults heal plus faults.converge_within, so that convergence
 // and liveness would never be judged and the run would pass by not
 // checking, unless skip names both. A scenario without faults is not
-// refused (see judgedNote).
-func checkHorizon(sc *scenarios.Scenario, skip []string) error {
+// refused (see judgedNote). The refusal names what set the duration (src).
+func checkHorizon(sc *scenarios.Scenario, skip []string, src durationSource) error {
 	if sc.Faults.HealAt == 0 {
 		return nil
 	}
@@ -67,12 +90,12 @@ func checkHorizon(sc *scenarios.Scenario, skip []string) error {
 	}
 	how := fmt.Sprintf("pass --%s %s to run it without them", skipFlag, strings.Join(cfg.Unjudged(sc.Duration), ","))
 	if sc.Faults.HealAt >= sc.Duration {
-		return badInput("%s: the faults never heal before the run ends at %s (duration; faults.heal_at is absent or not before it), so %s would never be judged: set faults.heal_at and a duration of at least faults.heal_at + faults.converge_within (%s), or %s",
-			sc.File, sc.Duration, strings.Join(missing, " and "), sc.Faults.ConvergeWithin, how)
+		return badInput("%s: the faults never heal before the run ends at %s (%s; faults.heal_at is absent or not before it), so %s would never be judged: set faults.heal_at and a %s of at least faults.heal_at + faults.converge_within (%s), or %s",
+			sc.File, sc.Duration, src.where, strings.Join(missing, " and "), src.what, sc.Faults.ConvergeWithin, how)
 	}
 	need := sc.Faults.HealAt + sc.Faults.ConvergeWithin
-	return badInput("%s: the run ends at %s (duration), before faults.heal_at %s + faults.converge_within %s = %s, so %s would never be judged: lengthen duration to at least %s, or %s",
-		sc.File, sc.Duration, sc.Faults.HealAt, sc.Faults.ConvergeWithin, need, strings.Join(missing, " and "), need, how)
+	return badInput("%s: the run ends at %s (%s), before faults.heal_at %s + faults.converge_within %s = %s, so %s would never be judged: lengthen %s to at least %s, or %s",
+		sc.File, sc.Duration, src.where, sc.Faults.HealAt, sc.Faults.ConvergeWithin, need, strings.Join(missing, " and "), src.what, need, how)
 }
 
 // judgedText says which invariants a run of sc judges, and which not and

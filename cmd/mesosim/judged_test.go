@@ -28,20 +28,28 @@ func lastLine(s string) string {
 func TestHorizonRefused(t *testing.T) {
 	t.Parallel()
 	const sc = "reconciliation-under-loss"
-	const refusal = "mesosim: reconciliation-under-loss.yaml: the run ends at 12m0s (duration), before faults.heal_at 10m0s + faults.converge_within 15m0s = 25m0s, so convergence and liveness would never be judged"
+	// The refusal names what set the horizon, as the user wrote it.
+	refusal := func(where, what string) string {
+		return "mesosim: reconciliation-under-loss.yaml: the run ends at 12m0s (" + where + "), before faults.heal_at 10m0s + faults.converge_within 15m0s = 25m0s, so convergence and liveness would never be judged: lengthen " + what + " to at least 25m0s"
+	}
+	bySet, byFlag := refusal("--set duration=12m", "--set duration"), refusal("--duration 12m", "--duration")
 	for _, tc := range []struct {
 		args   []string
 		code   int
 		stderr string // what the first line of stderr starts with
 		stdout string // what stdout contains
 	}{
-		{[]string{"run", sc, "--set", "duration=12m"}, 2, refusal, ""},
-		{[]string{"run", sc, "--duration", "12m"}, 2, refusal, ""},
-		{[]string{"fuzz", sc, "--duration", "12m", "--seeds", "2"}, 2, refusal, ""},
-		{[]string{"fuzz", sc, "--set", "duration=12m", "--seeds", "2"}, 2, refusal, ""},
-		{[]string{"validate", sc, "--set", "duration=12m"}, 2, refusal, ""},
+		{[]string{"run", sc, "--set", "duration=12m"}, 2, bySet, ""},
+		{[]string{"run", sc, "--duration", "12m"}, 2, byFlag, ""},
+		{[]string{"run", sc, "--set", "duration=40m", "--duration", "12m"}, 2, byFlag, ""},
+		{[]string{"run", sc, "--set", "duration=40m", "--set", "duration=12m"}, 2, bySet, ""},
+		{[]string{"fuzz", sc, "--duration", "12m", "--seeds", "2"}, 2, byFlag, ""},
+		{[]string{"fuzz", sc, "--set", "duration=12m", "--seeds", "2"}, 2, bySet, ""},
+		{[]string{"validate", sc, "--set", "duration=12m"}, 2, bySet, ""},
+		{[]string{"validate", sc, "--set", "faults.converge_within=25m"}, 2,
+			"mesosim: reconciliation-under-loss.yaml: the run ends at 30m0s (duration), before faults.heal_at 10m0s + faults.converge_within 25m0s = 35m0s, so convergence and liveness would never be judged: lengthen duration to at least 35m0s", ""},
 		{[]string{"validate", sc, "--set", "duration=12m", "--skip-invariants", "liveness"}, 2,
-			"mesosim: reconciliation-under-loss.yaml: the run ends at 12m0s (duration), before faults.heal_at 10m0s + faults.converge_within 15m0s = 25m0s, so convergence would never be judged", ""},
+			"mesosim: reconciliation-under-loss.yaml: the run ends at 12m0s (--set duration=12m), before faults.heal_at 10m0s + faults.converge_within 15m0s = 25m0s, so convergence would never be judged", ""},
 		{[]string{"validate", sc, "--set", "duration=12m", "--skip-invariants", "convergence,liveness"}, 0, "", "reconciliation-under-loss.yaml: ok"},
 		{[]string{"validate", sc, "--set", "duration=30m"}, 0, "", "30m0s)"},
 		{[]string{"validate", sc, "--set", "nosuch=1"}, 2, `mesosim: reconciliation-under-loss.yaml: unknown key "nosuch" at top level`, ""},

@@ -1,21 +1,16 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/shrink"
-	"github.com/mesosim/mesosim/sim"
+	"github.com/mesosim/mesosim/timeline"
 )
 
 // maxContext bounds --context: the records kept per task and per agent.
@@ -40,7 +35,8 @@ violation with --all): the last --context records about the violating task
 or agent, and the fault records before it. The simulation is deterministic,
 so the same invariant breaks at the same simulated time on every replay.
 
-Exit status 1 when an invariant broke, 0 when none did.`,
+Exit status 1 when an invariant broke, 0 when none did; SIGINT or SIGTERM
+stop it at once, as they stop run (exit status 130 or 143).`,
 		Args: checkArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return replayScenario(cmd, o, args[0])
@@ -55,133 +51,6 @@ Exit status 1 when an invariant broke, 0 when none did.`,
 	return cmd
 }
 
-// replayEntry is one kept record: its position in the stream and its event
-// log line.
-type replayEntry struct {
-	seq  int64
-	line string
-}
-
-// replayRing keeps the last len(buf) entries appended to it.
-type replayRing struct {
-	buf  []replayEntry
-	next int
-	full bool
-}
-
-func newReplayRing(n int) *replayRing { return &replayRing{buf: make([]replayEntry, n)} }
-
-func (r *replayRing) add(e replayEntry) {
-	r.buf[r.next] = e
-	r.next++
-	if r.next == len(r.buf) {
-		r.next, r.full = 0, true
-	}
-}
-
-// entries returns the kept entries, oldest first.
-func (r *replayRing) entries() []replayEntry {
-	if r == nil {
-		return nil
-	}
-	if !r.full {
-		return append([]replayEntry(nil), r.buf[:r.next]...)
-	}
-	return append(append([]replayEntry(nil), r.buf[r.next:]...), r.buf[:r.next]...)
-}
-
-// replayShot is the context captured when a violation was reported.
-type replayShot struct {
-	violation replayEntry
-	records   []replayEntry
-}
-
-// replayRecorder observes the simulation and keeps, per task and per agent,
-// the last few records about it, and the last few fault records. At each
-// invariant violation (only the first without --all) it takes a snapshot
-// of the records that led to it.
-type replayRecorder struct {
-	n     int
-	all   bool
-	seq   int64
-	buf   []byte
-	tasks map[string]*replayRing // by framework "\x00" task
-	// agents: every record naming the agent; agentOwn: those naming no
-	// task, the routine offers and declines left out.
-	agents, agentOwn map[string]*replayRing
-	faults           *replayRing
-	violations       int
-	shots            []replayShot
-}
-
-func newReplayRecorder(n int, all bool) *replayRecorder {
-	return &replayRecorder{n: n, all: all, tasks: map[string]*replayRing{},
-		agents: map[string]*replayRing{}, agentOwn: map[string]*replayRing{}, faults: newReplayRing(n)}
-}
-
-func (p *replayRecorder) ring(m map[string]*replayRing, key string) *replayRing {
-	r := m[key]
-	if r == nil {
-		r = newReplayRing(p.n)
-		m[key] = r
-	}
-	return r
-}
-
-// Observe implements model.Observer.
-func (p *replayRecorder) Observe(r *model.Record) {
-	p.seq++
-	p.buf = report.AppendRecord(p.buf[:0], r)
-	e := replayEntry{seq: p.seq, line: string(bytes.TrimSuffix(p.buf, []byte("\n")))}
-	if r.Kind == model.KindInvariantViolation {
-		i := p.violations
-		p.violations++
-		if i == 0 || p.all {
-			p.shots = append(p.shots, p.snapshot(e, r.Task, r.Agent, r.Framework))
-		}
-		return
-	}
-	if r.Task != "" {
-		p.ring(p.tasks, r.Framework+"\x00"+r.Task).add(e)
-	}
-	if r.Agent != "" {
-		p.ring(p.agents, r.Agent).add(e)
-		if r.Task == "" && r.Kind != model.KindOffer && r.Kind != model.KindOfferDeclined {
-			p.ring(p.agentOwn, r.Agent).add(e)
-		}
-	}
-	if r.Kind == model.KindFault {
-		p.faults.add(e)
-	}
-}
-
-// snapshot returns the records that led to violation e: the last n records
-// about its task (when it names one) or its agent (when it names a task,
-// only the agent's records that name no task, routine offers and declines
-// left out), and the fault records before it, in stream order.
-func (p *replayRecorder) snapshot(e replayEntry, task, agent, fw string) replayShot {
-	var about []replayEntry
-	if task != "" {
-		about = append(about, p.tasks[fw+"\x00"+task].entries()...)
-		if agent != "" {
-			about = append(about, p.agentOwn[agent].entries()...)
-		}
-	} else if agent != "" {
-		about = append(about, p.agents[agent].entries()...)
-	}
-	about = replaySort(about)
-	if len(about) > p.n {
-		about = about[len(about)-p.n:]
-	}
-	return replayShot{violation: e, records: replaySort(append(about, p.faults.entries()...))}
-}
-
-// replaySort sorts entries into stream order, without duplicates.
-func replaySort(es []replayEntry) []replayEntry {
-	slices.SortFunc(es, func(a, b replayEntry) int { return int(a.seq - b.seq) })
-	return slices.CompactFunc(es, func(a, b replayEntry) bool { return a.seq == b.seq })
-}
-
 func replayScenario(cmd *cobra.Command, o *replayOptions, name string) error {
 	if o.context < 1 || o.context > maxContext {
 		return badInput("--context: %d is out of range [1, %d]", o.context, maxContext)
@@ -190,7 +59,10 @@ func replayScenario(cmd *cobra.Command, o *replayOptions, name string) error {
 	if err != nil {
 		return err
 	}
+	// A replay is one simulation, like run: a stop signal ends it at once.
+	restore := exitOnStop(cmd.ErrOrStderr(), "replay")
 	rep, err := runReplay(sc, o.context, o.all)
+	restore()
 	if err != nil {
 		return err
 	}
@@ -224,14 +96,14 @@ type replayResult struct {
 	context    int
 	all        bool
 	violations []report.Violation
-	shots      []replayShot
+	rec        *timeline.Recorder
 }
 
 // runReplay runs a scenario with the invariant checker and keeps, for the
 // first violation (each, with all), the last context records about it and
 // the fault records before it.
 func runReplay(sc *scenarios.Scenario, context int, all bool) (*replayResult, error) {
-	rec := newReplayRecorder(context, all)
+	rec := timeline.NewRecorder(context, all)
 	// The recorder observes each record before the checker does, so the
 	// record that breaks an invariant is kept before the violation the
 	// checker emits for it reaches the recorder.
@@ -239,115 +111,14 @@ func runReplay(sc *scenarios.Scenario, context int, all bool) (*replayResult, er
 	if err != nil {
 		return nil, traceErr(err)
 	}
-	return &replayResult{sc: sc, context: context, all: all, violations: vs, shots: rec.shots}, nil
+	return &replayResult{sc: sc, context: context, all: all, violations: vs, rec: rec}, nil
 }
 
 // text is the readable timeline `mesosim replay` prints for a run with
 // violations, ending with the command that reproduces it.
 func (r *replayResult) text(repro string) string {
 	var b strings.Builder
-	vs := r.violations
-	fmt.Fprintf(&b, "%s with seed %d: %d invariant violation(s)", r.sc.Name, r.sc.Seed, len(vs))
-	if !r.all && len(vs) > 1 {
-		fmt.Fprint(&b, "; the first below (--all for every one)")
-	}
-	fmt.Fprintln(&b)
-	for i, shot := range r.shots {
-		v := vs[i]
-		subject := "task " + v.Task
-		if v.Task == "" {
-			subject = "agent " + v.Agent
-		} else if v.Agent != "" {
-			subject += " on agent " + v.Agent
-		}
-		if v.Framework != "" {
-			subject += " of framework " + v.Framework
-		}
-		fmt.Fprintf(&b, "\nviolation %d of %d: %s at %s, %s\n", i+1, len(vs), v.Invariant, v.T, subject)
-		fmt.Fprintf(&b, "the last %d records about it, and the faults before it:\n", r.context)
-		for _, e := range shot.records {
-			fmt.Fprintf(&b, "  %s\n", readableRecord(e.line))
-		}
-		fmt.Fprintf(&b, "> %s\n", readableRecord(shot.violation.line))
-	}
+	timeline.Write(&b, r.sc.Name, r.sc.Seed, r.violations, r.rec)
 	fmt.Fprintf(&b, "\nreproduce: %s\n", repro)
 	return b.String()
-}
-
-// readableRecord turns one event log line into `TIME  kind  key=value ...`,
-// with the fields in the log's order and empty strings left out.
-func readableRecord(line string) string {
-	d := json.NewDecoder(strings.NewReader(line))
-	d.UseNumber()
-	var t, kind string
-	var fields []string
-	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
-		return line
-	}
-	for d.More() {
-		tok, err := d.Token()
-		if err != nil {
-			return line
-		}
-		key, _ := tok.(string)
-		var raw json.RawMessage
-		if err := d.Decode(&raw); err != nil {
-			return line
-		}
-		switch key {
-		case "t":
-			n, err := strconv.ParseInt(string(raw), 10, 64)
-			if err != nil {
-				return line
-			}
-			t = sim.Time(n).String()
-		case "kind":
-			kind = readableValue(raw)
-		default:
-			if v := readableValue(raw); v != "" {
-				fields = append(fields, key+"="+v)
-			}
-		}
-	}
-	return strings.TrimRight(t+"  "+kind+"  "+strings.Join(fields, " "), " ")
-}
-
-// readableValue renders one JSON value: strings unquoted unless they hold
-// spaces or quotes, objects as k:v,k:v.
-func readableValue(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return ""
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return string(raw)
-		}
-		if strings.ContainsAny(s, " \t\n\"=") {
-			return strconv.Quote(s)
-		}
-		return s
-	case '{':
-		d := json.NewDecoder(bytes.NewReader(raw))
-		d.UseNumber()
-		if _, err := d.Token(); err != nil {
-			return string(raw)
-		}
-		var parts []string
-		for d.More() {
-			tok, err := d.Token()
-			if err != nil {
-				return string(raw)
-			}
-			var v json.RawMessage
-			if err := d.Decode(&v); err != nil {
-				return string(raw)
-			}
-			parts = append(parts, fmt.Sprint(tok)+":"+readableValue(v))
-		}
-		return strings.Join(parts, ",")
-	}
-	return string(raw)
 }

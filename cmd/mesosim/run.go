@@ -128,7 +128,7 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 		return err
 	}
 	if o.check {
-		if err := checkHorizon(sc, skip); err != nil {
+		if err := checkHorizon(sc, skip, durationFrom(o.duration, o.sets)); err != nil {
 			return err
 		}
 	}
@@ -296,7 +296,7 @@ func newValidateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := checkHorizon(sc, skip); err != nil {
+			if err := checkHorizon(sc, skip, durationFrom(o.duration, o.sets)); err != nil {
 				return err
 			}
 			if err := checkTraceFiles(sc, deep); err != nil {
