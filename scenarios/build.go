@@ -33,7 +33,22 @@ type Sim struct {
 // before the timeline, the faults swarm mode draws (from the "faults"
 // stream) after it, and the heal at heal_at last. Swarm mode logs what it
 // drew at t=0, before anything else.
+//
+// A scenario with external frameworks is refused: only mesosim serve
+// (BuildServed) can run it.
 func Build(sc *Scenario) (*Sim, error) {
+	if ext := sc.Externals(); len(ext) > 0 {
+		return nil, &Error{File: sc.File, Line: ext[0].Line,
+			Msg: "framework " + ext[0].Name + " has behavior external: an outside process plays it; run this scenario with mesosim serve"}
+	}
+	return build(sc)
+}
+
+// BuildServed is Build for mesosim serve: external frameworks are not
+// added; the server adds each when its process subscribes.
+func BuildServed(sc *Scenario) (*Sim, error) { return build(sc) }
+
+func build(sc *Scenario) (*Sim, error) {
 	var allocErr error
 	w := model.NewWorld(model.WorldConfig{
 		Seed: sc.Seed,
@@ -80,6 +95,9 @@ func Build(sc *Scenario) (*Sim, error) {
 	}
 	for i := range sc.Frameworks {
 		f := &sc.Frameworks[i]
+		if f.External != nil {
+			continue
+		}
 		sched, err := s.scheduler(f)
 		if err != nil {
 			return nil, err
@@ -121,6 +139,9 @@ func (s *Sim) Err() error {
 	}
 	return nil
 }
+
+// Config returns the model's configuration of the framework entry.
+func (f *FrameworkSpec) Config() model.FrameworkConfig { return frameworkConfig(f) }
 
 func frameworkConfig(f *FrameworkSpec) model.FrameworkConfig {
 	return model.FrameworkConfig{
@@ -202,6 +223,33 @@ func (s *Sim) schedule(e *Event) error {
 		}
 		return &Error{File: s.Scenario.File, Line: e.Line, Msg: fmt.Sprintf("timeline action %q is not supported", e.Kind)}
 	}
+	if name := s.externalSubject(e); name != "" {
+		// An external framework exists only once its process has
+		// subscribed; before that the entry finds nothing to act on.
+		act := fn
+		fn = func() {
+			if w.Framework(name) != nil {
+				act()
+			}
+		}
+	}
 	w.At(e.At, fn)
 	return nil
+}
+
+// externalSubject returns the external framework a timeline entry acts
+// on, or "".
+func (s *Sim) externalSubject(e *Event) string {
+	for _, f := range s.Scenario.Externals() {
+		switch e.Kind {
+		case KindRemoveFramework, KindSuppress, KindRevive, KindFrameworkFailover:
+			if e.Name == f.Name {
+				return f.Name
+			}
+		}
+		if e.FrameworkName == f.Name {
+			return f.Name
+		}
+	}
+	return ""
 }
