@@ -341,6 +341,14 @@ func (a *Agent) Handle(e sim.Envelope) []sim.Envelope {
 		if msg.Agent == a.id {
 			a.shutdown()
 		}
+	case UpdateFramework:
+		// Slave::updateFramework: dropped unless the agent is registered
+		// (RUNNING) and knows the framework; then the task status update
+		// manager's resume() resends the head of every stream it holds,
+		// of every framework, each with a fresh 10 s retry interval.
+		if a.connected && a.knows(msg.Framework) {
+			a.resumeUpdates()
+		}
 	}
 	return a.Outbox()
 }
@@ -371,6 +379,12 @@ func (a *Agent) runTask(msg RunTask) {
 	t := &agentTask{framework: msg.Framework, role: msg.Role, partitionAware: msg.PartitionAware,
 		checkpoint: msg.Checkpoint, info: msg.Task, state: TaskStaging, endsAt: sim.Never}
 	a.tasks[key] = t
+	// The command executor (Mesos's src/launcher/executor.cpp,
+	// CommandExecutor::launch) sends TASK_STARTING, forks the task's
+	// process, then sends TASK_RUNNING, in one call: both updates are made
+	// now, one after the other, and queue in the task's stream, so
+	// RUNNING goes out once STARTING is acknowledged.
+	a.update(t, TaskStarting, "", SourceExecutor)
 	a.update(t, TaskRunning, "", SourceExecutor)
 	if d := msg.Task.Duration; d != sim.Never && d >= 0 {
 		t.endsAt = a.clock.Now() + d
@@ -459,7 +473,21 @@ func (a *Agent) sendHead(t *agentTask) {
 	})
 }
 
-// resumeUpdates resends every stream's head at once after (re-)registering.
+// knows reports whether the agent holds a task (live, or terminal with
+// updates pending) of framework: mesosim's stand-in for the agent's
+// Framework object, which lives as long as its executors and streams.
+func (a *Agent) knows(framework string) bool {
+	for _, t := range a.tasks {
+		if t.framework == framework {
+			return true
+		}
+	}
+	return false
+}
+
+// resumeUpdates resends every stream's head at once, with a fresh retry
+// interval (TaskStatusUpdateManagerProcess::resume): after (re-)registering
+// and on UpdateFramework.
 func (a *Agent) resumeUpdates() {
 	for _, k := range sortedKeys(a.tasks) {
 		t := a.tasks[k]

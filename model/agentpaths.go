@@ -184,14 +184,18 @@ func (m *Master) goneUpdate(t *masterTask, state TaskState, reason string) {
 func (m *Master) markUnreachable(a *masterAgent, reason string) {
 	wasActive := a.status == agentActive
 	a.status = agentUnreachable
-	m.registry.unreachable(a.name, m.clock.Now())
+	now := m.clock.Now()
+	m.registry.unreachable(a.name, now)
 	for _, t := range a.sortedTasks() {
 		state := TaskLost
 		if f := m.frameworks[t.framework]; f != nil && f.partitionAware {
 			state = TaskUnreachable
 		}
 		if !t.unreachable {
-			m.masterUpdate(t, state, ReasonAgentRemoved)
+			// One unreachable_time, the marking's, on every update (LOST
+			// ones too), as __removeSlave sets it.
+			m.masterStatus(t, TaskStatus{Task: t.id, Framework: t.framework, Agent: t.agent, State: state,
+				Reason: ReasonAgentRemoved, Source: SourceMaster, UnreachableTime: now})
 			t.unreachable = true
 		}
 	}

@@ -59,9 +59,11 @@ func ExampleScheduler() {
 	// Output:
 	// 0s mine subscribed
 	// 0s offer o1 on a1: cpus:2;mem:1024
+	// 0s t1 TASK_STARTING
 	// 0s t1 TASK_RUNNING
 	// 10s t1 TASK_FINISHED
 	// 11s offer o2 on a1: cpus:2;mem:1024
+	// 11s t2 TASK_STARTING
 	// 11s t2 TASK_RUNNING
 }
 

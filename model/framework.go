@@ -26,6 +26,16 @@ type Scheduler interface {
 	Error(d Driver, message string)
 }
 
+// HeartbeatScheduler is a Scheduler that also wants HEARTBEAT events (Mesos's
+// scheduler library surfaces them; a scheduler may take their absence for a
+// lost master). The driver calls Heartbeat for each one that arrives while
+// the framework is subscribed.
+type HeartbeatScheduler interface {
+	Scheduler
+	// Heartbeat is HEARTBEAT.
+	Heartbeat(d Driver)
+}
+
 // Driver is what a Scheduler calls: the Mesos v1 scheduler calls, plus the
 // simulation's time, timers and the framework's own random stream.
 type Driver interface {
@@ -99,7 +109,10 @@ type Framework struct {
 	out     []sim.Envelope
 
 	subscribed bool
-	removed    bool
+	// hasID: a SUBSCRIBED arrived once, so the framework has its ID and
+	// every later SUBSCRIBE is a re-subscription.
+	hasID   bool
+	removed bool
 	// down: the scheduler process is disconnected (framework failover).
 	down     bool
 	attempts int
@@ -151,7 +164,8 @@ func (f *Framework) subscribe() {
 		return
 	}
 	f.send(Subscribe{Framework: f.cfg.Name, Role: f.cfg.Role, PartitionAware: f.cfg.PartitionAware,
-		MinAllocatable: f.cfg.MinAllocatable, FailoverTimeout: f.cfg.FailoverTimeout, Checkpoint: f.cfg.Checkpoint})
+		MinAllocatable: f.cfg.MinAllocatable, FailoverTimeout: f.cfg.FailoverTimeout, Checkpoint: f.cfg.Checkpoint,
+		Resubscribe: f.hasID})
 	if f.cfg.External {
 		return // the outside process retries on its own
 	}
@@ -192,12 +206,14 @@ func (f *Framework) NewLeader() []sim.Envelope {
 // Resubscribe is an external framework's SUBSCRIBE on a new connection:
 // the driver forgets its subscription (and, after a disconnect, comes back
 // up) and sends SUBSCRIBE once, with the configuration cfg (the new
-// FrameworkInfo; its Name must stay the same).
-func (f *Framework) Resubscribe(cfg FrameworkConfig) []sim.Envelope {
+// FrameworkInfo; its Name must stay the same); withID is whether the
+// FrameworkInfo carried the framework's ID.
+func (f *Framework) Resubscribe(cfg FrameworkConfig, withID bool) []sim.Envelope {
 	if f.removed || cfg.Name != f.cfg.Name {
 		return nil
 	}
 	f.cfg = cfg
+	f.hasID = withID
 	f.down = false
 	f.subscribed = false
 	f.epoch++
@@ -236,8 +252,10 @@ func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
 		if f.subscribed {
 			break
 		}
-		f.subscribed = true
+		f.subscribed, f.hasID = true, true
 		f.sched.Subscribed(f)
+	case Heartbeat:
+		f.heartbeat()
 	case Failure:
 		f.sched.Failure(f, msg.Agent)
 	case ErrorEvent:
@@ -256,7 +274,8 @@ func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
 	case Update:
 		st := msg.Status
 		f.emit(&Record{T: f.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: st.Agent,
-			State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "framework", UUID: st.UUID})
+			State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "framework", UUID: st.UUID,
+			UnreachableTime: st.UnreachableTime})
 		t := f.tasks[st.Task]
 		if t == nil && st.UUID == 0 && !st.State.Live() {
 			// A master's answer about a task this framework no longer

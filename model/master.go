@@ -113,6 +113,8 @@ type masterFramework struct {
 	failoverTimeout sim.Time
 	failoverTimer   sim.Timer
 	hasFailover     bool
+	heartbeatTimer  sim.Timer
+	hasHeartbeat    bool
 }
 
 type masterTask struct {
@@ -359,7 +361,8 @@ func (m *Master) subscribe(msg Subscribe) {
 			m.alloc.Revive(f.name)
 			m.trigger("")
 		}
-		m.send(FrameworkAddress(msg.Framework), Subscribed{Framework: msg.Framework})
+		m.sendSubscribed(f)
+		m.sendFrameworkUpdates(msg)
 		return
 	}
 	f := &masterFramework{name: msg.Framework, role: msg.Role, partitionAware: msg.PartitionAware,
@@ -368,8 +371,27 @@ func (m *Master) subscribe(msg Subscribe) {
 	m.frameworks[f.name] = f
 	m.record(Record{Kind: KindFrameworkAdded, Framework: f.name, Role: f.role})
 	m.alloc.AddFramework(FrameworkInfo{Name: f.name, Role: f.role, MinAllocatable: msg.MinAllocatable})
-	m.send(FrameworkAddress(f.name), Subscribed{Framework: f.name})
+	m.sendSubscribed(f)
+	m.sendFrameworkUpdates(msg)
 	m.trigger("")
+}
+
+// sendFrameworkUpdates ends a subscription that carries a framework ID (a
+// re-subscription, also to a new master that does not know the framework
+// yet) as Mesos's Master::_subscribe does: UpdateFrameworkMessage to every
+// registered agent (Master::sendFrameworkUpdates loops over
+// slaves.registered; unreachable agents and agents recovered from the
+// registry but not re-registered get none). A first subscription (no ID)
+// sends none.
+func (m *Master) sendFrameworkUpdates(msg Subscribe) {
+	if !msg.Resubscribe {
+		return
+	}
+	for _, id := range sortedKeys(m.agents) {
+		if m.agents[id].status == agentActive {
+			m.send(AgentAddress(id), UpdateFramework{Framework: msg.Framework})
+		}
+	}
 }
 
 // RemoveFramework removes a framework: its offers are rescinded and its
@@ -586,7 +608,8 @@ func (m *Master) statusUpdate(st TaskStatus) {
 // update, not on its acknowledgement).
 func (m *Master) transition(t *masterTask, st TaskStatus) {
 	m.record(Record{Kind: KindTaskStatus, Task: t.id, Framework: t.framework, Agent: t.agent,
-		State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "master", UUID: st.UUID})
+		State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "master", UUID: st.UUID,
+		UnreachableTime: st.UnreachableTime})
 	t.state = st.State
 	t.updateState = st.State
 	if st.State.Terminal() {
@@ -604,12 +627,18 @@ func (m *Master) transition(t *masterTask, st TaskStatus) {
 // recorded and forwarded (Master::forward), as when the master drops the
 // task with its agent.
 func (m *Master) masterUpdate(t *masterTask, state TaskState, reason string) {
-	st := TaskStatus{Task: t.id, Framework: t.framework, Agent: t.agent, State: state, Reason: reason, Source: SourceMaster}
+	m.masterStatus(t, TaskStatus{Task: t.id, Framework: t.framework, Agent: t.agent, State: state, Reason: reason, Source: SourceMaster})
+}
+
+// masterStatus is masterUpdate with the whole status given (an
+// unreachable_time, say).
+func (m *Master) masterStatus(t *masterTask, st TaskStatus) {
 	if !t.state.Terminal() {
 		m.transition(t, st)
 	} else {
 		m.record(Record{Kind: KindTaskStatus, Task: t.id, Framework: t.framework, Agent: t.agent,
-			State: state.String(), Reason: reason, Source: SourceMaster, SeenBy: "master"})
+			State: st.State.String(), Reason: st.Reason, Source: SourceMaster, SeenBy: "master",
+			UnreachableTime: st.UnreachableTime})
 	}
 	if f, ok := m.frameworks[t.framework]; ok && f.connected {
 		m.send(FrameworkAddress(t.framework), Update{Status: st})

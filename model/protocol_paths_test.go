@@ -83,11 +83,11 @@ func TestAgentExitedDropsNonCheckpointingTasks(t *testing.T) {
 		what := fmt.Sprintf("partition-aware=%v", pa)
 		_, _ = nc, ck
 		expect(t, what+" nc", w.statusLog("nc", "t1"), []string{
-			"1s master TASK_RUNNING  SOURCE_EXECUTOR", "1s framework TASK_RUNNING  SOURCE_EXECUTOR",
+			"1s master TASK_STARTING  SOURCE_EXECUTOR", "1s framework TASK_STARTING  SOURCE_EXECUTOR", "1s master TASK_RUNNING  SOURCE_EXECUTOR", "1s framework TASK_RUNNING  SOURCE_EXECUTOR",
 			"10s master TASK_LOST REASON_SLAVE_DISCONNECTED SOURCE_MASTER", "10s framework TASK_LOST REASON_SLAVE_DISCONNECTED SOURCE_MASTER",
 		})
 		expect(t, what+" ck", w.statusLog("ck", "t1"), []string{
-			"0s master TASK_RUNNING  SOURCE_EXECUTOR", "0s framework TASK_RUNNING  SOURCE_EXECUTOR",
+			"0s master TASK_STARTING  SOURCE_EXECUTOR", "0s framework TASK_STARTING  SOURCE_EXECUTOR", "0s master TASK_RUNNING  SOURCE_EXECUTOR", "0s framework TASK_RUNNING  SOURCE_EXECUTOR",
 			"1m30s master " + unreach + " REASON_SLAVE_REMOVED SOURCE_MASTER", "1m30s framework " + unreach + " REASON_SLAVE_REMOVED SOURCE_MASTER",
 		})
 		expect(t, what+" agent", w.kinds(model.KindAgentDisconnected, model.KindAgentRemoved, model.KindAgentReconnected), []string{
@@ -117,11 +117,11 @@ func TestAgentExitedThenReconnects(t *testing.T) {
 		"20s agent_reconnected a1",
 	})
 	expect(t, "ck", w.statusLog("ck", "t1"), []string{
-		"0s master TASK_RUNNING  SOURCE_EXECUTOR",
+		"0s master TASK_STARTING  SOURCE_EXECUTOR", "0s framework TASK_STARTING  SOURCE_EXECUTOR", "0s master TASK_RUNNING  SOURCE_EXECUTOR",
 		"0s framework TASK_RUNNING  SOURCE_EXECUTOR",
 	})
 	expect(t, "nc", w.statusLog("nc", "t1"), []string{
-		"1s master TASK_RUNNING  SOURCE_EXECUTOR",
+		"1s master TASK_STARTING  SOURCE_EXECUTOR", "1s framework TASK_STARTING  SOURCE_EXECUTOR", "1s master TASK_RUNNING  SOURCE_EXECUTOR",
 		"1s framework TASK_RUNNING  SOURCE_EXECUTOR",
 		"10s master TASK_LOST REASON_SLAVE_DISCONNECTED SOURCE_MASTER",
 		"10s framework TASK_LOST REASON_SLAVE_DISCONNECTED SOURCE_MASTER",
@@ -147,7 +147,7 @@ func TestAgentReregisterTimeoutBackstop(t *testing.T) {
 		"10m10s agent_removed a1 reregister_timeout",
 	})
 	expect(t, "ck", w.statusLog("ck", "t1"), []string{
-		"0s master TASK_RUNNING  SOURCE_EXECUTOR",
+		"0s master TASK_STARTING  SOURCE_EXECUTOR", "0s framework TASK_STARTING  SOURCE_EXECUTOR", "0s master TASK_RUNNING  SOURCE_EXECUTOR",
 		"0s framework TASK_RUNNING  SOURCE_EXECUTOR",
 		"10m10s master TASK_LOST REASON_SLAVE_REMOVED SOURCE_MASTER",
 		"10m10s framework TASK_LOST REASON_SLAVE_REMOVED SOURCE_MASTER",
@@ -166,7 +166,7 @@ func TestRemoveAgentLostForEveryone(t *testing.T) {
 		w.Run(time1m)
 		what := fmt.Sprintf("partition-aware=%v", pa)
 		expect(t, what, w.statusLog("f", "t1"), []string{
-			"0s master TASK_RUNNING  SOURCE_EXECUTOR",
+			"0s master TASK_STARTING  SOURCE_EXECUTOR", "0s framework TASK_STARTING  SOURCE_EXECUTOR", "0s master TASK_RUNNING  SOURCE_EXECUTOR",
 			"0s framework TASK_RUNNING  SOURCE_EXECUTOR",
 			"10s master TASK_LOST REASON_SLAVE_REMOVED SOURCE_MASTER",
 			"10s framework TASK_LOST REASON_SLAVE_REMOVED SOURCE_MASTER",
@@ -192,13 +192,13 @@ func TestMarkAgentGone(t *testing.T) {
 	w.At(10*sim.Second, func() { w.must(w.MarkAgentGone("a1")) })
 	w.Run(5 * sim.Minute)
 	expect(t, "pa", w.statusLog("pa", "t1"), []string{
-		"1s master TASK_RUNNING  SOURCE_EXECUTOR",
+		"1s master TASK_STARTING  SOURCE_EXECUTOR", "1s framework TASK_STARTING  SOURCE_EXECUTOR", "1s master TASK_RUNNING  SOURCE_EXECUTOR",
 		"1s framework TASK_RUNNING  SOURCE_EXECUTOR",
 		"10s master TASK_GONE_BY_OPERATOR REASON_SLAVE_REMOVED_BY_OPERATOR SOURCE_MASTER",
 		"10s framework TASK_GONE_BY_OPERATOR REASON_SLAVE_REMOVED_BY_OPERATOR SOURCE_MASTER",
 	})
 	expect(t, "np", w.statusLog("np", "t1"), []string{
-		"0s master TASK_RUNNING  SOURCE_EXECUTOR",
+		"0s master TASK_STARTING  SOURCE_EXECUTOR", "0s framework TASK_STARTING  SOURCE_EXECUTOR", "0s master TASK_RUNNING  SOURCE_EXECUTOR",
 		"0s framework TASK_RUNNING  SOURCE_EXECUTOR",
 		"10s master TASK_LOST REASON_SLAVE_REMOVED SOURCE_MASTER",
 		"10s framework TASK_LOST REASON_SLAVE_REMOVED SOURCE_MASTER",
@@ -224,7 +224,7 @@ func TestMarkUnreachableAgentGone(t *testing.T) {
 	w.At(2*sim.Minute, func() { w.must(w.MarkAgentGone("a1")) })
 	w.Run(10 * sim.Minute)
 	expect(t, "pa", w.statusLog("pa", "t1"), []string{
-		"0s master TASK_RUNNING  SOURCE_EXECUTOR",
+		"0s master TASK_STARTING  SOURCE_EXECUTOR", "0s framework TASK_STARTING  SOURCE_EXECUTOR", "0s master TASK_RUNNING  SOURCE_EXECUTOR",
 		"0s framework TASK_RUNNING  SOURCE_EXECUTOR",
 		"1m30s master TASK_UNREACHABLE REASON_SLAVE_REMOVED SOURCE_MASTER",
 		"1m30s framework TASK_UNREACHABLE REASON_SLAVE_REMOVED SOURCE_MASTER",
@@ -260,14 +260,14 @@ func TestReconcileUnreachableTask(t *testing.T) {
 			unreach = "TASK_UNREACHABLE"
 		}
 		expect(t, what+" t1", w.statusLog("f", "t1"), []string{
-			"0s master TASK_RUNNING  SOURCE_EXECUTOR",
+			"0s master TASK_STARTING  SOURCE_EXECUTOR", "0s framework TASK_STARTING  SOURCE_EXECUTOR", "0s master TASK_RUNNING  SOURCE_EXECUTOR",
 			"0s framework TASK_RUNNING  SOURCE_EXECUTOR",
 			"1m30s master " + unreach + " REASON_SLAVE_REMOVED SOURCE_MASTER",
 			"1m30s framework " + unreach + " REASON_SLAVE_REMOVED SOURCE_MASTER",
 			"4m0s framework " + unreach + " REASON_RECONCILIATION SOURCE_MASTER",
 		})
 		expect(t, what+" t2", w.statusLog("f", "t2"), []string{
-			"0s master TASK_RUNNING  SOURCE_EXECUTOR",
+			"0s master TASK_STARTING  SOURCE_EXECUTOR", "0s framework TASK_STARTING  SOURCE_EXECUTOR", "0s master TASK_RUNNING  SOURCE_EXECUTOR",
 			"0s framework TASK_RUNNING  SOURCE_EXECUTOR",
 			"3m0s framework TASK_RUNNING REASON_RECONCILIATION SOURCE_MASTER",
 		})
@@ -286,7 +286,7 @@ func TestReregisterFromUnreachableForwardsTerminal(t *testing.T) {
 	w.partition("a1", 10*sim.Second, 3*sim.Minute)
 	w.Run(10 * sim.Minute)
 	expect(t, "t1", w.statusLog("f", "t1"), []string{
-		"0s master TASK_RUNNING  SOURCE_EXECUTOR",
+		"0s master TASK_STARTING  SOURCE_EXECUTOR", "0s framework TASK_STARTING  SOURCE_EXECUTOR", "0s master TASK_RUNNING  SOURCE_EXECUTOR",
 		"0s framework TASK_RUNNING  SOURCE_EXECUTOR",
 		"1m30s master TASK_UNREACHABLE REASON_SLAVE_REMOVED SOURCE_MASTER",
 		"1m30s framework TASK_UNREACHABLE REASON_SLAVE_REMOVED SOURCE_MASTER",
@@ -310,7 +310,7 @@ func TestReregisterRecoveredAgentSendsNothing(t *testing.T) {
 	w.At(10*sim.Second, func() { w.FailMaster(10 * sim.Second) })
 	w.Run(5 * sim.Minute)
 	expect(t, "t1", w.statusLog("f", "t1"), []string{
-		"0s master TASK_RUNNING  SOURCE_EXECUTOR",
+		"0s master TASK_STARTING  SOURCE_EXECUTOR", "0s framework TASK_STARTING  SOURCE_EXECUTOR", "0s master TASK_RUNNING  SOURCE_EXECUTOR",
 		"0s framework TASK_RUNNING  SOURCE_EXECUTOR",
 	})
 	if got := len(w.MasterTasks()); got != 1 {
@@ -331,7 +331,7 @@ func TestReregisterAfterFailoverTimeout(t *testing.T) {
 	w.At(10*sim.Second, func() { w.FailMaster(10 * sim.Second) })
 	w.Run(20 * sim.Minute)
 	expect(t, "t1", w.statusLog("f", "t1"), []string{
-		"0s master TASK_RUNNING  SOURCE_EXECUTOR",
+		"0s master TASK_STARTING  SOURCE_EXECUTOR", "0s framework TASK_STARTING  SOURCE_EXECUTOR", "0s master TASK_RUNNING  SOURCE_EXECUTOR",
 		"0s framework TASK_RUNNING  SOURCE_EXECUTOR",
 		"15m10.263994s master TASK_RUNNING REASON_SLAVE_REREGISTERED SOURCE_MASTER",
 		"15m10.263994s framework TASK_RUNNING REASON_SLAVE_REREGISTERED SOURCE_MASTER",

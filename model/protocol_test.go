@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -71,13 +72,22 @@ type protoWorld struct {
 
 func newProtoWorld(t *testing.T, seed uint64) *protoWorld {
 	t.Helper()
-	return newProtoWorldCfg(t, seed, model.MasterConfig{AllocationInterval: sim.Second})
+	return newProtoWorldWith(t, model.WorldConfig{Seed: seed, Master: model.MasterConfig{AllocationInterval: sim.Second}})
 }
 
+// newProtoWorldCfg is newProtoWorld with a master configuration of its own
+// (registry GC settings, say).
 func newProtoWorldCfg(t *testing.T, seed uint64, cfg model.MasterConfig) *protoWorld {
 	t.Helper()
+	return newProtoWorldWith(t, model.WorldConfig{Seed: seed, Master: cfg})
+}
+
+// newProtoWorldWith is newProtoWorld with a world configuration of its own
+// (a network delay, say, to tell the hops of a message apart).
+func newProtoWorldWith(t *testing.T, cfg model.WorldConfig) *protoWorld {
+	t.Helper()
 	w := &protoWorld{}
-	w.World = model.NewWorld(model.WorldConfig{Seed: seed, Master: cfg},
+	w.World = model.NewWorld(cfg,
 		func(clock model.Clock, streams sim.Streams) model.Allocator {
 			return policies.NewDRF(model.AllocatorConfig{AllocationInterval: sim.Second, Clock: clock, Rand: streams.Get("allocator")})
 		})
@@ -156,17 +166,17 @@ func TestTaskStateUnreachableAndBack(t *testing.T) {
 		w.framework("f", pa, p)
 		w.partition("a1", 10*sim.Second, 100*sim.Second)
 		w.Run(89 * sim.Second)
-		expect(t, "before the fifth missed ping", p.eventsOf("t1"), []string{"t1 TASK_RUNNING  SOURCE_EXECUTOR reliable"})
+		started := []string{"t1 TASK_STARTING  SOURCE_EXECUTOR reliable", "t1 TASK_RUNNING  SOURCE_EXECUTOR reliable"}
+		expect(t, "before the fifth missed ping", p.eventsOf("t1"), started)
 		w.Run(90 * sim.Second) // pings at 15..75 s unanswered: unreachable at 90 s
 		lost := "t1 TASK_LOST REASON_SLAVE_REMOVED SOURCE_MASTER unreliable"
 		if pa {
 			lost = "t1 TASK_UNREACHABLE REASON_SLAVE_REMOVED SOURCE_MASTER unreliable"
 		}
-		expect(t, "at 90 s", p.events, []string{"t1 TASK_RUNNING  SOURCE_EXECUTOR reliable", lost, "FAILURE a1"})
+		expect(t, "at 90 s", p.events, append(started[:2:2], lost, "FAILURE a1"))
 		w.Run(10 * sim.Minute)
-		expect(t, "after the partition heals", p.eventsOf("t1"), []string{
-			"t1 TASK_RUNNING  SOURCE_EXECUTOR reliable", lost,
-			"t1 TASK_RUNNING REASON_SLAVE_REREGISTERED SOURCE_MASTER unreliable"})
+		expect(t, "after the partition heals", p.eventsOf("t1"), append(started[:2:2], lost,
+			"t1 TASK_RUNNING REASON_SLAVE_REREGISTERED SOURCE_MASTER unreliable"))
 	}
 }
 
@@ -188,7 +198,7 @@ func TestTaskStateFrameworkRemoved(t *testing.T) {
 			got = append(got, r.State+" "+r.Reason)
 		}
 	}
-	expect(t, "master records", got, []string{"TASK_RUNNING ", "TASK_KILLED REASON_FRAMEWORK_REMOVED"})
+	expect(t, "master records", got, []string{"TASK_STARTING ", "TASK_RUNNING ", "TASK_KILLED REASON_FRAMEWORK_REMOVED"})
 	if n := len(w.AgentTasks()); n != 0 {
 		t.Fatalf("agent still runs %d tasks of the removed framework", n)
 	}
@@ -277,6 +287,10 @@ func (s *sendLog) Route(now sim.Time, e sim.Envelope) sim.Route {
 	return s.inner.Route(now, e)
 }
 
+// inOrder is the command executor's stream, each update possibly
+// duplicated and none skipped.
+var inOrder = regexp.MustCompile(`^(TASK_STARTING )+(TASK_RUNNING )+TASK_FINISHED( TASK_FINISHED)*$`)
+
 // The status update manager under 50% loss of updates and acknowledgements:
 // every task's updates reach the framework in the agent's order, possibly
 // duplicated, never skipping; retries follow 10 s, 20 s, 40 s ... 10 min.
@@ -299,11 +313,10 @@ func TestStatusUpdateManagerUnderLoss(t *testing.T) {
 		for _, e := range p.eventsOf(task) {
 			states = append(states, strings.Fields(e)[1])
 		}
-		// In order, possibly duplicated: RUNNING+ FINISHED+.
+		// In order, possibly duplicated: STARTING+ RUNNING+ FINISHED+.
 		seq := strings.Join(states, " ")
-		trimmed := strings.TrimLeft(strings.ReplaceAll(seq, "TASK_RUNNING ", ""), " ")
-		if len(states) == 0 || !strings.HasPrefix(seq, "TASK_RUNNING") || strings.ReplaceAll(trimmed, "TASK_FINISHED", "") != strings.Repeat(" ", strings.Count(trimmed, " ")) {
-			t.Fatalf("%s: updates seen %q, want TASK_RUNNING... then TASK_FINISHED...", task, seq)
+		if !inOrder.MatchString(seq) {
+			t.Fatalf("%s: updates seen %q, want TASK_STARTING... TASK_RUNNING... then TASK_FINISHED...", task, seq)
 		}
 	}
 	retried := 0

@@ -1,5 +1,7 @@
 package model
 
+import "github.com/mesosim/mesosim/sim"
+
 // reconcile answers RECONCILE as ../shared/reference/mesos-protocol.md's
 // reconciliation table says. Answers are the master's own updates: no
 // UUID, never retried, never acknowledged.
@@ -22,10 +24,11 @@ func (m *Master) reconcile(msg Reconcile) {
 	if f == nil || !f.connected {
 		return
 	}
-	answer := func(task, agent string, state TaskState) {
+	answerAt := func(task, agent string, state TaskState, unreachable sim.Time) {
 		m.send(FrameworkAddress(f.name), Update{Status: TaskStatus{Task: task, Framework: f.name, Agent: agent,
-			State: state, Reason: ReasonReconciliation, Source: SourceMaster}})
+			State: state, Reason: ReasonReconciliation, Source: SourceMaster, UnreachableTime: unreachable}})
 	}
+	answer := func(task, agent string, state TaskState) { answerAt(task, agent, state, 0) }
 	if len(msg.Tasks) == 0 {
 		tasks := make([]*masterTask, 0, len(f.tasks))
 		for _, id := range sortedKeys(f.tasks) {
@@ -55,9 +58,10 @@ func (m *Master) reconcile(msg Reconcile) {
 			continue
 		}
 		a := m.agents[ref.Agent]
-		_, unreachable := m.registry.Unreachable[ref.Agent]
+		unreachableAt, unreachable := m.registry.Unreachable[ref.Agent]
 		_, gone := m.registry.Gone[ref.Agent]
 		var state TaskState
+		var at sim.Time // Master::reconcile case (4): with the registry's time
 		switch {
 		case a != nil && a.status == agentRecovered, ref.Agent == "" && anyRecovered():
 			continue // no answer: the agent may still report the task
@@ -65,6 +69,7 @@ func (m *Master) reconcile(msg Reconcile) {
 			state = TaskGone
 		case ref.Agent != "" && unreachable:
 			state = TaskUnreachable
+			at = unreachableAt
 		case ref.Agent != "" && gone:
 			state = TaskGoneByOperator
 		default:
@@ -73,7 +78,7 @@ func (m *Master) reconcile(msg Reconcile) {
 		if !f.partitionAware {
 			state = TaskLost
 		}
-		answer(ref.Task, ref.Agent, state)
+		answerAt(ref.Task, ref.Agent, state, at)
 	}
 }
 

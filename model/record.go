@@ -24,6 +24,7 @@ const (
 	KindTaskSubmitted      = "task_submitted"
 	KindTaskLaunched       = "task_launched"
 	KindTaskStatus         = "task_status"
+	KindHeartbeat          = "heartbeat"
 	KindMessageDropped     = "message_dropped"
 	KindFault              = "fault"
 	KindInvariantViolation = "invariant_violated"
@@ -53,6 +54,8 @@ type Record struct {
 	Source string // SOURCE_MASTER, SOURCE_AGENT, SOURCE_EXECUTOR
 	SeenBy string // agent, master or framework
 	UUID   uint64 // task_status: the update's UUID (0 for the master's own)
+	// UnreachableTime is task_status's unreachable_time (0: none).
+	UnreachableTime sim.Time
 
 	RefuseSeconds float64  // offer_declined: the filter asked for
 	Cycle         int64    // allocation: the cycle number, from 1

@@ -366,13 +366,14 @@ func (w *World) ReconnectFramework(name string) error {
 }
 
 // ResubscribeFramework is an external framework subscribing again on a
-// new connection, with the configuration of its new FrameworkInfo.
-func (w *World) ResubscribeFramework(cfg FrameworkConfig) error {
+// new connection, with the configuration of its new FrameworkInfo (withID:
+// it carried the framework's ID).
+func (w *World) ResubscribeFramework(cfg FrameworkConfig, withID bool) error {
 	f, err := w.framework(cfg.Name)
 	if err != nil {
 		return err
 	}
-	w.send(f.Resubscribe(cfg))
+	w.send(f.Resubscribe(cfg, withID))
 	return nil
 }
 

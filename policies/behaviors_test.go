@@ -598,3 +598,40 @@ func TestThinkRacesLaunchOnce(t *testing.T) {
 		t.Fatalf("the run did not exercise the races: %d invalid-offer failures, %d rescinds, %d launches", lost, rescinded, len(launched))
 	}
 }
+
+// TASK_STARTING is a live update, not STAGING: the reconciling behaviour's
+// staging timeout (a kill StagingTimeout after a launch with no update but
+// STAGING) stops at STARTING as at any other update, while a STAGING
+// answer alone leaves it running. (The command executor sends STARTING
+// first; RUNNING may come a retry or more later.)
+func TestReconcilingStartingEndsStagingTimeout(t *testing.T) {
+	s := sim.Second
+	for _, tc := range []struct {
+		update model.TaskState
+		reason string
+		kill   bool
+	}{
+		{model.TaskStarting, "", false},
+		{model.TaskRunning, "", false},
+		{model.TaskStaging, model.ReasonReconciliation, true},
+	} {
+		d := newBehDriver()
+		cfg := BehaviorConfig{Workload: &WorkloadConfig{Interarrival: constDist(1), TasksPerJob: constDist(1),
+			TaskCPUs: constDist(1), TaskMem: constDist(100), TaskDuration: constDist(1000), MaxJobs: 1}}
+		sched, err := NewBehavior("reconciling", cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wl := sched.(*Workload)
+		wl.Subscribed(d)
+		d.loop.Run(2 * s) // the job arrives at 1 s
+		wl.Offers(d, []model.OfferOut{behOffer("o1", "cpus:1;mem:1000")})
+		d.loop.Run(3 * s)
+		wl.Update(d, model.TaskStatus{Task: "f-j1-t1", Agent: "a", State: tc.update, Reason: tc.reason})
+		d.loop.Run(5 * sim.Minute)
+		killed := strings.Contains(strings.Join(d.calls, "; "), "kill f-j1-t1")
+		if killed != tc.kill {
+			t.Errorf("after %s: killed %v, want %v (calls %q)", tc.update, killed, tc.kill, d.calls)
+		}
+	}
+}

@@ -9,7 +9,7 @@ import (
 // allocation cycle; the declines between cycles are not timed.
 func BenchmarkDeclineOffers(b *testing.B) {
 	for _, size := range []struct{ agents, frameworks int }{
-		{1000, 100}, {10000, 1000},
+		{1000, 100}, {10000, 1000}, {20000, 2000},
 	} {
 		b.Run(fmt.Sprintf("agents=%d/frameworks=%d", size.agents, size.frameworks), func(b *testing.B) {
 			bench := NewDeclineOffers(size.agents, size.frameworks, 1)

@@ -43,3 +43,13 @@ func andCount(a, b bitset) int {
 	}
 	return c
 }
+
+// intersects reports whether a and b share a member.
+func intersects(a, b bitset) bool {
+	for i := range min(len(a), len(b)) {
+		if a[i]&b[i] != 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -37,7 +37,8 @@ func TestDRFPaperExample(t *testing.T) {
 	for {
 		launched := false
 		for _, leaf := range d.roles.leaves(d) {
-			c := leaf.frameworks.sorted(d)[0]
+			leaf.frameworks.sorted(d)
+			c := leaf.frameworks.list()[0]
 			free := a.total.Sub(a.allocated)
 			if !free.Contains(demand[c.name]) {
 				continue
@@ -90,7 +91,8 @@ func TestDominantShare(t *testing.T) {
 // order returns the framework sorter order of role as "name,name".
 func fwOrder(d *Hierarchical, role string) string {
 	var names []string
-	for _, c := range d.roles.leaf(role).frameworks.sorted(d) {
+	d.roles.leaf(role).frameworks.sorted(d)
+	for _, c := range d.roles.leaf(role).frameworks.list() {
 		names = append(names, c.name)
 	}
 	return strings.Join(names, ",")

@@ -31,8 +31,11 @@ type agentState struct {
 	name      string
 	total     model.Resources
 	allocated model.Resources
-	groups    []*filterGroup
-	filters   filterList
+	// avail is total.Sub(allocated) when availOK (see available).
+	avail   model.Resources
+	availOK bool
+	groups  []*filterGroup
+	filters filterList
 	// idle: the agent's last visit (in a stage) made no offer, and nothing
 	// that could change that has happened since, on the agent (changed
 	// is bumped) or anywhere (the allocator's epoch moved). Such an agent
@@ -40,6 +43,21 @@ type agentState struct {
 	idleAt  [2]uint64 // epoch+1 of the idle visit per stage (0: not idle)
 	changed uint64
 	seenAt  [2]uint64 // changed at the idle visit per stage
+}
+
+// setAllocated sets what of the agent is allocated.
+func (a *agentState) setAllocated(res model.Resources) {
+	a.allocated = res
+	a.availOK = false
+}
+
+// available returns what of the agent is not allocated, computed once per
+// change of its allocation rather than on every visit.
+func (a *agentState) available() model.Resources {
+	if !a.availOK {
+		a.avail, a.availOK = a.total.Sub(a.allocated), true
+	}
+	return a.avail
 }
 
 // touch marks a change on the agent that may make it offerable again.
@@ -94,11 +112,19 @@ func (a *agentState) dropFilter(f *filter) {
 }
 
 // filtered returns the clients whose filters on this agent hide an offer of
-// res, reusing buf.
-func (a *agentState) filtered(res model.Resources, buf bitset) bitset {
+// res, reusing buf, as far as the clients in mask go: a group of filters
+// with no member in mask is not looked at (its resources not compared), so
+// the result may lack clients outside mask. The allocator asks about one
+// role's active frameworks at a time (fs.active), and a filter of a
+// framework outside them cannot change that role's outcome: Mesos too asks
+// only the frameworks of the role being offered to
+// (HierarchicalAllocatorProcess::__allocate calls isFiltered(framework,
+// role, slave, toOffer) for each of them, src/master/allocator/mesos/
+// hierarchical.cpp). A nil mask looks at every group.
+func (a *agentState) filtered(res model.Resources, mask, buf bitset) bitset {
 	buf = buf[:0]
 	for _, g := range a.groups {
-		if g.res.Contains(res) {
+		if (mask == nil || intersects(g.members, mask)) && g.res.Contains(res) {
 			g.members.orInto(&buf)
 		}
 	}

@@ -33,11 +33,13 @@ type Hierarchical struct {
 	weights    map[string]float64
 	quota      quotaState
 	buf        bitset
-	// noSkip turns the idle-agent skip off (tests compare both ways).
+	// noSkip turns the idle-agent skip and the skip of other roles'
+	// filters (agentState.filtered) off (tests compare both ways).
 	noSkip bool
 	// epoch grows with every change that may make any agent offerable
-	// again (frameworks added, removed, activated; agents added; under
-	// quota or capacity, any allocation, which moves headroom and caps).
+	// again (frameworks added, removed, revived from suppression; agents
+	// added; under quota or capacity, any allocation, which moves headroom
+	// and caps).
 	epoch uint64
 }
 
@@ -158,18 +160,22 @@ func (h *Hierarchical) RemoveFramework(name string) {
 	}
 }
 
-// Suppress implements model.Allocator.
+// Suppress implements model.Allocator. It leaves the epoch alone: one
+// framework fewer to offer to cannot give an idle agent a taker.
 func (h *Hierarchical) Suppress(name string) {
 	if c := h.clients[name]; c != nil {
-		h.bump()
 		c.leaf.frameworks.setActive(c, false)
 	}
 }
 
-// Revive implements model.Allocator.
+// Revive implements model.Allocator. Only a framework that was suppressed
+// moves the epoch: reviving an active one only clears its filters, and
+// that touches each agent it filtered (agentState.dropFilter).
 func (h *Hierarchical) Revive(name string) {
 	if c := h.clients[name]; c != nil {
-		h.bump()
+		if !c.active {
+			h.bump()
+		}
 		h.clearFilters(c)
 		c.leaf.frameworks.setActive(c, true)
 	}
@@ -233,7 +239,7 @@ func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, c
 	if h.quota.active() || h.order.capped() {
 		h.bump()
 	}
-	a.allocated = a.allocated.Add(res)
+	a.setAllocated(a.allocated.Add(res))
 	h.names.add(&c.alloc, res, 1)
 	c.byAgent[a.name] = c.byAgent[a.name].Add(res)
 	if count {
@@ -250,7 +256,7 @@ func (h *Hierarchical) unallocate(c *client, a *agentState, res model.Resources)
 	if h.quota.active() || h.order.capped() {
 		h.bump()
 	}
-	a.allocated = a.allocated.Sub(res)
+	a.setAllocated(a.allocated.Sub(res))
 	h.names.add(&c.alloc, res, -1)
 	if left := c.byAgent[a.name].Sub(res); left.IsEmpty() {
 		delete(c.byAgent, a.name)
@@ -310,11 +316,11 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 			a.idleAt[stage] = 0
 		}
 	}()
-	avail := a.total.Sub(a.allocated)
+	avail := a.available()
 	if avail.IsEmpty() {
 		return grants
 	}
-	h.order.visit(h, func(leaf *roleNode, clients []*client) bool {
+	h.order.visit(h, func(leaf *roleNode, clients [][]*client) bool {
 		fs := leaf.frameworks
 		if fs.nActive == 0 {
 			return false
@@ -323,21 +329,28 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 		if offer.IsEmpty() {
 			return false
 		}
-		h.buf = a.filtered(offer, h.buf)
+		mask := fs.active
+		if h.noSkip {
+			mask = nil
+		}
+		h.buf = a.filtered(offer, mask, h.buf)
 		if andCount(h.buf, fs.active) == fs.nActive {
 			return false // every active framework of the role filters this
 		}
-		for _, c := range clients {
-			if !c.active || h.buf.has(c.idx) || !allocatable(offer, h.minAllocatable(c)) {
-				continue
+	blocks:
+		for _, blk := range clients {
+			for _, c := range blk {
+				if !c.active || h.buf.has(c.idx) || !allocatable(offer, h.minAllocatable(c)) {
+					continue
+				}
+				grants = append(grants, model.Grant{Framework: c.name, Role: c.role, Agent: a.name, Resources: offer})
+				if h.quota.active() {
+					h.quota.offered(h, c.role, offer, quotaStage)
+				}
+				h.allocate(c, a, offer, true)
+				avail = avail.Sub(offer)
+				break blocks
 			}
-			grants = append(grants, model.Grant{Framework: c.name, Role: c.role, Agent: a.name, Resources: offer})
-			if h.quota.active() {
-				h.quota.offered(h, c.role, offer, quotaStage)
-			}
-			h.allocate(c, a, offer, true)
-			avail = avail.Sub(offer)
-			break
 		}
 		return avail.IsEmpty()
 	})

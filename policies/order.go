@@ -12,7 +12,9 @@ import (
 type order interface {
 	// visit calls try with each role leaf and its frameworks in order,
 	// until try returns true (the agent has nothing left).
-	visit(h *Hierarchical, try func(leaf *roleNode, clients []*client) bool)
+	// The clients are in blocks, read one after the other; try may change
+	// the allocator only as the last thing before it stops reading them.
+	visit(h *Hierarchical, try func(leaf *roleNode, clients [][]*client) bool)
 	// cap trims an offer to role further (capacity ceilings); most orders
 	// return it as it is.
 	cap(h *Hierarchical, offer model.Resources, role string) model.Resources
@@ -42,7 +44,7 @@ type drfOrder struct {
 	noDraws
 }
 
-func (drfOrder) visit(h *Hierarchical, try func(*roleNode, []*client) bool) {
+func (drfOrder) visit(h *Hierarchical, try func(*roleNode, [][]*client) bool) {
 	for _, leaf := range h.roles.leaves(h) {
 		if try(leaf, leaf.frameworks.sorted(h)) {
 			return
@@ -58,7 +60,7 @@ type randomOrder struct{ uncapped }
 
 func (randomOrder) drawsPerVisit() bool { return true }
 
-func (randomOrder) visit(h *Hierarchical, try func(*roleNode, []*client) bool) {
+func (randomOrder) visit(h *Hierarchical, try func(*roleNode, [][]*client) bool) {
 	var walk func(n *roleNode) bool
 	walk = func(n *roleNode) bool {
 		kids := append([]*roleNode(nil), n.children...)
@@ -78,10 +80,10 @@ func (randomOrder) visit(h *Hierarchical, try func(*roleNode, []*client) bool) {
 				}
 				continue
 			}
-			clients := append([]*client(nil), k.frameworks.clients...)
+			clients := k.frameworks.list()
 			sort.Slice(clients, func(i, j int) bool { return clients[i].name < clients[j].name })
 			h.rng.Shuffle(len(clients), func(i, j int) { clients[i], clients[j] = clients[j], clients[i] })
-			if try(k, clients) {
+			if try(k, [][]*client{clients}) {
 				return true
 			}
 		}
@@ -119,10 +121,10 @@ type fifoOrder struct {
 	noDraws
 }
 
-func (fifoOrder) visit(h *Hierarchical, try func(*roleNode, []*client) bool) {
-	one := make([]*client, 1)
+func (fifoOrder) visit(h *Hierarchical, try func(*roleNode, [][]*client) bool) {
+	one := [][]*client{make([]*client, 1)}
 	for _, c := range h.subscribed {
-		one[0] = c
+		one[0][0] = c
 		if try(c.leaf, one) {
 			return
 		}
@@ -151,7 +153,7 @@ func (capacityOrder) limits(h *Hierarchical, role string) (capacity, maxCapacity
 	return 0, 1
 }
 
-func (o capacityOrder) visit(h *Hierarchical, try func(*roleNode, []*client) bool) {
+func (o capacityOrder) visit(h *Hierarchical, try func(*roleNode, [][]*client) bool) {
 	type ranked struct {
 		leaf  *roleNode
 		ratio float64
@@ -190,9 +192,9 @@ func (o capacityOrder) visit(h *Hierarchical, try func(*roleNode, []*client) boo
 	byRatio(elastic)
 	for _, group := range [][]ranked{below, elastic} {
 		for _, r := range group {
-			clients := append([]*client(nil), r.leaf.frameworks.clients...)
+			clients := r.leaf.frameworks.list()
 			sort.Slice(clients, func(i, j int) bool { return clients[i].seq < clients[j].seq })
-			if try(r.leaf, clients) {
+			if try(r.leaf, [][]*client{clients}) {
 				return
 			}
 		}

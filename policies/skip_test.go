@@ -9,8 +9,9 @@ import (
 	"github.com/mesosim/mesosim/sim"
 )
 
-// The idle-agent skip must change nothing but the cost: for every policy,
-// a run with it and a run without it give the same records.
+// The idle-agent skip and the skip of other roles' filter groups must
+// change nothing but the cost: for every policy, a run with them and a run
+// without them give the same records.
 func TestIdleAgentSkipChangesNothing(t *testing.T) {
 	for _, policy := range AllocatorNames() {
 		t.Run(policy, func(t *testing.T) {
@@ -70,7 +71,9 @@ func skipRun(t *testing.T, policy string, noSkip bool, quota map[string]model.Qu
 		}
 	}
 	for i, role := range []string{"r1", "r2", third} {
-		wl, err := NewBehavior("workload", BehaviorConfig{RefuseSeconds: 30, Workload: &WorkloadConfig{
+		// f1 suppresses offers when it has nothing to run and revives
+		// when work arrives: Suppress and Revive leave the epoch alone.
+		wl, err := NewBehavior("workload", BehaviorConfig{RefuseSeconds: 30, SuppressWhenIdle: i == 1, Workload: &WorkloadConfig{
 			Interarrival: Dist{Kind: "exponential", Mean: 60}, TasksPerJob: Dist{Kind: "uniform", Min: 1, Max: 4},
 			TaskCPUs: Dist{Kind: "uniform", Min: 0.5, Max: 2}, TaskMem: Dist{Kind: "uniform", Min: 128, Max: 1024},
 			TaskDuration: Dist{Kind: "exponential", Mean: 20, Min: 1, Max: 120}}})

@@ -28,6 +28,9 @@ type EventLog struct {
 	w   io.Writer
 	buf []byte
 	err error
+	// heartbeats: write heartbeat records, and message_dropped records of
+	// HEARTBEAT messages (left out by default, so logs stay small).
+	heartbeats bool
 }
 
 // flushAt is the buffered size at which the log hands its bytes to w.
@@ -51,9 +54,23 @@ func NewEventLog(w io.Writer, h *Header) *EventLog {
 	return l
 }
 
+// WithHeartbeats makes the log write heartbeat records and the
+// message_dropped records of HEARTBEAT messages, which it leaves out by
+// default (mesosim run --events-heartbeats). It returns l.
+func (l *EventLog) WithHeartbeats(on bool) *EventLog {
+	l.heartbeats = on
+	return l
+}
+
+// Heartbeat reports whether r is about a heartbeat: a heartbeat record, or
+// a HEARTBEAT message dropped.
+func Heartbeat(r *model.Record) bool {
+	return r.Kind == model.KindHeartbeat || (r.Kind == model.KindMessageDropped && r.Type == "HEARTBEAT")
+}
+
 // Observe appends one line for r.
 func (l *EventLog) Observe(r *model.Record) {
-	if l.err != nil {
+	if l.err != nil || (!l.heartbeats && Heartbeat(r)) {
 		return
 	}
 	l.buf = appendRecord(l.buf, r)
@@ -173,6 +190,12 @@ func appendRecord(b []byte, r *model.Record) []byte {
 		if r.UUID != 0 {
 			b = strconv.AppendUint(appendKey(b, "uuid"), r.UUID, 10)
 		}
+		if r.UnreachableTime != 0 {
+			b = strconv.AppendInt(appendKey(b, "unreachable_time"), int64(r.UnreachableTime), 10)
+		}
+	case model.KindHeartbeat:
+		b = appendStr(b, "framework", r.Framework)
+		b = appendStr(b, "seen_by", r.SeenBy)
 	case model.KindMessageDropped:
 		b = appendStr(b, "type", r.Type)
 		b = appendStr(b, "from", r.From)
@@ -225,6 +248,9 @@ func appendAllFields(b []byte, r *model.Record) []byte {
 	b = appendNonEmpty(b, "seen_by", r.SeenBy)
 	if r.UUID != 0 {
 		b = strconv.AppendUint(appendKey(b, "uuid"), r.UUID, 10)
+	}
+	if r.UnreachableTime != 0 {
+		b = strconv.AppendInt(appendKey(b, "unreachable_time"), int64(r.UnreachableTime), 10)
 	}
 	if r.RefuseSeconds != 0 {
 		b = appendFloat(appendKey(b, "refuse_seconds"), r.RefuseSeconds)

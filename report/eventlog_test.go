@@ -56,6 +56,8 @@ var eventLogCases = []struct {
 		`{"t":13,"kind":"task_launched","task":"t3","framework":"f1","agent":"a1","resources":{"cpus":1}}`},
 	{model.Record{T: 14, Kind: model.KindTaskStatus, Task: "t1", Framework: "f1", Agent: "a1", State: "TASK_FINISHED", Source: model.SourceExecutor, SeenBy: "master"},
 		`{"t":14,"kind":"task_status","task":"t1","framework":"f1","agent":"a1","state":"TASK_FINISHED","reason":"","source":"SOURCE_EXECUTOR","seen_by":"master"}`},
+	{model.Record{T: 90000000, Kind: model.KindTaskStatus, Task: "t1", Framework: "f1", Agent: "a1", State: "TASK_UNREACHABLE", Reason: model.ReasonAgentRemoved, Source: model.SourceMaster, SeenBy: "framework", UnreachableTime: 90000000},
+		`{"t":90000000,"kind":"task_status","task":"t1","framework":"f1","agent":"a1","state":"TASK_UNREACHABLE","reason":"REASON_SLAVE_REMOVED","source":"SOURCE_MASTER","seen_by":"framework","unreachable_time":90000000}`},
 	{model.Record{T: 15, Kind: model.KindMessageDropped, Type: "mesos.internal.StatusUpdateMessage", From: "slave(1)@a1", To: "master@m"},
 		`{"t":15,"kind":"message_dropped","type":"mesos.internal.StatusUpdateMessage","from":"slave(1)@a1","to":"master@m"}`},
 	{model.Record{T: 16, Kind: model.KindFault, Fault: "agent_crash", Agent: "a1"},
@@ -99,6 +101,37 @@ func TestEventLogGolden(t *testing.T) {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(got[i]), &m); err != nil {
 			t.Errorf("line %d is not JSON: %v", i, err)
+		}
+	}
+}
+
+// Heartbeats are left out unless asked for: heartbeat records and dropped
+// HEARTBEAT messages; other drops stay.
+func TestEventLogHeartbeats(t *testing.T) {
+	recs := []model.Record{
+		{T: 15000000, Kind: model.KindHeartbeat, Framework: "f1", SeenBy: "framework"},
+		{T: 30000000, Kind: model.KindMessageDropped, Type: "HEARTBEAT", From: "master", To: "framework/f1", Reason: "loss"},
+		{T: 30000000, Kind: model.KindMessageDropped, Type: "OFFERS", From: "master", To: "framework/f1", Reason: "loss"},
+	}
+	lines := []string{
+		`{"t":15000000,"kind":"heartbeat","framework":"f1","seen_by":"framework"}`,
+		`{"t":30000000,"kind":"message_dropped","type":"HEARTBEAT","from":"master","to":"framework/f1","reason":"loss"}`,
+		`{"t":30000000,"kind":"message_dropped","type":"OFFERS","from":"master","to":"framework/f1","reason":"loss"}`,
+	}
+	for _, tc := range []struct {
+		on   bool
+		want []string
+	}{{false, lines[2:]}, {true, lines}} {
+		var buf bytes.Buffer
+		l := NewEventLog(&buf, nil).WithHeartbeats(tc.on)
+		for i := range recs {
+			l.Observe(&recs[i])
+		}
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := buf.String(), strings.Join(tc.want, "\n")+"\n"; got != want {
+			t.Errorf("heartbeats %v:\n got %s\nwant %s", tc.on, got, want)
 		}
 	}
 }
@@ -201,7 +234,7 @@ func ExampleNewEventLog() {
 // If model.Record grows a field, the event log must learn it (in
 // appendRecord, appendAllFields and docs/events.md); this test says so.
 func TestRecordFieldsKnown(t *testing.T) {
-	known := "T Kind Agent Framework Role Offer Task Job Resources Reason State Source SeenBy UUID " +
+	known := "T Kind Agent Framework Role Offer Task Job Resources Reason State Source SeenBy UUID UnreachableTime " +
 		"RefuseSeconds Cycle Agents Tasks Weight Submitted Type From To Fault Invariant Detail"
 	var names []string
 	rt := reflect.TypeFor[model.Record]()

@@ -37,6 +37,7 @@ var MessageTypes = []string{
 	"RegisterSlave", "SlaveRegistered", "ReregisterSlave", "SlaveReregistered",
 	"UnregisterSlave", "RunTask", "KillTask", "ShutdownFramework",
 	"StatusUpdate", "StatusUpdateAcknowledgement", "PingSlave", "PongSlave",
+	"UpdateFramework", "HEARTBEAT",
 }
 
 // FaultsSpec is the faults section, and the checker settings that follow

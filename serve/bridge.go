@@ -16,16 +16,14 @@ type bridge struct {
 	f *extFramework
 }
 
-// Subscribed implements model.Scheduler: SUBSCRIBED, and the heartbeats
-// that follow it in virtual time.
+// Subscribed implements model.Scheduler: SUBSCRIBED.
 func (b *bridge) Subscribed(d model.Driver) {
 	var ev eventSubscribed
 	ev.Type = "SUBSCRIBED"
 	ev.Subscribed.FrameworkID = value{b.f.name}
-	ev.Subscribed.HeartbeatIntervalSeconds = HeartbeatInterval.Seconds()
+	ev.Subscribed.HeartbeatIntervalSeconds = model.HeartbeatInterval.Seconds()
 	ev.Subscribed.MasterInfo = b.s.masterInfo()
 	b.s.enqueue(b.f, ev)
-	b.s.heartbeats(b.f)
 }
 
 // Offers implements model.Scheduler: OFFERS.
@@ -90,26 +88,12 @@ func (b *bridge) Error(d model.Driver, message string) {
 	b.f.torn = true
 }
 
-// heartbeats sends HEARTBEAT on f's current stream every HeartbeatInterval
-// of virtual time while the stream stays open (Mesos's Heartbeater in
-// src/master/master.hpp, started at subscription).
-// TODO(proto branch): forward the model's heartbeat message once it has one.
-func (s *Server) heartbeats(f *extFramework) {
-	st := f.stream
-	if st == nil {
-		return
-	}
-	st.epoch++
-	epoch := st.epoch
-	var beat func()
-	beat = func() {
-		if f.stream != st || st.epoch != epoch {
-			return
-		}
-		s.enqueue(f, eventHeartbeat{Type: "HEARTBEAT"})
-		s.w.At(s.w.Now()+HeartbeatInterval, beat)
-	}
-	s.w.At(s.w.Now()+HeartbeatInterval, beat)
+// Heartbeat implements model.HeartbeatScheduler: the master's HEARTBEAT
+// (model.Master's heartbeater, as Mesos's Framework::heartbeat) goes on
+// the stream as it arrives, in virtual time and through the network's
+// faults like any other event.
+func (b *bridge) Heartbeat(d model.Driver) {
+	b.s.enqueue(b.f, eventHeartbeat{Type: "HEARTBEAT"})
 }
 
 // masterInfo is the leading master's MasterInfo.

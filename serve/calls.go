@@ -102,6 +102,7 @@ func (s *Server) openStream(c *wireCall) (*stream, *httpError) {
 	f.gaveUp = false
 	s.open++
 	f.cfg = cfg
+	withID := fi.ID != nil
 	key, _ := json.Marshal(c)
 	s.calls = append(s.calls, pending{fw: f.name, rank: rankSubscribe, key: string(key),
 		rec: model.Record{Kind: model.KindFrameworkCall, Framework: f.name, Type: "SUBSCRIBE"}, apply: func() {
@@ -113,7 +114,7 @@ func (s *Server) openStream(c *wireCall) (*stream, *httpError) {
 				s.w.AddFramework(cfg, &bridge{s: s, f: f})
 				return
 			}
-			s.w.ResubscribeFramework(cfg)
+			s.w.ResubscribeFramework(cfg, withID)
 		}})
 	return st, nil
 }

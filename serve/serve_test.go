@@ -94,8 +94,8 @@ func TestLockStepFramework(t *testing.T) {
 	end := h.wait()
 	for i := 1; i <= 4; i++ {
 		got := strings.Join(seen[fmt.Sprintf("t%d", i)], ",")
-		if got != "TASK_RUNNING,TASK_FINISHED" {
-			t.Errorf("t%d: updates %s, want TASK_RUNNING,TASK_FINISHED", i, got)
+		if got != "TASK_STARTING,TASK_RUNNING,TASK_FINISHED" {
+			t.Errorf("t%d: updates %s, want TASK_STARTING,TASK_RUNNING,TASK_FINISHED", i, got)
 		}
 	}
 	if n := len(h.records("task_launched")); n != 4 {
@@ -107,8 +107,8 @@ func TestLockStepFramework(t *testing.T) {
 			acks++
 		}
 	}
-	if acks != 8 {
-		t.Errorf("%d ACKNOWLEDGE calls in the log, want 8", acks)
+	if acks != 12 {
+		t.Errorf("%d ACKNOWLEDGE calls in the log, want 12", acks)
 	}
 	if v := h.chk.Violations(); len(v) > 0 {
 		t.Errorf("violations: %v", v)

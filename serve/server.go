@@ -22,10 +22,6 @@ import (
 // MasterInfo.version): the API it serves is Mesos 1.x's v1 scheduler API.
 const MesosVersion = "1.11.0"
 
-// HeartbeatInterval is the master's DEFAULT_HEARTBEAT_INTERVAL (15 s,
-// src/master/constants.hpp), sent in SUBSCRIBED.
-const HeartbeatInterval = 15 * sim.Second
-
 // Defaults and limits of a Config.
 const (
 	DefaultQuiet        = 50 * time.Millisecond

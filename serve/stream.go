@@ -20,8 +20,6 @@ type stream struct {
 	// the framework hung up.
 	byUs bool
 	done bool
-	// heartbeats counts the heartbeat timers armed for it.
-	epoch int
 }
 
 // streamID is a stream's Mesos-Stream-Id: UUID-shaped, and derived from

@@ -32,8 +32,8 @@ func ExampleShrink() {
 	fmt.Println("its faults:", res.Scenario.Faults.Network[0].Types, "loss", res.Scenario.Faults.Network[0].Loss)
 	// Output:
 	// seed 1 breaks: reconciliation at 25m11s
-	// before: 10 faults, 8 agents, 2 frameworks, 55 jobs, 30m0s
-	// after:  1 fault, 3 agents, 2 frameworks, 8 jobs, 17m31s
-	// the reproducer breaks: reconciliation at 17m31s
-	// its faults: [RunTask] loss 0.15
+	// before: 7 faults, 8 agents, 2 frameworks, 55 jobs, 30m0s
+	// after:  1 fault, 3 agents, 2 frameworks, 8 jobs, 17m12.25s
+	// the reproducer breaks: reconciliation at 17m12.25s
+	// its faults: [RunTask StatusUpdate UPDATE ACKNOWLEDGE] loss 0.15
 }

@@ -200,6 +200,27 @@ func (f *Faults) AddPartition(p Partition) {
 // draw). A later call can only bring that time earlier.
 func (f *Faults) HealAll(at Time) { f.healAll = min(f.healAll, max(at, 0)) }
 
+// Perfect reports whether every message sent at now would be routed as one
+// ordered copy with no extra delay and no draw: heal_at has passed, or no
+// rule and no partition is active at now. Route then has nothing to decide,
+// and the network skips it (Network.Send).
+func (f *Faults) Perfect(now Time) bool {
+	if now >= f.healAll {
+		return true
+	}
+	for i := range f.parts {
+		if f.parts[i].active(now) {
+			return false
+		}
+	}
+	for i := range f.rules {
+		if f.rules[i].active(now) {
+			return false
+		}
+	}
+	return true
+}
+
 // Route decides the fate of one message sent at now. A message crossing an
 // active partition is dropped (Reason "partition:NAME", the first such
 // partition added). Otherwise the message starts as one copy with no extra

@@ -561,6 +561,20 @@ func genFaults(t *rapid.T) (rules []Rule, parts []Partition) {
 	return rules, parts
 }
 
+// newTestFaults is a fault model drawing from testRNG(seed) with the given
+// rules, partitions and heal_at.
+func newTestFaults(seed uint64, rules []Rule, parts []Partition, healAll Time) *Faults {
+	f := NewFaults(testRNG(seed))
+	for _, r := range rules {
+		f.AddRule(r)
+	}
+	for _, p := range parts {
+		f.AddPartition(p)
+	}
+	f.HealAll(healAll)
+	return f
+}
+
 // Random configurations and traffic: same seed, same routes; every route is
 // well formed; partitions and HealAll are honoured; without Reorder a pair's
 // deliveries are a prefix-with-gaps of its sends.
@@ -570,17 +584,7 @@ func TestFaultsProperties(t *testing.T) {
 		rules, parts := genFaults(t)
 		seed := rapid.Uint64().Draw(t, "seed")
 		healAll := Time(rapid.IntRange(0, 50).Draw(t, "healAll"))
-		build := func() *Faults {
-			f := NewFaults(testRNG(seed))
-			for _, r := range rules {
-				f.AddRule(r)
-			}
-			for _, p := range parts {
-				f.AddPartition(p)
-			}
-			f.HealAll(healAll)
-			return f
-		}
+		build := func() *Faults { return newTestFaults(seed, rules, parts, healAll) }
 		type send struct {
 			at       Time
 			from, to Address

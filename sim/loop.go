@@ -4,12 +4,22 @@ package sim
 // closures run in (time, seq) order; an event may schedule more events.
 type Loop struct {
 	now    Time
-	queue  Heap[func()]
+	queue  Heap[event]
 	events uint64
 }
 
+// event is one scheduled event: a closure to run, or an envelope a network
+// delivers. Deliveries are kept apart so that a message in flight needs no
+// closure (and no allocation) of its own.
+type event struct {
+	fn        func()
+	net       *Network
+	env       Envelope
+	unordered bool // a delivery outside per-pair order (Route.Unordered)
+}
+
 // Timer is a scheduled event that can be cancelled.
-type Timer = Handle[func()]
+type Timer = Handle[event]
 
 // NewLoop returns a loop at time zero with nothing scheduled.
 func NewLoop() *Loop { return &Loop{} }
@@ -26,10 +36,23 @@ func (l *Loop) Pending() int { return l.queue.Len() }
 // At schedules fn at time at. A time in the past is taken as now, so the
 // event still runs after everything already scheduled for now.
 func (l *Loop) At(at Time, fn func()) Timer {
-	if at < l.now {
-		at = l.now
+	return l.queue.Push(max(at, l.now), event{fn: fn})
+}
+
+// deliverAt schedules n's delivery of e at time at, which must not be in
+// the past.
+func (l *Loop) deliverAt(at Time, n *Network, e Envelope, unordered bool) {
+	l.queue.Push(at, event{net: n, env: e, unordered: unordered})
+}
+
+// inFlight calls fn for every delivery of n in per-pair order still
+// scheduled, in no particular order.
+func (l *Loop) inFlight(n *Network, fn func(at Time, e Envelope)) {
+	for _, en := range l.queue.entries {
+		if ev := &l.queue.slots[en.slot].value; ev.net == n && !ev.unordered {
+			fn(en.at, ev.env)
+		}
 	}
-	return l.queue.Push(at, fn)
 }
 
 // After schedules fn d after now, saturating at Never.
@@ -41,7 +64,7 @@ func (l *Loop) After(d Time, fn func()) Timer {
 	if at < l.now { // overflow
 		at = Never
 	}
-	return l.queue.Push(at, fn)
+	return l.queue.Push(at, event{fn: fn})
 }
 
 // Cancel removes a scheduled event; it reports false if it already ran or
@@ -59,10 +82,14 @@ func (l *Loop) Step(until Time) bool {
 	if !ok || at > until || at == Never {
 		return false
 	}
-	at, fn, _ := l.queue.Pop()
+	at, ev, _ := l.queue.Pop()
 	l.now = at
 	l.events++
-	fn()
+	if ev.fn != nil {
+		ev.fn()
+	} else {
+		ev.net.deliver(ev.env)
+	}
 	return true
 }
 

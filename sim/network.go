@@ -36,6 +36,14 @@ type FaultModel interface {
 	Route(now Time, e Envelope) Route
 }
 
+// perfectModel is a FaultModel that can tell when it would route every
+// message sent at now as one ordered copy with no extra delay and without
+// drawing a random number; the network then skips Route for that send.
+// Faults implements it.
+type perfectModel interface {
+	Perfect(now Time) bool
+}
+
 // Network delivers envelopes through the loop. Messages between one
 // (sender, receiver) pair arrive in the order they were sent (unless the
 // fault model marks a Route Unordered); with zero delay a message sent at t
@@ -45,7 +53,16 @@ type Network struct {
 	deliver func(Envelope)
 	delay   Time
 	faults  FaultModel
+	perfect perfectModel // faults, when it implements perfectModel
 	last    map[[2]Address]Time
+	// horizon is the latest delivery time recorded in last. A perfect
+	// send delivers at now + delay; when that is not before horizon, no
+	// pair's last delivery can hold it back, and the send need not look up
+	// or record its pair: its delivery time is never later than that of
+	// any message sent after it while the delay does not shrink (now only
+	// grows), so it cannot hold a later message back either. When the
+	// delay shrinks, SetDelay records the deliveries still in flight.
+	horizon Time
 	sent    uint64
 	dropped uint64
 	onDrop  func(Envelope)
@@ -63,11 +80,19 @@ func (n *Network) SetDelay(d Time) {
 	if d < 0 {
 		d = 0
 	}
+	if d < n.delay {
+		// Later messages may now be due before earlier ones of their pair:
+		// record every ordered delivery in flight, fast-path ones included.
+		n.loop.inFlight(n, func(at Time, e Envelope) { n.record([2]Address{e.From, e.To}, at) })
+	}
 	n.delay = d
 }
 
 // SetFaults installs a fault model (nil for a perfect network).
-func (n *Network) SetFaults(f FaultModel) { n.faults = f }
+func (n *Network) SetFaults(f FaultModel) {
+	n.faults = f
+	n.perfect, _ = f.(perfectModel)
+}
 
 // OnDrop registers a callback told of every dropped envelope.
 func (n *Network) OnDrop(fn func(Envelope)) { n.onDrop = fn }
@@ -86,10 +111,21 @@ func (n *Network) Dropped() uint64 { return n.dropped }
 // Send puts e on the wire.
 func (n *Network) Send(e Envelope) {
 	n.sent++
-	route := Route{Delays: []Time{0}}
-	if n.faults != nil {
-		route = n.faults.Route(n.loop.Now(), e)
+	now := n.loop.Now()
+	if n.faults != nil && (n.perfect == nil || !n.perfect.Perfect(now)) {
+		n.route(e, n.faults.Route(now, e))
+		return
 	}
+	// A perfect network here: one ordered copy with no extra delay.
+	if at := addSat(now, n.delay); at >= n.horizon {
+		n.loop.deliverAt(at, n, e, false)
+		return
+	}
+	n.route(e, Route{Delays: []Time{0}})
+}
+
+// route delivers e's copies as route says, or drops e when it has none.
+func (n *Network) route(e Envelope, route Route) {
 	if len(route.Delays) == 0 {
 		n.dropped++
 		if n.onDrop != nil {
@@ -107,9 +143,17 @@ func (n *Network) Send(e Envelope) {
 			if last, ok := n.last[key]; ok && at < last {
 				at = last // per-pair order: never overtake an earlier message
 			}
-			n.last[key] = at
+			n.record(key, at)
 		}
-		env := e
-		n.loop.At(at, func() { n.deliver(env) })
+		n.loop.deliverAt(at, n, e, route.Unordered)
 	}
+}
+
+// record notes at as the pair's latest delivery time, unless a later one
+// is noted already.
+func (n *Network) record(key [2]Address, at Time) {
+	if last, ok := n.last[key]; !ok || at > last {
+		n.last[key] = at
+	}
+	n.horizon = max(n.horizon, at)
 }

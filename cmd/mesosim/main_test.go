@@ -339,6 +339,41 @@ func TestEventsFile(t *testing.T) {
 	}
 }
 
+// The event log leaves heartbeats out unless --events-heartbeats; the rest
+// of the log is the same either way (heartbeats are simulated regardless).
+func TestEventsHeartbeats(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	plain, beats := filepath.Join(dir, "plain.jsonl"), filepath.Join(dir, "beats.jsonl")
+	mustRun(t, exitOK, "run", "drf-unreserved", "--events", plain)
+	mustRun(t, exitOK, "run", "drf-unreserved", "--events", beats, "--events-heartbeats")
+	read := func(path string) (rest []string, heartbeats int) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+			if strings.Contains(l, `"kind":"heartbeat"`) {
+				heartbeats++
+				continue
+			}
+			rest = append(rest, l)
+		}
+		return rest, heartbeats
+	}
+	restPlain, n := read(plain)
+	if n != 0 {
+		t.Errorf("without --events-heartbeats the log has %d heartbeat lines", n)
+	}
+	restBeats, n := read(beats)
+	if n == 0 {
+		t.Error("with --events-heartbeats the log has no heartbeat line")
+	}
+	if !slices.Equal(restPlain, restBeats) {
+		t.Error("the logs differ in more than the heartbeat lines")
+	}
+}
+
 func TestEventsRelativePath(t *testing.T) {
 	// Not parallel: it changes the working directory.
 	dir := t.TempDir()
@@ -591,6 +626,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "--duration", "9000h"}, "--duration"},
 		{[]string{"run", "--seed", "x"}, "--seed"},
 		{[]string{"run", "--seed", "-1"}, "--seed"},
+		{[]string{"run", "--events-heartbeats"}, "--events-heartbeats: there is no event log"},
 		{[]string{"run", "a", "b"}, "accepts at most 1 arg"},
 		{[]string{"validate"}, "accepts 1 arg"},
 		{[]string{"validate", "a", "b"}, "accepts 1 arg"},
@@ -601,6 +637,10 @@ func TestBadInput(t *testing.T) {
 		{[]string{"bench", "--cycles", "0"}, "--cycles"},
 		{[]string{"bench", "--frameworks", "100000"}, "--frameworks"},
 		{[]string{"bench", "extra"}, "unknown command"},
+		{[]string{"bench", "decline", "--agents", "0"}, "--agents"},
+		{[]string{"bench", "events", "--duration", "0"}, "--duration"},
+		{[]string{"bench", "events", "a", "b"}, "accepts at most 1 arg"},
+		{[]string{"bench", "events", "no-such-scenario"}, "no-such-scenario"},
 	} {
 		r := mustRun(t, exitInput, tc.args...)
 		if !strings.HasPrefix(r.stderr, "mesosim: ") || !strings.Contains(r.stderr, tc.msg) {
@@ -640,6 +680,32 @@ func TestBench(t *testing.T) {
 	r := mustRun(t, exitOK, "bench", "--agents", "100", "--frameworks", "10", "--cycles", "2")
 	if !strings.Contains(r.stdout, "ms/cycle") || !strings.Contains(r.stdout, "agents=100 frameworks=10 cycles=2") {
 		t.Errorf("bench printed %q", r.stdout)
+	}
+}
+
+// bench decline is bench; bench events prints the scenario's rate, the
+// empty loop's at the scenario's mean depth, and their ratio.
+func TestBenchSubcommands(t *testing.T) {
+	t.Parallel()
+	r := mustRun(t, exitOK, "bench", "decline", "--agents", "50", "--frameworks", "5", "--cycles", "1")
+	if !strings.Contains(r.stdout, "agents=50 frameworks=5 cycles=1") {
+		t.Errorf("bench decline printed %q", r.stdout)
+	}
+	r = mustRun(t, exitOK, "bench", "events", "drf-unreserved", "--duration", "30s")
+	re := regexp.MustCompile(`^scenario drf-unreserved, 30s simulated \(checker on\): (\d+) events in [0-9.]+ s, \d+ events/s, mean queue depth (\d+)
+empty loop at depth (\d+): (\d+) events in [0-9.]+ s, \d+ events/s
+ratio \d+\.\d{3}
+$`)
+	m := re.FindStringSubmatch(r.stdout)
+	if m == nil {
+		t.Fatalf("bench events printed %q", r.stdout)
+	}
+	if m[1] == "0" || m[2] != m[3] || m[4] != "200000" {
+		t.Errorf("bench events: %s events, depths %s and %s, %s empty-loop events", m[1], m[2], m[3], m[4])
+	}
+	r = mustRun(t, exitOK, "bench", "events", "drf-unreserved", "--duration", "5s", "--check=false")
+	if !strings.Contains(r.stdout, "(checker off)") {
+		t.Errorf("bench events --check=false printed %q", r.stdout)
 	}
 }
 

@@ -23,9 +23,11 @@ type runOptions struct {
 	seed     uint64
 	duration string
 	events   string
-	format   string
-	check    bool
-	sets     []string
+	// heartbeats: the event log keeps heartbeat records.
+	heartbeats bool
+	format     string
+	check      bool
+	sets       []string
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -33,6 +35,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.Uint64Var(&o.seed, "seed", 0, "root seed (overrides the scenario's seed)")
 	f.StringVar(&o.duration, "duration", "", "simulated horizon, a Go duration such as 10m (overrides the scenario's)")
 	f.StringVar(&o.events, "events", "", "write the JSONL event log to FILE (- for stdout)")
+	f.BoolVar(&o.heartbeats, "events-heartbeats", false, "keep HEARTBEAT events (heartbeat records, dropped HEARTBEAT messages) in the --events log")
 	f.StringVar(&o.format, "format", "table", "summary format: table, json or csv")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable; see docs/scenarios.md)")
 	f.BoolVar(&o.check, "check", true, "check the invariants as the simulation runs (exit status 1 when one breaks)")
@@ -47,15 +50,20 @@ func newRunCmd() *cobra.Command {
 scenarios"). With no argument, runs the embedded default scenario.`,
 		Args: checkArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name := scenarios.DefaultName
-			if len(args) == 1 {
-				name = args[0]
-			}
-			return runScenario(cmd, opts, name)
+			return runScenario(cmd, opts, scenarioArg(args))
 		},
 	}
 	opts.register(cmd)
 	return cmd
+}
+
+// scenarioArg is the scenario an optional argument names: the embedded
+// default when there is none.
+func scenarioArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return scenarios.DefaultName
 }
 
 // load opens a scenario and applies the flag overrides.
@@ -88,20 +96,29 @@ func (o *runOptions) load(cmd *cobra.Command, name string) (*scenarios.Scenario,
 	return sc, nil
 }
 
+// build loads a scenario with the flag overrides and wires it.
+func (o *runOptions) build(cmd *cobra.Command, name string) (*scenarios.Sim, error) {
+	sc, err := o.load(cmd, name)
+	if err != nil {
+		return nil, err
+	}
+	return scenarios.Build(sc)
+}
+
 func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	switch o.format {
 	case "table", "json", "csv":
 	default:
 		return badInput("--format: %q is not one of table, json, csv", o.format)
 	}
-	sc, err := o.load(cmd, name)
+	if o.heartbeats && o.events == "" {
+		return badInput("--events-heartbeats: there is no event log to keep them in (add --events FILE)")
+	}
+	s, err := o.build(cmd, name)
 	if err != nil {
 		return err
 	}
-	s, err := scenarios.Build(sc)
-	if err != nil {
-		return err
-	}
+	sc := s.Scenario
 	return o.execute(cmd, name, sc, s, func() sim.Time { s.Run(); return sc.Duration })
 }
 
@@ -153,17 +170,10 @@ func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scen
 			// On every way out, a panic included: no temporary file left.
 			defer abort()
 		}
-		log = report.NewEventLog(w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version})
+		log = report.NewEventLog(w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version}).WithHeartbeats(o.heartbeats)
 		s.World.Observe(log)
 	}
-	summary := report.NewSummary(summaryConfig(sc))
-	s.World.Observe(summary)
-	var checker *report.Checker
-	if o.check {
-		checker = report.NewChecker(s.World, report.CheckerConfig{
-			HealAt: sc.Faults.HealAt, ConvergeWithin: sc.Faults.ConvergeWithin, Emit: s.World.Emit})
-		s.World.Observe(checker)
-	}
+	summary, checker := observe(s, o.check)
 
 	end := run()
 	if err := s.Err(); err != nil {
@@ -211,6 +221,21 @@ func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scen
 		}
 	}
 	return nil
+}
+
+// observe attaches what every run has, the summary and (with check) the
+// invariant checker, to a built scenario.
+func observe(s *scenarios.Sim, check bool) (*report.Summary, *report.Checker) {
+	sc := s.Scenario
+	summary := report.NewSummary(summaryConfig(sc))
+	s.World.Observe(summary)
+	var checker *report.Checker
+	if check {
+		checker = report.NewChecker(s.World, report.CheckerConfig{
+			HealAt: sc.Faults.HealAt, ConvergeWithin: sc.Faults.ConvergeWithin, Emit: s.World.Emit})
+		s.World.Observe(checker)
+	}
+	return summary, checker
 }
 
 // violationsError reports broken invariants with the seed and the command

@@ -92,6 +92,9 @@ func serveScenario(cmd *cobra.Command, o *serveOptions, name string) error {
 	default:
 		return badInput("--until: %q is not one of teardown, horizon", o.until)
 	}
+	if o.run.heartbeats && o.run.events == "" {
+		return badInput("--events-heartbeats: there is no event log to keep them in (add --events FILE)")
+	}
 	if err := o.loopbackOnly("listen", o.listen); err != nil {
 		return err
 	}
