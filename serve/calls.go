@@ -179,6 +179,7 @@ func refuseSeconds(fl *filters) float64 {
 func (s *Server) prepare(f *extFramework, c *wireCall) (pending, *httpError) {
 	switch c.Type {
 	case "TEARDOWN":
+		f.tearing = true
 		return pending{rank: rankTeardown, apply: func() {
 			if !f.torn {
 				f.torn = true

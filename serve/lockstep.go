@@ -47,8 +47,15 @@ const (
 func (s *Server) runLockStep() {
 	for {
 		s.settle()
+		s.halt = false
 		s.applyCalls()
 		if s.finished() {
+			// Let the last TEARDOWNs reach the master before the end.
+			end := min(s.w.Now()+sim.Second+2*s.sim.Scenario.Network.Delay, s.until)
+			for s.w.Loop().Step(end) {
+				s.checkLeader()
+			}
+			s.w.Run(end)
 			return
 		}
 		if !s.advance() {
@@ -107,7 +114,7 @@ func (s *Server) awaited() []*extFramework {
 		if f.gaveUp || f.torn || f.stream != nil {
 			continue
 		}
-		if s.hasPending(name, rankTeardown) {
+		if f.tearing {
 			continue
 		}
 		if !f.added && f.spec != nil || f.added && s.w.Master() != nil && !s.hasPending(name, rankSubscribe) {
@@ -200,7 +207,7 @@ func (s *Server) advance() bool {
 // attention reports whether an external framework has events to read or
 // is awaited.
 func (s *Server) attention() bool {
-	return s.writes > 0 || len(s.awaited()) > 0
+	return s.writes > 0 || s.halt || len(s.awaited()) > 0
 }
 
 // checkLeader closes every stream when the leading master changes (it
@@ -216,6 +223,8 @@ func (s *Server) checkLeader() {
 	s.leader = m
 	if m != nil {
 		s.elected++
+	} else {
+		s.halt = true // one frozen instant as the leader dies: its frameworks see the election (503)
 	}
 }
 

@@ -131,8 +131,9 @@ type extFramework struct {
 	rng   *rand.Rand               // task durations and failures
 	cfg   model.FrameworkConfig
 	added bool // subscribed once: the world has it
-	// torn: it sent TEARDOWN (or the master refused it for good).
-	torn bool
+	// torn: it sent TEARDOWN (or the master refused it for good);
+	// tearing: a TEARDOWN was accepted (it may not have applied yet).
+	torn, tearing bool
 	// gaveUp: virtual time stopped waiting for it to (re)subscribe.
 	gaveUp bool
 	stream *stream
@@ -162,6 +163,8 @@ type Server struct {
 	elected int // leaders so far (for MasterInfo.id)
 	ended   bool
 	steps   int64
+	// halt freezes the instant the leader died at, once.
+	halt bool
 }
 
 // New builds a server for a scenario built with scenarios.BuildServed and

@@ -138,12 +138,12 @@ func (s *Server) hangUp(st *stream) {
 		f.stream = nil
 	}
 	s.finishStream(st)
-	if s.ended || f.torn {
+	if s.ended || f.torn || f.tearing {
 		return
 	}
 	name := f.name
 	s.calls = append(s.calls, pending{fw: name, rank: rankDisconnect, key: st.id, apply: func() {
-		if fw := s.w.Framework(name); fw != nil && s.fws[name].stream == nil {
+		if fw := s.w.Framework(name); fw != nil && f.stream == nil && !f.tearing {
 			s.w.DisconnectFramework(name)
 		}
 	}})
