@@ -151,7 +151,7 @@ func TestMasterFailover(t *testing.T) {
 	h := start(t, strings.Replace(basicScenario, "task_duration: 30", "task_duration: 30\n    failover_timeout: 1h", 1)+`
 timeline:
   - {at: 20s, master_failover: {election_delay: 10s}}
-`, Config{Standby: "127.0.0.1:0"})
+`, Config{Standby: "127.0.0.1:0", HoldElection: true})
 	c, _ := runTask(t, h.base, "t1", "120s", `"failover_timeout":3600`)
 	untilState(t, c, "t1", "TASK_RUNNING")
 	for ev := c.next(); ev != nil; ev = c.next() {

@@ -223,7 +223,7 @@ func (s *Server) checkLeader() {
 	s.leader = m
 	if m != nil {
 		s.elected++
-	} else {
+	} else if s.cfg.HoldElection {
 		s.halt = true // one frozen instant as the leader dies: its frameworks see the election (503)
 	}
 }

@@ -125,3 +125,37 @@ func TestMesosGoPeer(t *testing.T) {
 		}
 	}
 }
+
+// TestNpmMesosFrameworkPeer runs the npm package mesos-framework 0.5.3
+// (Node) against the server. Its task IDs carry random UUIDs, so the test
+// checks the run, not byte equality across runs.
+func TestNpmMesosFrameworkPeer(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	modules, err := filepath.Abs("testdata/npm/node_modules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(modules, "mesos-framework/package.json")); err != nil {
+		t.Skip("mesos-framework is not installed (cd serve/testdata/npm && npm install; .ci/run does)")
+	}
+	script, _ := filepath.Abs("testdata/npm/framework.js")
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "logs"), 0o755); err != nil { // the library's log files
+		t.Fatal(err)
+	}
+	h, out := runPeer(t, "testdata/mesos-framework.yaml", func(url string) *exec.Cmd {
+		hostport := strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/api/v1/scheduler")
+		host, port, _ := strings.Cut(hostport, ":")
+		c := exec.Command(node, script, host, port, "3")
+		c.Dir = dir
+		c.Env = append(os.Environ(), "NODE_PATH="+modules)
+		return c
+	})
+	if !strings.Contains(out, "SUBSCRIBED mesos-framework (2)") || !strings.Contains(out, "DONE") {
+		t.Errorf("the framework did not re-subscribe and finish:\n%s", out)
+	}
+	checkPeerLog(t, h, "mesos-framework", 3)
+}

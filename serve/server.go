@@ -60,6 +60,11 @@ type Config struct {
 	// Speed, when positive, replaces lock-step with scaled real time:
 	// Speed virtual seconds per wall second. Not deterministic.
 	Speed float64
+	// HoldElection freezes virtual time once, at the instant the leader
+	// dies, until the frameworks are quiet: they see the election (503
+	// "No leader elected"). Off, virtual time runs straight to the new
+	// leader, and a framework's re-subscription meets it.
+	HoldElection bool
 	// UntilHorizon runs to the horizon even when every external framework
 	// has torn down.
 	UntilHorizon bool

@@ -54,6 +54,7 @@ address cannot be bound.`,
 	f.DurationVar(&o.cfg.Quiet, "quiet", serve.DefaultQuiet, "quiescence window of wall time: a framework is quiet after this long without a request")
 	f.DurationVar(&o.cfg.StepCap, "step-cap", serve.DefaultStepCap, "wall time one frozen instant waits for quiet before virtual time moves on")
 	f.DurationVar(&o.cfg.Wait, "wait", serve.DefaultWait, "wall time virtual time waits for an external framework to (re)subscribe")
+	f.BoolVar(&o.cfg.HoldElection, "hold-election", false, "freeze virtual time once when the leader dies, so frameworks see 503 during the election")
 	f.Float64Var(&o.cfg.Speed, "speed", 0, "scaled real time instead of lock-step: virtual seconds per wall second (not deterministic)")
 	f.Int64Var(&o.cfg.MaxBody, "max-body", serve.DefaultMaxBody, "largest request body in bytes (413 beyond)")
 	f.IntVar(&o.cfg.MaxCalls, "max-calls", serve.DefaultMaxCalls, "most calls taken in one frozen instant (429 beyond)")
