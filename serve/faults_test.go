@@ -8,7 +8,7 @@ import (
 )
 
 // runTask subscribes (info: extra FrameworkInfo fields), launches one task
-// of the given mesosim.duration on the first offer, and returns the
+// of the given mesosim.duration ("": no label) on the first offer, and returns the
 // connection with the offer's agent.
 func runTask(t *testing.T, base, task, duration, info string) (*conn, string) {
 	t.Helper()
@@ -17,7 +17,10 @@ func runTask(t *testing.T, base, task, duration, info string) (*conn, string) {
 	ev := c.nextOf("OFFERS")
 	o := path(ev, "offers", "offers").([]any)[0].(map[string]any)
 	agent := path(o, "agent_id", "value").(string)
-	label := fmt.Sprintf(`{"key":"mesosim.duration","value":%q}`, duration)
+	label := ""
+	if duration != "" {
+		label = fmt.Sprintf(`{"key":"mesosim.duration","value":%q}`, duration)
+	}
 	if code, b := c.call("ACCEPT", "accept", launchBody(path(o, "id", "value").(string), agent, task, label)); code != 202 {
 		t.Fatalf("ACCEPT: %d %s", code, b)
 	}
