@@ -24,7 +24,7 @@ import (
 
 // harness is a Server under test with its event log.
 type harness struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *Server
 	log  *bytes.Buffer
 	elog *report.EventLog
@@ -34,7 +34,7 @@ type harness struct {
 }
 
 // start builds and serves scenario text src.
-func start(t *testing.T, src string, cfg Config) *harness {
+func start(t testing.TB, src string, cfg Config) *harness {
 	t.Helper()
 	sc, err := scenarios.Parse("test.yaml", []byte(src))
 	if err != nil {
@@ -97,7 +97,7 @@ func (h *harness) records(kind string) []map[string]any {
 }
 
 // post sends a call; hdr adds headers. It returns the status and body.
-func post(t *testing.T, url, body string, hdr ...string) (int, string, http.Header) {
+func post(t testing.TB, url, body string, hdr ...string) (int, string, http.Header) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
 	if err != nil {
@@ -123,7 +123,7 @@ func post(t *testing.T, url, body string, hdr ...string) (int, string, http.Head
 
 // conn is an open SUBSCRIBE stream.
 type conn struct {
-	t      *testing.T
+	t      testing.TB
 	base   string
 	id     string // framework ID
 	stream string
@@ -135,7 +135,7 @@ type conn struct {
 
 // subscribe opens a stream for framework name; info adds FrameworkInfo
 // fields (JSON text without braces).
-func subscribe(t *testing.T, base, name, info string) *conn {
+func subscribe(t testing.TB, base, name, info string) *conn {
 	t.Helper()
 	fi := `"user":"test","name":"` + name + `"`
 	if info != "" {
