@@ -254,7 +254,13 @@ func violationsError(cmd *cobra.Command, name string, sc *scenarios.Scenario, v 
 		}
 		fmt.Fprintf(w, "  %s %s %s: %s\n", x.T, x.Invariant, subject, x.Detail)
 	}
-	repro := fmt.Sprintf("mesosim run %s --seed %d", name, sc.Seed)
+	// serve's violations need the framework run again, against mesosim
+	// serve with the same flags.
+	command := "run"
+	if cmd.Name() == "serve" {
+		command = "serve"
+	}
+	repro := fmt.Sprintf("mesosim %s %s --seed %d", command, name, sc.Seed)
 	for _, v := range cmd.Flags().Lookup("set").Value.(interface{ GetSlice() []string }).GetSlice() {
 		repro += fmt.Sprintf(" --set '%s'", v)
 	}
