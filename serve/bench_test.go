@@ -13,12 +13,20 @@ import (
 // the default --quiet of 50ms. Run it with -benchtime 1x:
 //
 //	go test ./serve -run '^$' -bench QuietLockStep -benchtime 1x
+//
+// The sub-benchmark every-cycle declines for 1 s instead: an offer, so a
+// frozen instant, at every allocation cycle.
 func BenchmarkQuietLockStep(b *testing.B) {
+	b.Run("quiet", func(b *testing.B) { benchLockStep(b, "1h", 7200) })
+	b.Run("every-cycle", func(b *testing.B) { benchLockStep(b, "2m", 1) })
+}
+
+func benchLockStep(b *testing.B, horizon string, refuse float64) {
 	for range b.N {
 		h := start(b, `
 name: quiet
 seed: 1
-duration: 1h
+duration: `+horizon+`
 agents:
   - {name: agent, count: 2, resources: "cpus:4;mem:4096"}
 frameworks:
@@ -32,7 +40,7 @@ frameworks:
 			}
 			for _, o := range path(ev, "offers", "offers").([]any) {
 				id := path(o.(map[string]any), "id", "value").(string)
-				c.call("DECLINE", "decline", fmt.Sprintf(`{"offer_ids":[{"value":%q}],"filters":{"refuse_seconds":7200}}`, id))
+				c.call("DECLINE", "decline", fmt.Sprintf(`{"offer_ids":[{"value":%q}],"filters":{"refuse_seconds":%v}}`, id, refuse))
 			}
 		}
 		end := h.wait()
