@@ -27,6 +27,7 @@ type replayOptions struct {
 	run     runOptions
 	context int
 	all     bool
+	log     string
 }
 
 func newReplayCmd() *cobra.Command {
@@ -41,8 +42,16 @@ or agent, and the fault records before it. The simulation is deterministic,
 so the same invariant breaks at the same simulated time on every replay.
 
 Exit status 1 when an invariant broke, 0 when none did.`,
-		Args: checkArgs(cobra.ExactArgs(1)),
+		Args: checkArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case o.log != "" && len(args) == 0:
+				return replayLog(cmd, o, o.log)
+			case o.log != "":
+				return badInput("replay: give a scenario or --log FILE, not both")
+			case len(args) == 0:
+				return badInput("replay: give a scenario (or --log FILE)")
+			}
 			return replayScenario(cmd, o, args[0])
 		},
 	}
@@ -52,6 +61,7 @@ Exit status 1 when an invariant broke, 0 when none did.`,
 	f.StringArrayVar(&o.run.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable; see docs/scenarios.md)")
 	f.IntVar(&o.context, "context", 30, "records to show about the violating task or agent")
 	f.BoolVar(&o.all, "all", false, "show every violation, not only the first")
+	f.StringVar(&o.log, "log", "", "read the violations and the records before them from an event log (run's or serve's --events) instead of re-running")
 	return cmd
 }
 
@@ -130,27 +140,33 @@ func (p *replayRecorder) ring(m map[string]*replayRing, key string) *replayRing 
 
 // Observe implements model.Observer.
 func (p *replayRecorder) Observe(r *model.Record) {
-	p.seq++
 	p.buf = report.AppendRecord(p.buf[:0], r)
-	e := replayEntry{seq: p.seq, line: string(bytes.TrimSuffix(p.buf, []byte("\n")))}
-	if r.Kind == model.KindInvariantViolation {
+	p.observe(r.Kind, r.Task, r.Agent, r.Framework, string(bytes.TrimSuffix(p.buf, []byte("\n"))))
+}
+
+// observe keeps one record, given by its kind, subjects and event log
+// line.
+func (p *replayRecorder) observe(kind, task, agent, fw, line string) {
+	p.seq++
+	e := replayEntry{seq: p.seq, line: line}
+	if kind == model.KindInvariantViolation {
 		i := p.violations
 		p.violations++
 		if i == 0 || p.all {
-			p.shots = append(p.shots, p.snapshot(e, r.Task, r.Agent, r.Framework))
+			p.shots = append(p.shots, p.snapshot(e, task, agent, fw))
 		}
 		return
 	}
-	if r.Task != "" {
-		p.ring(p.tasks, r.Framework+"\x00"+r.Task).add(e)
+	if task != "" {
+		p.ring(p.tasks, fw+"\x00"+task).add(e)
 	}
-	if r.Agent != "" {
-		p.ring(p.agents, r.Agent).add(e)
-		if r.Task == "" && r.Kind != model.KindOffer && r.Kind != model.KindOfferDeclined {
-			p.ring(p.agentOwn, r.Agent).add(e)
+	if agent != "" {
+		p.ring(p.agents, agent).add(e)
+		if task == "" && kind != model.KindOffer && kind != model.KindOfferDeclined {
+			p.ring(p.agentOwn, agent).add(e)
 		}
 	}
-	if r.Kind == model.KindFault {
+	if kind == model.KindFault {
 		p.faults.add(e)
 	}
 }
