@@ -54,7 +54,9 @@ func TestServeCommand(t *testing.T) {
 	ln.Close()
 	events := filepath.Join(t.TempDir(), "events.jsonl")
 	done := make(chan result, 1)
-	go func() { done <- cli(t, "serve", serveScenarioFile, "--listen", addr, "--events", events, "--format", "json") }()
+	go func() {
+		done <- cli(t, "serve", serveScenarioFile, "--listen", addr, "--events", events, "--format", "json")
+	}()
 	var resp *http.Response
 	for i := 0; ; i++ {
 		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/api/v1/scheduler",
