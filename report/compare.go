@@ -20,6 +20,10 @@ import (
 // docs/compare.md describes the formats.
 type Comparison struct {
 	Rows []CompareRow `json:"rows"`
+	// Interrupted is the stop signal (SIGINT, SIGTERM) that cut the
+	// comparison short, if one did: the rows then cover fewer seeds than
+	// asked for (each row's Seeds says how many).
+	Interrupted string `json:"interrupted,omitempty"`
 }
 
 // CompareRow is one policy under one variant over several seeds.
@@ -252,9 +256,10 @@ func count1(x float64) string {
 
 // WriteJSON writes c as one indented JSON object:
 // {"rows": [{"allocator", "variant", "seeds", "metrics": [{"name", "mean",
-// "low", "high"}, ...]}, ...]}, metrics in CompareMetricNames order.
+// "low", "high"}, ...]}, ...], "interrupted"}, metrics in CompareMetricNames
+// order, "interrupted" only when set.
 func (c *Comparison) WriteJSON(w io.Writer) error {
-	out := Comparison{Rows: make([]CompareRow, len(c.Rows))}
+	out := Comparison{Rows: make([]CompareRow, len(c.Rows)), Interrupted: c.Interrupted}
 	copy(out.Rows, c.Rows)
 	for i := range out.Rows {
 		if out.Rows[i].Metrics == nil {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,6 +79,10 @@ type CheckerConfig struct {
 	// Settle) and so the gap between the two samples a convergence
 	// violation needs; zero is DefaultSettle.
 	Settle sim.Time
+	// Skip names checks not to make (SkipNames): an invariant, or
+	// SkipConvergence, the convergence half of reconciliation. A skipped
+	// check reports nothing.
+	Skip []string
 }
 
 // Checker holds the simulation to the invariants of the reference. It is
@@ -200,6 +205,9 @@ func NewChecker(w WorldView, cfg CheckerConfig) *Checker {
 	if cfg.HealAt != sim.Never {
 		c.deadline = invAddSat(max(cfg.HealAt, 0), max(cfg.ConvergeWithin, 0))
 	}
+	if slices.Contains(cfg.Skip, SkipConvergence) {
+		c.deadline = sim.Never // no convergence sample is judged
+	}
 	c.nextCheck = c.settle
 	return c
 }
@@ -223,7 +231,7 @@ func (c *Checker) violate(v Violation) {
 	if v.Task != "" {
 		key = v.Invariant + "\x00task\x00" + v.Framework + "\x00" + v.Task
 	}
-	if c.reported[key] {
+	if c.reported[key] || slices.Contains(c.cfg.Skip, v.Invariant) {
 		return
 	}
 	c.reported[key] = true

@@ -34,7 +34,9 @@ type Sim struct {
 // stream) after it, and the heal at heal_at last. Swarm mode logs what it
 // drew at t=0, before anything else.
 //
-// A scenario with external frameworks is refused: only mesosim serve
+// A scenario whose workloads are expected to submit more than
+// MaxExpectedTasks tasks over its duration is refused (an *Error), and so
+// is a scenario with external frameworks: only mesosim serve
 // (BuildServed) can run it.
 func Build(sc *Scenario) (*Sim, error) {
 	if ext := sc.Externals(); len(ext) > 0 {
@@ -49,6 +51,9 @@ func Build(sc *Scenario) (*Sim, error) {
 func BuildServed(sc *Scenario) (*Sim, error) { return build(sc) }
 
 func build(sc *Scenario) (*Sim, error) {
+	if err := checkWork(sc); err != nil {
+		return nil, err
+	}
 	var allocErr error
 	w := model.NewWorld(model.WorldConfig{
 		Seed: sc.Seed,

@@ -41,7 +41,7 @@ func LoadWith(path string, overrides []Override) (*Scenario, error) {
 func openMessage(err error) string {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
-		return pe.Op + ": " + pe.Err.Error()
+		return pe.Err.Error() // "is a directory", "permission denied", ...
 	}
 	return err.Error()
 }
@@ -93,6 +93,10 @@ func parseTree(file string, data []byte, overrides []Override) (root *yaml.Node,
 // returns the root content node. It refuses aliases, anchors, over-large
 // trees and multi-document streams.
 func (d *decoder) document(data []byte) *yaml.Node {
+	// Bytes YAML cannot hold get their line here: go-yaml names none.
+	if line, what := badBytes(data); line > 0 {
+		d.failf(line, "%s", what)
+	}
 	// Refuse inputs with too many nodes before go-yaml builds them.
 	if n, line := estimateNodes(data, MaxNodes); n > MaxNodes {
 		d.failf(line, "the document has more than %d YAML nodes (limit)", MaxNodes)

@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"sort"
 	"strings"
@@ -36,11 +38,20 @@ func BuiltinSource(name string) ([]byte, bool) {
 func Open(arg string) (*Scenario, error) { return open(arg, nil) }
 
 func open(arg string, overrides []Override) (*Scenario, error) {
-	if _, err := os.Stat(arg); err == nil {
+	_, err := os.Stat(arg)
+	if err == nil {
 		return LoadWith(arg, overrides)
 	}
 	if data, ok := BuiltinSource(arg); ok {
 		return ParseWith(arg+".yaml", data, overrides)
 	}
-	return nil, &Error{File: arg, Msg: fmt.Sprintf("no such file, and no embedded scenario of that name (embedded: %s)", strings.Join(Builtin(), ", "))}
+	if !errors.Is(err, fs.ErrNotExist) {
+		// A path that exists but cannot be reached: say why, not "no such file".
+		return nil, &Error{File: arg, Msg: openMessage(err)}
+	}
+	hint := ""
+	if s := Suggest(arg); len(s) > 0 {
+		hint = "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return nil, &Error{File: arg, Msg: fmt.Sprintf("no such file, and no embedded scenario of that name%s (embedded: %s)", hint, strings.Join(Builtin(), ", "))}
 }

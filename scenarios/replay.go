@@ -92,7 +92,9 @@ func (s *Sim) startReplay(spec *TraceSpec) error {
 	rp := &replay{spec: spec, sim: s, r: r, units: r.Units(), counts: map[string]int64{}}
 	s.replay = rp
 	rp.advance()
-	return nil
+	// The first row is read now: a malformed one (or an unreadable
+	// file) stops Build, before anything runs.
+	return rp.err
 }
 
 // advance reads the next task of the slice and schedules its submission.
@@ -112,6 +114,11 @@ func (rp *replay) advance() {
 			continue
 		}
 		if rp.spec.End > 0 && t.Submit >= rp.spec.End {
+			rp.r.Close()
+			return
+		}
+		if err := rp.checkScale(t); err != nil {
+			rp.err = err
 			rp.r.Close()
 			return
 		}
@@ -160,6 +167,41 @@ func (rp *replay) resources(t traces.Task) model.Resources {
 	c := model.Milli(max(1, int64(math.Round(cpus*1000))))
 	m := model.Milli(max(1000, int64(math.Round(mem*1000))))
 	return model.ScalarResource("cpus", c).Add(model.ScalarResource("mem", m))
+}
+
+// positioner is a reader that says where it is in its input (every
+// reader of package traces).
+type positioner interface{ Position() (string, int64) }
+
+// checkScale refuses a task whose request, once scaled to cores and MB,
+// is not finite or over model.MaxScalar: it would overflow the fixed
+// point and saturate into a tiny task. The error is a *traces.RowError at
+// the reader's position.
+func (rp *replay) checkScale(t traces.Task) error {
+	for _, x := range []struct {
+		name, key, unit string
+		v, per          float64
+	}{
+		{"cpus", "trace.cpus", rp.units.CPU, t.CPU, rp.spec.CPUs},
+		{"mem", "trace.mem", rp.units.Mem, t.Mem, rp.spec.Mem},
+	} {
+		scaled := scaleUnit(x.v, x.unit, x.per)
+		if scaled*1000 <= float64(model.MaxScalar) { // false for NaN and +Inf
+			continue
+		}
+		file, line := "", int64(0)
+		if p, ok := rp.r.(positioner); ok {
+			file, line = p.Position()
+		}
+		by := ""
+		if x.unit == "normalised" || x.unit == "percent" {
+			by = fmt.Sprintf(" once scaled by %s %g", x.key, x.per)
+		}
+		return &traces.RowError{File: file, Line: line, Msg: fmt.Sprintf(
+			"task %s: %s %g (%s) is %g%s, over the limit of %g per task",
+			t.ID, x.name, x.v, x.unit, scaled, by, float64(model.MaxScalar)/1000)}
+	}
+	return nil
 }
 
 func scaleUnit(v float64, unit string, per float64) float64 {

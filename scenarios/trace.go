@@ -9,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mesosim/mesosim/internal/fsio"
 	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/traces"
 )
@@ -41,6 +42,8 @@ func (d *decoder) trace(n *yaml.Node, sc *Scenario) {
 		found, ok := resolveTraceFile(d.file, p)
 		if !ok {
 			d.failf(f.Line, "trace.files: %s: no such file (relative to %s)", p, filepath.Dir(d.file))
+		} else if err := fsio.Readable(found); err != nil {
+			d.failf(f.Line, "trace.files: %v", err)
 		}
 		ts.Files = append(ts.Files, found)
 	}
@@ -265,8 +268,8 @@ func (d *decoder) presetAgents(n *yaml.Node, path string) []AgentSpec {
 // root and from its subdirectories alike.
 func resolveTraceFile(scenario, p string) (string, bool) {
 	exists := func(x string) bool {
-		st, err := os.Stat(x)
-		return err == nil && !st.IsDir()
+		_, err := os.Lstat(x) // a directory or a symlink loop is found, then refused in its own words
+		return err == nil
 	}
 	if filepath.IsAbs(p) {
 		return p, exists(p)

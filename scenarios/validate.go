@@ -40,6 +40,7 @@ type partState struct {
 func (d *decoder) validate(sc *Scenario) {
 	slices.SortStableFunc(d.events, func(a, b pending) int { return cmp.Compare(a.ev.At, b.ev.At) })
 
+	d.clusterTotals(sc)
 	agents := map[string]*presence{}
 	frameworks := map[string]*presence{}
 	for _, a := range sc.Agents {

@@ -14,7 +14,13 @@ import (
 // does (and the checker's invariant_violated records after it). A failure
 // of the run (a trace error, or a panic of the simulation) is returned as
 // an error.
-func Violations(sc *scenarios.Scenario, observers ...model.Observer) (vs []report.Violation, err error) {
+func Violations(sc *scenarios.Scenario, observers ...model.Observer) ([]report.Violation, error) {
+	return ViolationsSkipping(sc, nil, observers...)
+}
+
+// ViolationsSkipping is Violations without the checks named in skip
+// (report.CheckerConfig.Skip).
+func ViolationsSkipping(sc *scenarios.Scenario, skip []string, observers ...model.Observer) (vs []report.Violation, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			vs, err = nil, fmt.Errorf("panic: %v", r)
@@ -28,7 +34,7 @@ func Violations(sc *scenarios.Scenario, observers ...model.Observer) (vs []repor
 		s.World.Observe(o)
 	}
 	checker := report.NewChecker(s.World, report.CheckerConfig{
-		HealAt: sc.Faults.HealAt, ConvergeWithin: sc.Faults.ConvergeWithin, Emit: s.World.Emit})
+		HealAt: sc.Faults.HealAt, ConvergeWithin: sc.Faults.ConvergeWithin, Emit: s.World.Emit, Skip: skip})
 	s.World.Observe(checker)
 	s.Run()
 	if err := s.Err(); err != nil {

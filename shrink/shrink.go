@@ -34,6 +34,9 @@ type Config struct {
 	// Stop, when set, is polled before each batch of candidates: once it
 	// returns true the search ends with the smallest reproducer so far.
 	Stop func() bool
+	// Skip names the checks not made (report.CheckerConfig.Skip), as the
+	// fuzz that found the seed skipped them.
+	Skip []string
 }
 
 // Step is one kept reduction.
@@ -98,7 +101,7 @@ func Shrink(explicit []byte, cfg Config) (*Result, error) {
 	if sc.Faults.Swarm {
 		return nil, errors.New("shrink: the scenario is in swarm mode; make its faults explicit first (scenarios.Explicit)")
 	}
-	vs, err := Violations(sc)
+	vs, err := ViolationsSkipping(sc, cfg.Skip)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +215,7 @@ func (s *search) try(text []byte) outcome {
 	if err != nil {
 		return outcome{}
 	}
-	vs, err := Violations(sc)
+	vs, err := ViolationsSkipping(sc, s.cfg.Skip)
 	if err != nil || len(vs) == 0 || vs[0].Invariant != s.target {
 		return outcome{}
 	}

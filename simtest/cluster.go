@@ -2,9 +2,11 @@ package simtest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mesosim/mesosim/model"
+	"github.com/mesosim/mesosim/policies"
 	"github.com/mesosim/mesosim/sim"
 )
 
@@ -29,6 +31,10 @@ type Cluster struct {
 	// Horizon is how long the run lasts (at least HealAt+ConvergeWithin
 	// for the liveness checks to be judged).
 	Horizon sim.Time
+	// Allocator is the master's allocator, a name of
+	// policies.AllocatorNames (drf, random, fifo, capacity); empty is drf,
+	// Mesos's hierarchical DRF.
+	Allocator string
 	// Seed seeds the simulation's random streams.
 	Seed uint64
 }
@@ -171,6 +177,9 @@ func (c Cluster) GoString() string {
 
 // check reports what is wrong with c, if anything.
 func (c Cluster) check() error {
+	if c.Allocator != "" && !slices.Contains(policies.AllocatorNames(), c.Allocator) {
+		return fmt.Errorf("simtest: unknown allocator %q (known: %s)", c.Allocator, strings.Join(policies.AllocatorNames(), ", "))
+	}
 	if len(c.Agents) == 0 {
 		return fmt.Errorf("simtest: cluster has no agents")
 	}

@@ -44,6 +44,9 @@ type Options struct {
 	// [0: a random one per run, rapid's default]. A fixed seed makes the
 	// search itself repeatable.
 	Seed uint64
+	// Allocator is the allocator of every drawn cluster (Cluster.Allocator)
+	// [drf].
+	Allocator string
 }
 
 // DefaultMessageTypes are the message types loss rules draw from by
@@ -115,6 +118,7 @@ func drawCluster(t *rapid.T, opt Options) Cluster {
 		HealAt:         opt.HealAt,
 		ConvergeWithin: opt.ConvergeWithin,
 		Horizon:        opt.Horizon,
+		Allocator:      opt.Allocator,
 	}
 	n := rapid.IntRange(1, opt.Agents).Draw(t, "agents")
 	for i := range n {

@@ -33,11 +33,19 @@ func Run(c Cluster, sched NewScheduler) []report.Violation {
 		Seed:   c.Seed,
 		Master: model.MasterConfig{AllocationInterval: AllocationInterval},
 	}, func(clock model.Clock, streams sim.Streams) model.Allocator {
-		return policies.NewDRF(model.AllocatorConfig{
+		name := c.Allocator
+		if name == "" {
+			name = "drf"
+		}
+		a, err := policies.NewAllocator(name, model.AllocatorConfig{
 			AllocationInterval: AllocationInterval,
 			Clock:              clock,
 			Rand:               streams.Get("allocator"),
 		})
+		if err != nil {
+			panic(err) // c.check accepted the name: a bug
+		}
+		return a
 	})
 	healAt := c.HealAt
 	if healAt == 0 || healAt >= c.Horizon {

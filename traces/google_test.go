@@ -634,7 +634,7 @@ func TestDetectAndOpen(t *testing.T) {
 	}{
 		{[]string{gExcerptJobs[0]}, "job_events alone"},
 		{[]string{gExcerptTasks[0], filepath.Join(dir, "trace.jsonl")}, "give files of one format"},
-		{[]string{filepath.Join(dir, "machine_meta.csv")}, "OpenMachineMeta"},
+		{[]string{filepath.Join(dir, "machine_meta.csv")}, "use it as a scenario's agents ({machine_meta: FILE}"},
 		{[]string{filepath.Join(dir, "i.csv")}, "cannot tell"},
 		{nil, "no files"},
 		{[]string{filepath.Join(dir, "missing.jsonl")}, "missing.jsonl"},

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/mesosim/mesosim/internal/fsio"
 )
 
 // partSource is one input of a multi-file stream: a name for messages and
@@ -20,17 +22,14 @@ type partSource struct {
 	open func() (io.ReadCloser, error)
 }
 
-// partFiles checks that every file exists and is a regular file, and
+// partFiles checks that every file exists, is no directory and can be
+// opened, and
 // returns sources that open them lazily, one at a time.
 func partFiles(files []string) ([]partSource, error) {
 	srcs := make([]partSource, 0, len(files))
 	for _, f := range files {
-		fi, err := os.Stat(f)
-		if err != nil {
-			return nil, err
-		}
-		if fi.IsDir() {
-			return nil, fmt.Errorf("%s: is a directory", f)
+		if err := fsio.Readable(f); err != nil {
+			return nil, err // "FILE: is a directory", "FILE: permission denied", ...
 		}
 		name := f
 		srcs = append(srcs, partSource{name: name, open: func() (io.ReadCloser, error) { return os.Open(name) }})
@@ -65,6 +64,9 @@ type partStream struct {
 	gz   *gzip.Reader
 	br   *bufio.Reader
 	long []byte
+	// skipping is set after an over-long line whose end has not been
+	// read: the next read discards the rest of it first.
+	skipping bool
 }
 
 func newPartStream(srcs []partSource) *partStream { return &partStream{srcs: srcs} }
@@ -72,7 +74,7 @@ func newPartStream(srcs []partSource) *partStream { return &partStream{srcs: src
 func (l *partStream) openNext() error {
 	src := l.srcs[l.next]
 	l.next++
-	l.name, l.line = src.name, 0
+	l.name, l.line, l.skipping = src.name, 0, false
 	rc, err := src.open()
 	if err != nil {
 		return err
@@ -83,7 +85,7 @@ func (l *partStream) openNext() error {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
 			l.close()
-			return fmt.Errorf("%s: %w", src.name, err)
+			return &StreamError{File: src.name, Line: 0, Msg: fmt.Sprintf("not a sound gzip stream: the header is corrupt or cut short (%v)", err)}
 		}
 		l.gz = gz
 		br = bufio.NewReaderSize(gz, 256<<10)
@@ -108,8 +110,16 @@ func (l *partStream) close() error {
 	return err
 }
 
+// partMaxSkip bounds the rest of an over-long line that read discards
+// to reach the next line (with SkipBadRows): past it the stream has no
+// line end in sight (a device, a FIFO) and reading stops.
+const partMaxSkip = 16 << 20
+
 // read returns the next line, io.EOF after the last source, errPartLineTooLong
-// for an over-long line (skipped), or an I/O or decompression error.
+// for an over-long line (returned as soon as partMaxLine bytes have come,
+// without waiting for its end; the next read skips the rest), a
+// *StreamError for a corrupt or truncated gzip stream or a line without
+// end, or an I/O error.
 func (l *partStream) read() ([]byte, error) {
 	for {
 		if l.br == nil {
@@ -120,34 +130,41 @@ func (l *partStream) read() ([]byte, error) {
 				return nil, err
 			}
 		}
+		if l.skipping {
+			if err := l.skipRest(); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		b, err := l.br.ReadSlice('\n')
-		tooLong := false
 		if err == bufio.ErrBufferFull {
 			l.long = append(l.long[:0], b...)
-			for err == bufio.ErrBufferFull {
+			for err == bufio.ErrBufferFull && len(l.long) <= partMaxLine {
 				b, err = l.br.ReadSlice('\n')
-				if !tooLong {
-					l.long = append(l.long, b...)
-					if len(l.long) > partMaxLine {
-						tooLong, l.long = true, l.long[:0]
-					}
+				l.long = append(l.long, b...)
+			}
+			if len(l.long) > partMaxLine {
+				l.line++
+				l.long = l.long[:0]
+				// The rest of the line (if any) is skipped by the next read.
+				l.skipping = len(b) == 0 || b[len(b)-1] != '\n'
+				if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+					return nil, l.readErr(err)
 				}
+				return nil, errPartLineTooLong
 			}
 			b = l.long
 		}
 		if err != nil && err != io.EOF {
-			return nil, fmt.Errorf("%s: after line %d: %w", l.name, l.line, err)
+			return nil, l.readErr(err)
 		}
-		if len(b) == 0 && !tooLong { // end of this source
+		if len(b) == 0 { // end of this source
 			if cerr := l.close(); cerr != nil {
-				return nil, fmt.Errorf("%s: %w", l.name, cerr)
+				return nil, l.readErr(cerr)
 			}
 			continue
 		}
 		l.line++
-		if tooLong {
-			return nil, errPartLineTooLong
-		}
 		if n := len(b); n > 0 && b[n-1] == '\n' {
 			b = b[:n-1]
 			if n := len(b); n > 0 && b[n-1] == '\r' {
@@ -156,6 +173,41 @@ func (l *partStream) read() ([]byte, error) {
 		}
 		return b, nil
 	}
+}
+
+// skipRest discards the rest of an over-long line, at most partMaxSkip
+// bytes.
+func (l *partStream) skipRest() error {
+	for n := 0; ; {
+		b, err := l.br.ReadSlice('\n')
+		n += len(b)
+		switch {
+		case err == nil || err == io.EOF:
+			l.skipping = false
+			return nil
+		case err != bufio.ErrBufferFull:
+			return l.readErr(err)
+		case n > partMaxSkip:
+			l.close()
+			l.next = len(l.srcs)
+			return &StreamError{File: l.name, Line: l.line,
+				Msg: fmt.Sprintf("line %d has no end within %d MiB: reading stopped", l.line, (partMaxLine+partMaxSkip)>>20)}
+		}
+	}
+}
+
+// readErr is an error met reading the current source after l.line: a
+// *StreamError when the gzip stream is corrupt or cut short (the input's
+// fault), else the I/O error naming the file.
+func (l *partStream) readErr(err error) error {
+	if l.gz != nil || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
+		what := "corrupt gzip stream"
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			what = "truncated gzip stream (the file ends mid-stream)"
+		}
+		return &StreamError{File: l.name, Line: l.line, Msg: fmt.Sprintf("%s after line %d: %v", what, l.line, err)}
+	}
+	return fmt.Errorf("%s: after line %d: %w", l.name, l.line, err)
 }
 
 // Format names returned by Detect and Open.
@@ -216,7 +268,7 @@ func Open(files []string, opt Options) (Reader, string, error) {
 	case FormatAlibaba2018:
 		r, err = OpenAlibaba2018(files, opt)
 	case FormatMachineMeta:
-		return nil, format, fmt.Errorf("traces: %s is an Alibaba machine_meta cluster definition, not a workload: read it with OpenMachineMeta (agents in a scenario)", first)
+		return nil, format, fmt.Errorf("traces: %s is an Alibaba machine_meta cluster definition, not a workload: use it as a scenario's agents ({machine_meta: FILE}, see docs/scenarios.md)", first)
 	default:
 		return nil, "", fmt.Errorf("traces: %s: unknown format %q", first, format)
 	}
@@ -310,7 +362,7 @@ func detectContent(l *partStream, file string) (string, error) {
 		}
 		break
 	}
-	return "", fmt.Errorf("traces: %s: cannot tell the trace format (see Detect)", file)
+	return "", fmt.Errorf("traces: %s: cannot tell the trace format from its name or its first lines (the formats are in docs/traces.md)", file)
 }
 
 // detectWord reports whether s is a non-empty run of letters.

@@ -115,3 +115,23 @@ func IsRowError(err error) bool {
 	var re *RowError
 	return errors.As(err, &re)
 }
+
+// StreamError is a trace file that cannot be read on: a corrupt or
+// truncated gzip stream, or a line with no end in sight. Unlike a
+// RowError it ends the read even with SkipBadRows. Line is the last line
+// read whole.
+type StreamError struct {
+	File string
+	Line int64
+	Msg  string
+}
+
+// Error formats as FILE:LINE: what is wrong.
+func (e *StreamError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// IsInputError reports whether err is the input's fault: a malformed row
+// (RowError) or an unreadable stream (StreamError).
+func IsInputError(err error) bool {
+	var se *StreamError
+	return IsRowError(err) || errors.As(err, &se)
+}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
@@ -119,11 +121,11 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	default:
 		return badInput("--format: %q is not one of table, json, csv", o.format)
 	}
-	if o.seeds < 1 || o.seeds > maxCompareSeeds {
-		return badInput("--seeds must be in [1, %d]", maxCompareSeeds)
+	if err := checkSeeds(o.seeds, maxCompareSeeds, 0, "--seed-start"); err != nil {
+		return err
 	}
-	if o.parallel < 1 {
-		return badInput("--parallel must be at least 1")
+	if err := checkParallel(o.parallel); err != nil {
+		return err
 	}
 	if o.metrics != "" {
 		if err := (&report.Comparison{}).Keep(splitTopLevel(o.metrics)); err != nil {
@@ -172,6 +174,11 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 			// The allocator is set on the decoded scenario: settings of
 			// one policy (master.capacity) are simply unused by the others.
 			sc.Master.Allocator = a
+			if a == allocs[0] {
+				if err := checkTraceFiles(sc, false); err != nil {
+					return err
+				}
+			}
 			if _, err := scenarios.Build(sc); err != nil {
 				return err
 			}
@@ -182,17 +189,26 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	if cmd.Flags().Changed("seed-start") {
 		first = o.seedStart
 	}
+	if err := checkSeeds(o.seeds, maxCompareSeeds, first, seedSource(cmd.Flags().Changed("seed-start"))); err != nil {
+		return err
+	}
 
 	// Run every (row, seed) in parallel; results land in fixed slots, so the
-	// output does not depend on the parallelism.
+	// output does not depend on the parallelism. Seed-major, so that rows
+	// cut short by a stop signal have run about as many seeds each.
 	results := make([][]*report.Result, len(rows))
 	for i := range results {
 		results[i] = make([]*report.Result, o.seeds)
 	}
+	sigc := make(chan os.Signal, 1)
+	notifyStop(sigc)
+	defer stopNotify(sigc)
+	var sig os.Signal
 	jobs := make(chan compareJob)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
+	var failed atomic.Bool
 	for w := 0; w < o.parallel; w++ {
 		wg.Add(1)
 		go func() {
@@ -205,27 +221,56 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 						firstErr = err
 					}
 					mu.Unlock()
+					failed.Store(true)
 					continue
 				}
 				results[j.row][j.seed] = res
 			}
 		}()
 	}
-	for r, spec := range rows {
-		for s := 0; s < o.seeds; s++ {
+	runs, total := 0, len(rows)*o.seeds
+dispatch:
+	for s := 0; s < o.seeds; s++ {
+		for r, spec := range rows {
+			if failed.Load() {
+				break dispatch // a failed run ends the command: start no more
+			}
 			sc := *spec.scenario
 			sc.Seed = first + uint64(s)
-			jobs <- compareJob{row: r, seed: s, scenario: &sc}
+			select {
+			case sig = <-sigc:
+				break dispatch
+			default:
+			}
+			select {
+			case jobs <- compareJob{row: r, seed: s, scenario: &sc}:
+				runs++
+			case sig = <-sigc:
+				break dispatch
+			}
 		}
 	}
 	close(jobs)
+	if sig != nil {
+		stopNotify(sigc) // a second signal ends the process at once
+		fmt.Fprintf(cmd.ErrOrStderr(), "compare: interrupted by %s: finishing the runs in progress (again to quit now)\n", signalName(sig))
+	}
 	wg.Wait()
 	if firstErr != nil {
-		return firstErr
+		return traceErr(firstErr)
 	}
 	cmp := &report.Comparison{}
+	if sig != nil {
+		cmp.Interrupted = signalName(sig)
+	}
 	for r, spec := range rows {
-		cmp.Rows = append(cmp.Rows, report.Summarize(spec.allocator, spec.label, results[r]))
+		var ran []*report.Result
+		for _, res := range results[r] {
+			if res != nil {
+				ran = append(ran, res)
+			}
+		}
+		cmp.Rows = append(cmp.Rows, report.Summarize(spec.allocator, spec.label, ran))
 	}
 	if o.metrics != "" {
 		if err := cmp.Keep(splitTopLevel(o.metrics)); err != nil {
@@ -235,15 +280,24 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	w := cmd.OutOrStdout()
 	switch o.format {
 	case "json":
-		return cmp.WriteJSON(w)
+		err = cmp.WriteJSON(w)
 	case "csv":
-		return cmp.WriteCSV(w)
+		err = cmp.WriteCSV(w)
+	default:
+		if err = cmp.WriteTable(w); err == nil {
+			_, err = fmt.Fprintf(w, "%d seeds from %d per row; mean and 95%% confidence interval over seeds\n", o.seeds, first)
+		}
+		if err == nil && sig != nil {
+			_, err = fmt.Fprintf(w, "interrupted by %s: incomplete, %d of %d runs done (the SEEDS column says how many per row)\n", signalName(sig), runs, total)
+		}
 	}
-	if err := cmp.WriteTable(w); err != nil {
+	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "%d seeds from %d per row; mean and 95%% confidence interval over seeds\n", o.seeds, first)
-	return err
+	if sig != nil {
+		return interruptedError{sig: sig, what: fmt.Sprintf("%d of %d runs done", runs, total)}
+	}
+	return nil
 }
 
 // runOnce runs one scenario (a private copy) and returns its summary.
@@ -255,5 +309,8 @@ func runOnce(sc *scenarios.Scenario) (*report.Result, error) {
 	sum := report.NewSummary(summaryConfig(sc))
 	s.World.Observe(sum)
 	s.Run()
+	if err := s.Err(); err != nil {
+		return nil, err // a malformed trace row met mid-run: no summary
+	}
 	return sum.Finish(sc.Duration), nil
 }

@@ -2,26 +2,29 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"math"
+	"io/fs"
 	"os"
-	"os/signal"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
+	"github.com/mesosim/mesosim/internal/fsio"
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/shrink"
+	"github.com/mesosim/mesosim/traces"
 )
 
 // Limits of one fuzz command.
@@ -42,6 +45,9 @@ type fuzzOptions struct {
 	shrink     bool
 	shrinkRuns int
 	shrinkDir  string
+	duration   string
+	skip       string
+	skipList   []string // skip, parsed
 }
 
 func newFuzzCmd() *cobra.Command {
@@ -73,6 +79,8 @@ and writes it with the replayed records around its violation to
 	f.BoolVar(&o.shrink, "shrink", false, "shrink the first failing seed to a small reproducer scenario (written to --shrink-dir)")
 	f.IntVar(&o.shrinkRuns, "shrink-runs", shrink.DefaultMaxRuns, "candidate scenarios --shrink may run at most")
 	f.StringVar(&o.shrinkDir, "shrink-dir", ".", "directory --shrink writes the reproducer and its event log excerpt to")
+	f.StringVar(&o.duration, "duration", "", "simulated horizon of every seed, a Go duration such as 30m (same as --set duration=D)")
+	registerSkip(cmd, &o.skip)
 	return cmd
 }
 
@@ -132,8 +140,15 @@ type fuzzReport struct {
 	SeedsRequested int      `json:"seeds_requested"`
 	// Stopped is "time-budget" or "interrupt" when the run stopped before
 	// every seed was started, else empty.
-	Stopped  string `json:"stopped,omitempty"`
-	SeedsRun int    `json:"seeds_run"`
+	Stopped string `json:"stopped,omitempty"`
+	// Signal is the stop signal received (SIGINT, SIGTERM), if any: the
+	// report is then incomplete and the exit status 130 or 143.
+	Signal string `json:"signal,omitempty"`
+	// Judged lists the invariants every seed was judged by; NotJudged
+	// the checks skipped or out of reach of the horizon, with why.
+	Judged    []string `json:"judged"`
+	NotJudged string   `json:"not_judged,omitempty"`
+	SeedsRun  int      `json:"seeds_run"`
 	// Completed is the longest run of seeds from SeedStart that all ran
 	// (nil when none did); Beyond lists seeds that ran past a gap in it.
 	Completed           *fuzzRange      `json:"completed"`
@@ -157,14 +172,11 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	default:
 		return badInput("--format: %q is not one of table, json", o.format)
 	}
-	if o.seeds < 1 || o.seeds > maxFuzzSeeds {
-		return badInput("--seeds must be in [1, %d]", maxFuzzSeeds)
+	if err := checkSeeds(o.seeds, maxFuzzSeeds, o.seedStart, "--seed-start"); err != nil {
+		return err
 	}
-	if o.seedStart > math.MaxUint64-uint64(o.seeds-1) {
-		return badInput("--seed-start %d: the last of %d seeds would exceed %d", o.seedStart, o.seeds, uint64(math.MaxUint64))
-	}
-	if o.parallel < 1 {
-		return badInput("--parallel must be at least 1")
+	if err := checkParallel(o.parallel); err != nil {
+		return err
 	}
 	if o.timeBudget < 0 {
 		return badInput("--time-budget must not be negative")
@@ -173,11 +185,22 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 		return badInput("--shrink-runs must be in [1, %d]", shrink.MaxRunsLimit)
 	}
 	if o.shrink {
-		if fi, err := os.Stat(o.shrinkDir); err != nil || !fi.IsDir() {
-			return badInput("--shrink-dir: %s is not a directory", o.shrinkDir)
+		// Checked writable now, not after an hour of fuzzing.
+		if err := fsio.CheckDir(o.shrinkDir); err != nil {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+				return badInput("--shrink-dir: %v", err)
+			}
+			return fmt.Errorf("--shrink-dir: cannot write files in %v", err)
 		}
 	}
+	var err error
+	if o.skipList, err = parseSkip(o.skip); err != nil {
+		return err
+	}
 	sets := slices.Clone(o.sets)
+	if o.duration != "" {
+		sets = append(sets, "duration="+o.duration)
+	}
 	if o.swarm {
 		sets = append(sets, "faults.swarm=true")
 	}
@@ -193,6 +216,12 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkHorizon(base, o.skipList); err != nil {
+		return err
+	}
+	if err := checkTraceFiles(base, false); err != nil {
+		return err
+	}
 	if _, err := scenarios.Build(base); err != nil {
 		return err
 	}
@@ -202,11 +231,13 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	var done, failing atomic.Int64
 	prog := newFuzzProgress(stderr, o.seeds, &done, &failing)
 
-	// SIGINT stops the dispatch as the time budget does; a second one
-	// (the default handling, restored after the first) ends the process.
+	// SIGINT or SIGTERM stops the dispatch as the time budget does; a
+	// second one (the default handling, restored after the first) ends the
+	// process.
 	sigc := make(chan os.Signal, 1)
-	signal.Notify(sigc, os.Interrupt)
-	defer signal.Stop(sigc)
+	notifyStop(sigc)
+	defer stopNotify(sigc)
+	var sig os.Signal // the stop signal received, if any
 	var budget <-chan time.Time
 	start := time.Now()
 	if o.timeBudget > 0 {
@@ -221,6 +252,7 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	// parallelism, and the seeds that ran are always a prefix.
 	jobs := make(chan int)
 	var wg sync.WaitGroup
+	var badTrace atomic.Bool // a seed met a malformed trace: start no more
 	for range min(o.parallel, o.seeds) {
 		wg.Add(1)
 		go func() {
@@ -228,8 +260,11 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 			for i := range jobs {
 				sc := *base
 				sc.Seed = o.seedStart + uint64(i)
-				out := fuzzSeed(&sc)
+				out := fuzzSeed(&sc, o.skipList)
 				outcomes[i] = out
+				if traces.IsInputError(out.err) {
+					badTrace.Store(true)
+				}
 				if len(out.hits) > 0 {
 					failing.Add(1)
 				}
@@ -240,13 +275,13 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	stopped := ""
 	dispatched := 0
 dispatch:
-	for dispatched < o.seeds {
+	for dispatched < o.seeds && !badTrace.Load() {
 		// A stop that is due wins over a worker that is ready.
 		select {
 		case <-budget:
 			stopped = "time-budget"
 			break dispatch
-		case <-sigc:
+		case sig = <-sigc:
 			stopped = "interrupt"
 			break dispatch
 		default:
@@ -257,7 +292,7 @@ dispatch:
 		case <-budget:
 			stopped = "time-budget"
 			break dispatch
-		case <-sigc:
+		case sig = <-sigc:
 			stopped = "interrupt"
 			break dispatch
 		}
@@ -269,9 +304,9 @@ dispatch:
 		close(finished)
 	}()
 	interrupted := func() {
-		signal.Stop(sigc)
-		prog.note(fmt.Sprintf("interrupted: finishing the %d seed(s) running (Ctrl-C again to quit now)",
-			max(int64(dispatched)-done.Load(), 0)))
+		stopNotify(sigc)
+		prog.note(fmt.Sprintf("interrupted by %s: finishing the %d seed(s) running (the signal again to quit now)",
+			signalName(sig), max(int64(dispatched)-done.Load(), 0)))
 	}
 	switch stopped {
 	case "interrupt":
@@ -285,7 +320,7 @@ dispatch:
 		// early, but it says so and lets a second one quit.
 		select {
 		case <-finished:
-		case <-sigc:
+		case sig = <-sigc:
 			interrupted()
 		}
 	}
@@ -293,8 +328,23 @@ dispatch:
 	wall := time.Since(start)
 	prog.finish()
 
+	// A malformed trace row (or a corrupt trace file) is bad input, met
+	// mid-run: it ends the fuzz as it ends run, with FILE:LINE and no
+	// report. The lowest seed's error is the one named.
+	for _, out := range outcomes {
+		if traces.IsInputError(out.err) {
+			return inputError{out.err}
+		}
+	}
 	rep := o.summarize(name, base.Name, sets, outcomes)
 	rep.Stopped, rep.budget = stopped, o.timeBudget
+	if sig != nil {
+		rep.Signal = signalName(sig)
+	}
+	rep.Judged = checkerConfig(base, o.skipList).Judged(base.Duration)
+	if !allJudged(base, o.skipList) {
+		_, rep.NotJudged, _ = strings.Cut(judgedText(base, o.skipList), "; not judged: ")
+	}
 	rep.Timing.WallSeconds = wall.Seconds()
 	if s := wall.Seconds(); s > 0 {
 		rep.Timing.SeedsPerSecond = float64(rep.SeedsRun) / s
@@ -317,10 +367,14 @@ dispatch:
 	if err != nil {
 		return err
 	}
+	if sig != nil {
+		// Interrupted is not a pass, nor a complete failure report.
+		return interruptedError{sig: sig, what: fmt.Sprintf("%d of %d seeds run, %d with violations", rep.SeedsRun, rep.SeedsRequested, rep.SeedsWithViolations)}
+	}
 	if len(rep.Errors) > 0 {
 		e := rep.Errors[0]
 		return fmt.Errorf("%d seed(s) failed to run; the first, seed %d: %s; reproduce with: %s",
-			len(rep.Errors), e.Seed, e.Error, reproCommand(name, e.Seed, sets))
+			len(rep.Errors), e.Seed, e.Error, o.reproCommand(name, e.Seed, sets))
 	}
 	if rep.SeedsWithViolations > 0 {
 		names := make([]string, len(rep.Invariants))
@@ -340,9 +394,9 @@ dispatch:
 // fuzzSeed runs one seed of a scenario (a private copy) with the invariant
 // checker on, as `mesosim run` does. A panic of the simulation is caught
 // and reported as the seed's error.
-func fuzzSeed(sc *scenarios.Scenario) (out fuzzOutcome) {
+func fuzzSeed(sc *scenarios.Scenario, skip []string) (out fuzzOutcome) {
 	out.ran = true
-	vs, err := shrink.Violations(sc)
+	vs, err := shrink.ViolationsSkipping(sc, skip)
 	if err != nil {
 		out.err = err
 		return out
@@ -399,7 +453,7 @@ func (o *fuzzOptions) summarize(arg, scenario string, sets []string, outcomes []
 		if rep.FirstFailingSeed == nil {
 			s := seed
 			rep.FirstFailingSeed = &s
-			rep.Reproduce = reproCommand(arg, seed, sets)
+			rep.Reproduce = o.reproCommand(arg, seed, sets)
 		}
 		for _, h := range out.hits {
 			inv := byName[h.first.Invariant]
@@ -452,11 +506,15 @@ func violationText(v report.Violation) string {
 	return fmt.Sprintf("at %s, %s: %s", v.T, subject, v.Detail)
 }
 
-// reproCommand is the `mesosim run` command line that reruns one seed.
-func reproCommand(arg string, seed uint64, sets []string) string {
+// reproCommand is the `mesosim run` command line that reruns one seed,
+// skipping what the fuzz skipped.
+func (o *fuzzOptions) reproCommand(arg string, seed uint64, sets []string) string {
 	parts := []string{"mesosim", "run", shellQuote(arg), "--seed", strconv.FormatUint(seed, 10)}
 	for _, s := range sets {
 		parts = append(parts, "--set", shellQuote(s))
+	}
+	if len(o.skipList) > 0 {
+		parts = append(parts, "--"+skipFlag, strings.Join(o.skipList, ","))
 	}
 	return strings.Join(parts, " ")
 }
@@ -539,6 +597,15 @@ func (r *fuzzReport) writeTable(w io.Writer) error {
 	if r.SeedsWithViolations == 0 && len(r.Errors) == 0 && r.SeedsRun > 0 {
 		b.WriteString("no invariant broke\n")
 	}
+	judged := strings.Join(r.Judged, ", ")
+	if judged == "" {
+		judged = "none"
+	}
+	fmt.Fprintf(&b, "invariants judged: %s", judged)
+	if r.NotJudged != "" {
+		fmt.Fprintf(&b, "; not judged: %s", r.NotJudged)
+	}
+	b.WriteString("\n")
 	for i, e := range r.Errors {
 		if i == 5 {
 			fmt.Fprintf(&b, "... and %d more seeds that failed to run\n", len(r.Errors)-5)

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/mesosim/mesosim/internal/fsio"
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/shrink"
@@ -82,6 +83,7 @@ func (o *fuzzOptions) shrinkSeed(stderr io.Writer, name string, ovs []scenarios.
 		File:     file,
 		MaxRuns:  o.shrinkRuns,
 		Parallel: o.parallel,
+		Skip:     o.skipList,
 		Stop:     stop.Load,
 		Progress: func(st shrink.Step) {
 			if tty {
@@ -146,8 +148,8 @@ func (o *fuzzOptions) shrinkSeed(stderr io.Writer, name string, ovs []scenarios.
 	l.WriteString("\n")
 	l.WriteString(rr.text(out.Replay))
 
-	if err := writeFilesAtomic(map[string][]byte{yamlPath: []byte(y.String()), logPath: []byte(l.String())}); err != nil {
-		return nil, fmt.Errorf("--shrink-dir: %w", err)
+	if err := writeFilesAtomic(map[string][]byte{yamlPath: []byte(y.String()), logPath: []byte(l.String())}, []string{name}); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -190,42 +192,32 @@ func (s *fuzzShrunk) write(b *strings.Builder) {
 
 // writeFilesAtomic writes each file to a temporary file beside it, and
 // renames them all into place only when every one was written: no file
-// is ever half-written.
-func writeFilesAtomic(files map[string][]byte) error {
+// is ever half-written (see createOutput; none may be one of inputs).
+func writeFilesAtomic(files map[string][]byte, inputs []string) error {
 	paths := make([]string, 0, len(files))
 	for p := range files {
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
-	tmps := make([]string, 0, len(paths))
-	cleanup := func() {
-		for _, t := range tmps {
-			os.Remove(t)
+	var outs []*fsio.Output
+	defer func() {
+		for _, o := range outs {
+			o.Abort() // a no-op once committed
 		}
-	}
+	}()
 	for _, p := range paths {
-		f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".*.tmp")
+		o, err := createOutput("--shrink-dir", p, inputs)
 		if err != nil {
-			cleanup()
 			return err
 		}
-		tmps = append(tmps, f.Name())
-		_, err = f.Write(files[p])
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Chmod(f.Name(), 0o644)
-		}
-		if err != nil {
-			cleanup()
-			return err
+		outs = append(outs, o)
+		if _, err := o.Write(files[p]); err != nil {
+			return fmt.Errorf("--shrink-dir: %w", err)
 		}
 	}
-	for i, p := range paths {
-		if err := os.Rename(tmps[i], p); err != nil {
-			cleanup()
-			return err
+	for _, o := range outs {
+		if err := o.Commit(); err != nil {
+			return fmt.Errorf("--shrink-dir: %w", err)
 		}
 	}
 	return nil

@@ -5,13 +5,12 @@ import (
 	"errors"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
-	"time"
 
 	"github.com/mesosim/mesosim/report"
 )
@@ -241,50 +240,26 @@ func TestShellQuote(t *testing.T) {
 // signal goes to the whole test process, and must find no other fuzz
 // running.
 func TestFuzzInterrupt(t *testing.T) {
-	self, err := os.FindProcess(os.Getpid())
-	if err != nil {
-		t.Fatal(err)
-	}
-	// While the test sends SIGINT, this keeps it from ending the process
-	// whenever the fuzz has not (or no longer) registered for it.
-	guard := make(chan os.Signal, 1)
-	signal.Notify(guard, os.Interrupt)
-	defer func() {
-		time.Sleep(200 * time.Millisecond) // let the last signal land
-		signal.Stop(guard)
-	}()
-
-	done := make(chan result, 1)
-	go func() {
-		var stdout, stderr strings.Builder
-		code := execute([]string{"fuzz", fuzzScenario, "--seeds", "1000000", "--parallel", "2", "--format", "json"}, &stdout, &stderr)
-		done <- result{code, stdout.String(), stderr.String()}
-	}()
-	var r result
-	deadline := time.After(2 * time.Minute)
-wait:
-	for {
-		select {
-		case r = <-done:
-			break wait
-		case <-deadline:
-			t.Fatal("fuzz did not stop on SIGINT")
-		case <-time.After(50 * time.Millisecond):
-			if err := self.Signal(os.Interrupt); err != nil {
-				t.Skipf("cannot send SIGINT: %v", err)
-			}
-		}
-	}
-	r.want(t, 0, "fuzz", "(interrupted)")
+	r := interruptCLI(t, os.Interrupt, "fuzz", fuzzScenario, "--seeds", "1000000", "--parallel", "2", "--format", "json")
+	r.want(t, exitInterrupt, "fuzz", "(interrupted)")
 	rep := fuzzJSON(t, r.stdout)
-	if rep.Stopped != "interrupt" || rep.SeedsRun >= rep.SeedsRequested {
-		t.Fatalf("report %+v: want stopped by the interrupt", rep)
+	if rep.Stopped != "interrupt" || rep.Signal != "SIGINT" || rep.SeedsRun >= rep.SeedsRequested {
+		t.Fatalf("report %+v: want stopped by SIGINT", rep)
 	}
 	if rep.SeedsRun > 0 && (rep.Completed == nil || rep.Completed.Last != uint64(rep.SeedsRun)) {
 		t.Errorf("%d seeds ran, completed %+v", rep.SeedsRun, rep.Completed)
 	}
-	if !strings.Contains(r.stderr, "interrupted: finishing the") {
+	if !strings.Contains(r.stderr, "interrupted by SIGINT: finishing the") {
 		t.Errorf("stderr does not say it was interrupted:\n%s", r.stderr)
+	}
+	if got := lastLine(r.stderr); !strings.HasPrefix(got, "mesosim: interrupted by SIGINT: the report is incomplete (") {
+		t.Errorf("last line of stderr %q does not say it was interrupted", got)
+	}
+	// SIGTERM alike, with its own status.
+	r = interruptCLI(t, syscall.SIGTERM, "fuzz", fuzzScenario, "--seeds", "1000000", "--parallel", "2")
+	r.want(t, exitTerm, "fuzz", "(SIGTERM)")
+	if !strings.Contains(r.stdout, "interrupted") {
+		t.Errorf("the table does not say it was interrupted:\n%s", r.stdout)
 	}
 }
 

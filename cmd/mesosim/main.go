@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mesosim/mesosim/scenarios"
+	"github.com/mesosim/mesosim/traces"
 )
 
 // version is mesosim's version, printed by `mesosim version` and written
@@ -23,6 +24,10 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // the run itself failed (I/O, internal error)
 	exitInput   = 2 // bad input: scenario, flags, arguments
+	// exitInterrupt and exitTerm end a fuzz or compare stopped by SIGINT
+	// or SIGTERM (128 plus the signal's number, as a shell reports it).
+	exitInterrupt = 130
+	exitTerm      = 143
 )
 
 // inputError marks an error caused by the user's input (exit status 2).
@@ -34,7 +39,43 @@ func (e inputError) Unwrap() error { return e.err }
 func badInput(format string, a ...any) error { return inputError{fmt.Errorf(format, a...)} }
 
 func main() {
-	os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr))
+	stdout, stderr := &checkedWriter{w: os.Stdout}, &checkedWriter{w: os.Stderr}
+	code := execute(os.Args[1:], stdout, stderr)
+	os.Exit(writeStatus(code, stdout, stderr))
+}
+
+// checkedWriter remembers the first error writing to w, so that a failed
+// write to stdout or stderr (a full disk, /dev/full, a closed pipe) is
+// never ignored, even where the code that wrote did not look.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	if err != nil && c.err == nil {
+		c.err = err
+	}
+	return n, err
+}
+
+// writeStatus is the exit status once the command returned code: a
+// write error on stdout or stderr turns a success (or a bad input, whose
+// message may not have got out) into status 1, said on stderr if it still
+// can be.
+func writeStatus(code int, stdout, stderr *checkedWriter) int {
+	if stdout.err == nil && stderr.err == nil {
+		return code
+	}
+	if stdout.err != nil && code == exitOK {
+		// Nothing reported it: the command did not look.
+		fmt.Fprintf(stderr, "mesosim: writing standard output: %v\n", stdout.err)
+	}
+	if code == exitOK || code == exitInput {
+		return exitFailure
+	}
+	return code
 }
 
 // execute runs the CLI with args and returns the exit status.
@@ -48,7 +89,11 @@ func execute(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "mesosim:", err)
 	var ie inputError
 	var se *scenarios.Error
-	if errors.As(err, &ie) || errors.As(err, &se) || isFlagError(err) {
+	var intr interruptedError
+	if errors.As(err, &intr) {
+		return intr.status()
+	}
+	if errors.As(err, &ie) || errors.As(err, &se) || isFlagError(err) || traces.IsInputError(err) {
 		return exitInput
 	}
 	return exitFailure
@@ -95,9 +140,10 @@ With no subcommand it runs the embedded default scenario (same as
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return flagError{err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return flagError{flagWords(err)} })
 	opts.register(root)
 	root.AddCommand(newRunCmd(), newCompareCmd(), newFuzzCmd(), newTraceCmd(), newReplayCmd(), newValidateCmd(), newScenariosCmd(), newVersionCmd(), newBenchCmd(), newServeCmd())
+	conventions(root)
 	return root
 }
 

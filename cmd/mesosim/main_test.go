@@ -159,8 +159,9 @@ func TestDefaultScenarioTable(t *testing.T) {
 				t.Errorf("mesosim %s: the summary lacks %q:\n%s", strings.Join(args, " "), s, r.stdout)
 			}
 		}
-		if r.stderr != "" {
-			t.Errorf("mesosim %s: unexpected stderr %q", strings.Join(args, " "), r.stderr)
+		// The 1m run is too short to judge liveness and convergence, and says so.
+		if want := "mesosim: note: no invariant broke; invariants judged: update-order, no-resurrection, reconciliation (answers only), ack-before-forget, single-leader, resources; not judged: liveness (the run ends at 1m0s, before faults.converge_within 15m0s), convergence (the run ends at 1m0s, before faults.converge_within 15m0s)\n"; r.stderr != want {
+			t.Errorf("mesosim %s: stderr %q, want %q", strings.Join(args, " "), r.stderr, want)
 		}
 		outputs = append(outputs, r.stdout)
 	}
@@ -223,8 +224,8 @@ func TestFormatJSON(t *testing.T) {
 	if res.Cluster["agents"] != float64(5) {
 		t.Errorf("cluster agents = %v, want 5", res.Cluster["agents"])
 	}
-	if r.stderr != "" {
-		t.Errorf("unexpected stderr %q", r.stderr)
+	if !strings.HasPrefix(r.stderr, "mesosim: note: no invariant broke; invariants judged: ") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("stderr %q: want only the note of what was judged", r.stderr)
 	}
 }
 

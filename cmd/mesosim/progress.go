@@ -61,6 +61,9 @@ func newFuzzProgressTTY(w io.Writer, tty bool, total int, done, failing *atomic.
 // isTerminal reports whether w is a terminal that understands a carriage
 // return and an erase to the end of line.
 func isTerminal(w io.Writer) bool {
+	if cw, ok := w.(*checkedWriter); ok {
+		w = cw.w
+	}
 	f, ok := w.(*os.File)
 	if !ok || os.Getenv("TERM") == "dumb" {
 		return false

@@ -2,13 +2,8 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -28,6 +23,7 @@ type runOptions struct {
 	format     string
 	check      bool
 	sets       []string
+	skip       string
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -39,6 +35,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.format, "format", "table", "summary format: table, json or csv")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable; see docs/scenarios.md)")
 	f.BoolVar(&o.check, "check", true, "check the invariants as the simulation runs (exit status 1 when one breaks)")
+	registerSkip(cmd, &o.skip)
 }
 
 func newRunCmd() *cobra.Command {
@@ -114,19 +111,34 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	if o.heartbeats && o.events == "" {
 		return badInput("--events-heartbeats: there is no event log to keep them in (add --events FILE)")
 	}
-	s, err := o.build(cmd, name)
+	skip, err := parseSkip(o.skip)
 	if err != nil {
 		return err
 	}
-	sc := s.Scenario
-	return o.execute(cmd, name, sc, s, func() sim.Time { s.Run(); return sc.Duration })
+	sc, err := o.load(cmd, name)
+	if err != nil {
+		return err
+	}
+	if o.check {
+		if err := checkHorizon(sc, skip); err != nil {
+			return err
+		}
+	}
+	if err := checkTraceFiles(sc, false); err != nil {
+		return err
+	}
+	s, err := scenarios.Build(sc)
+	if err != nil {
+		return err
+	}
+	return o.execute(cmd, name, sc, s, skip, func() sim.Time { s.Run(); return sc.Duration })
 }
 
 // execute runs a built scenario with run's observers (the event log, the
 // summary, the invariant checker): run runs it and returns the virtual
 // time it ended at. It prints the summary and reports violations as run
-// does.
-func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scenario, s *scenarios.Sim, run func() sim.Time) error {
+// does; skip lists the invariants not judged.
+func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scenario, s *scenarios.Sim, skip []string, run func() sim.Time) error {
 	stdout := cmd.OutOrStdout()
 
 	// The event log goes to a temporary file renamed into place only when
@@ -141,41 +153,34 @@ func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scen
 			w = bw
 			commit, abort = bw.Flush, func() {}
 		} else {
-			tmp, err := createTemp(o.events)
+			out, err := createOutput("--events", o.events, scenarioInputs(sc))
 			if err != nil {
 				return err
 			}
-			bw := bufio.NewWriterSize(tmp, 1<<20)
+			bw := bufio.NewWriterSize(out, 1<<20)
 			w = bw
-			committed := false
 			commit = func() error {
 				if err := bw.Flush(); err != nil {
 					return err
 				}
-				if err := tmp.Close(); err != nil {
-					return err
-				}
-				if err := os.Rename(tmp.Name(), o.events); err != nil {
-					return err
-				}
-				committed = true
-				return nil
+				return out.Commit()
 			}
-			abort = func() {
-				if !committed {
-					tmp.Close()
-					os.Remove(tmp.Name())
-				}
-			}
+			abort = out.Abort
 			// On every way out, a panic included: no temporary file left.
 			defer abort()
 		}
 		log = report.NewEventLog(w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version}).WithHeartbeats(o.heartbeats)
 		s.World.Observe(log)
 	}
-	summary, checker := observe(s, o.check)
+	summary, checker := observe(s, o.check, skip)
 
+	what := "run"
+	if cmd.Name() == "serve" {
+		what = "serve"
+	}
+	restore := exitOnStop(cmd.ErrOrStderr(), what)
 	end := run()
+	restore()
 	if err := s.Err(); err != nil {
 		if log != nil {
 			abort()
@@ -217,22 +222,31 @@ func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scen
 	}
 	if checker != nil {
 		if v := checker.Violations(); len(v) > 0 {
-			return violationsError(cmd, name, sc, v)
+			return violationsError(cmd, name, sc, v, skip)
+		}
+		if !allJudged(sc, skip) && (o.events != "-" || o.format == "table") {
+			// A pass that judged less than every invariant says so (but
+			// not into a JSON or CSV summary that stderr carries).
+			if _, err := fmt.Fprintln(cmd.ErrOrStderr(), "mesosim: note: no invariant broke; "+judgedText(sc, skip)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
 // observe attaches what every run has, the summary and (with check) the
-// invariant checker, to a built scenario.
-func observe(s *scenarios.Sim, check bool) (*report.Summary, *report.Checker) {
+// invariant checker judging all but the skipped invariants, to a built
+// scenario.
+func observe(s *scenarios.Sim, check bool, skip []string) (*report.Summary, *report.Checker) {
 	sc := s.Scenario
 	summary := report.NewSummary(summaryConfig(sc))
 	s.World.Observe(summary)
 	var checker *report.Checker
 	if check {
-		checker = report.NewChecker(s.World, report.CheckerConfig{
-			HealAt: sc.Faults.HealAt, ConvergeWithin: sc.Faults.ConvergeWithin, Emit: s.World.Emit})
+		cfg := checkerConfig(sc, skip)
+		cfg.Emit = s.World.Emit
+		checker = report.NewChecker(s.World, cfg)
 		s.World.Observe(checker)
 	}
 	return summary, checker
@@ -240,9 +254,9 @@ func observe(s *scenarios.Sim, check bool) (*report.Summary, *report.Checker) {
 
 // violationsError reports broken invariants with the seed and the command
 // that reproduces them (exit status 1).
-func violationsError(cmd *cobra.Command, name string, sc *scenarios.Scenario, v []report.Violation) error {
+func violationsError(cmd *cobra.Command, name string, sc *scenarios.Scenario, v []report.Violation, skip []string) error {
 	w := cmd.ErrOrStderr()
-	fmt.Fprintf(w, "%d invariant violation(s) in %s with seed %d:\n", len(v), sc.Name, sc.Seed)
+	fmt.Fprintf(w, "%d invariant violation(s) in %s with seed %d (%s):\n", len(v), sc.Name, sc.Seed, judgedText(sc, skip))
 	for i, x := range v {
 		if i == 10 {
 			fmt.Fprintf(w, "  ... and %d more (see the event log's invariant_violated lines)\n", len(v)-10)
@@ -267,39 +281,11 @@ func violationsError(cmd *cobra.Command, name string, sc *scenarios.Scenario, v 
 	if cmd.Flags().Changed("duration") {
 		repro += " --duration " + sc.Duration.String()
 	}
+	if len(skip) > 0 {
+		repro += " --" + skipFlag + " " + strings.Join(skip, ",")
+	}
 	fmt.Fprintf(w, "reproduce: %s --events log.jsonl\n", repro)
 	return fmt.Errorf("%d invariant violation(s); reproduce with: %s", len(v), repro)
-}
-
-// createTemp creates the temporary file the event log is written to before
-// it is renamed to path: a new file beside path, created with mode 0666
-// less the umask as a plain create would be (os.CreateTemp's 0600 would
-// leave the renamed log readable by its owner only).
-func createTemp(path string) (*os.File, error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, badInput("--events: %s is a directory", path)
-	}
-	dir := filepath.Dir(path)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		if err == nil {
-			return nil, fmt.Errorf("--events: cannot create %s: %s is not a directory", path, dir)
-		}
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("--events: cannot create %s: directory %s: %w", path, dir, err)
-	}
-	base := "." + filepath.Base(path) + "." + strconv.Itoa(os.Getpid()) + "."
-	for i := 0; ; i++ {
-		f, err := os.OpenFile(filepath.Join(dir, base+strconv.Itoa(i)+".tmp"), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if err == nil {
-			return f, nil
-		}
-		if !errors.Is(err, fs.ErrExist) || i >= 10_000 {
-			return nil, fmt.Errorf("--events: cannot create %s: %w", path, err)
-		}
-	}
 }
 
 func writeResult(w io.Writer, res *report.Result, format string) error {
@@ -313,13 +299,25 @@ func writeResult(w io.Writer, res *report.Result, format string) error {
 }
 
 func newValidateCmd() *cobra.Command {
-	return &cobra.Command{
+	o := &runOptions{}
+	var deep bool
+	cmd := &cobra.Command{
 		Use:   "validate SCENARIO.yaml|NAME",
 		Short: "Check a scenario without running it",
 		Args:  checkArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := scenarios.Open(args[0])
+			skip, err := parseSkip(o.skip)
 			if err != nil {
+				return err
+			}
+			sc, err := o.load(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			if err := checkHorizon(sc, skip); err != nil {
+				return err
+			}
+			if err := checkTraceFiles(sc, deep); err != nil {
 				return err
 			}
 			if _, err := scenarios.BuildServed(sc); err != nil { // external frameworks are fine here
@@ -330,10 +328,14 @@ func newValidateCmd() *cobra.Command {
 			return err
 		},
 	}
+	cmd.Flags().StringArrayVar(&o.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable), as run does")
+	cmd.Flags().BoolVar(&deep, "deep", false, "read every trace file whole (every row parsed, every gzip block checked), not only its first rows")
+	registerSkip(cmd, &o.skip)
+	return cmd
 }
 
 func newScenariosCmd() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "scenarios",
 		Short: "List the embedded scenarios",
 		Args:  checkArgs(cobra.NoArgs),
@@ -350,6 +352,8 @@ func newScenariosCmd() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.AddCommand(newScenariosShowCmd())
+	return cmd
 }
 
 // firstComment returns the first comment line of a YAML text, unprefixed.

@@ -102,9 +102,18 @@ func serveScenario(cmd *cobra.Command, o *serveOptions, name string) error {
 	if err := o.loopbackOnly("standby", o.standby); err != nil {
 		return err
 	}
+	skip, err := parseSkip(o.run.skip)
+	if err != nil {
+		return err
+	}
 	sc, err := o.run.load(cmd, name)
 	if err != nil {
 		return err
+	}
+	if o.run.check {
+		if err := checkHorizon(sc, skip); err != nil {
+			return err
+		}
 	}
 	if len(sc.Externals()) == 0 && !sc.Serve.AdmitUnknown {
 		return badInput("%s: no framework has behavior external and serve.admit_unknown is false: nothing to serve", sc.File)
@@ -127,7 +136,7 @@ func serveScenario(cmd *cobra.Command, o *serveOptions, name string) error {
 		fmt.Fprintf(cmd.ErrOrStderr(), "mesosim serve: standby master at http://%s\n", a)
 	}
 	start := time.Now()
-	return o.run.execute(cmd, name, sc, s, func() sim.Time {
+	return o.run.execute(cmd, name, sc, s, skip, func() sim.Time {
 		end := srv.Run()
 		wall := time.Since(start).Seconds()
 		fmt.Fprintf(cmd.ErrOrStderr(), "mesosim serve: ended at %s of virtual time after %.1fs of wall time (%d frozen instants)\n", end, wall, srv.Steps())

@@ -4,14 +4,13 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
 
+	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/sim"
 	"github.com/mesosim/mesosim/traces"
 )
@@ -64,8 +63,22 @@ func (f *traceFlags) open(files []string) (traces.Reader, string, error) {
 }
 
 // traceErr marks malformed rows as bad input (status 2).
+// checkTraceFiles looks at the trace files of sc before any run (see
+// traces.Check): every one readable, its gzip stream sound and its first
+// rows parsed (with deep, all of it). Any error is bad input.
+func checkTraceFiles(sc *scenarios.Scenario, deep bool) error {
+	if sc.Trace == nil {
+		return nil
+	}
+	opt := traces.Options{SkipBadRows: sc.Trace.SkipBadRows, Lookahead: sc.Trace.Lookahead}
+	if err := traces.Check(sc.Trace.Files, opt, deep); err != nil {
+		return inputError{err}
+	}
+	return nil
+}
+
 func traceErr(err error) error {
-	if traces.IsRowError(err) {
+	if traces.IsInputError(err) {
 		return inputError{err}
 	}
 	return err
@@ -185,28 +198,25 @@ func newTraceConvertCmd() *cobra.Command {
 				}
 				return bw.Flush()
 			}
-			// Written to a temporary file, renamed into place on success.
-			tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+			// Written to a temporary file, renamed into place on success
+			// (a device or FIFO directly).
+			f, err := createOutput("--out", out, args)
 			if err != nil {
-				return fmt.Errorf("--out: %w", err)
+				return err
 			}
-			bw := bufio.NewWriterSize(tmp, 1<<20)
+			defer f.Abort()
+			defer exitOnStop(cmd.ErrOrStderr(), "trace convert")()
+			bw := bufio.NewWriterSize(f, 1<<20)
 			if err := traces.WriteNative(bw, r, conv); err != nil {
-				tmp.Close()
-				os.Remove(tmp.Name())
 				return traceErr(err)
 			}
 			if err := bw.Flush(); err != nil {
-				tmp.Close()
-				os.Remove(tmp.Name())
-				return err
+				return fmt.Errorf("--out: %w", err)
 			}
-			if err := tmp.Close(); err != nil {
-				os.Remove(tmp.Name())
-				return err
+			if err := f.Commit(); err != nil {
+				return fmt.Errorf("--out: %w", err)
 			}
-			_ = os.Chmod(tmp.Name(), 0o644)
-			return os.Rename(tmp.Name(), out)
+			return nil
 		},
 	}
 	flags.register(cmd)
