@@ -66,6 +66,11 @@ func (b *bridge) Update(d model.Driver, st model.TaskStatus) {
 	if st.UUID != 0 {
 		js.UUID = encodeUUID(st.UUID)
 	}
+	if st.UnreachableTime != 0 {
+		js.UnreachableTime = &struct {
+			Nanoseconds int64 `json:"nanoseconds"`
+		}{Nanoseconds: int64(st.UnreachableTime) * 1000}
+	}
 	ev.Update.Status = js
 	b.s.enqueue(b.f, ev)
 }

@@ -225,6 +225,10 @@ type statusJSON struct {
 	AgentID   *value  `json:"agent_id,omitempty"`
 	Timestamp float64 `json:"timestamp"`
 	UUID      string  `json:"uuid,omitempty"`
+	// UnreachableTime is mesos.proto's TimeInfo: nanoseconds.
+	UnreachableTime *struct {
+		Nanoseconds int64 `json:"nanoseconds"`
+	} `json:"unreachable_time,omitempty"`
 }
 
 type eventFailure struct {
