@@ -661,7 +661,7 @@ func (d *decoder) agents(n *yaml.Node, path string) []AgentSpec {
 	return out
 }
 
-var frameworkKeys = []string{"name", "role", "behavior", "refuse_seconds", "capabilities", "workload", "min_allocatable", "think_time", "suppress_when_idle", "checkpoint", "failover_timeout", "count", "task_duration", "task_failure_rate"}
+var frameworkKeys = []string{"name", "role", "behavior", "refuse_seconds", "capabilities", "workload", "min_allocatable", "think_time", "suppress_when_idle", "checkpoint", "failover_timeout", "count", "task_duration", "task_failure_rate", "pin"}
 
 // frameworks decodes one frameworks entry (or add_framework body).
 func (d *decoder) frameworks(n *yaml.Node, path string) []FrameworkSpec {
@@ -754,6 +754,7 @@ func (d *decoder) frameworks(n *yaml.Node, path string) []FrameworkSpec {
 		}
 		if fw.External != nil {
 			e := *fw.External
+			e.Pin = slices.Clone(fw.External.Pin)
 			f.External = &e
 		}
 		out[i] = f

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"slices"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -24,7 +25,14 @@ type ExternalSpec struct {
 	// TaskFailureRate is the probability in [0, 1] that a task ends
 	// TASK_FAILED instead of TASK_FINISHED.
 	TaskFailureRate float64
+	// Pin lists the settings (of PinKeys) whose entry value holds
+	// whatever the framework's FrameworkInfo says; the others come from
+	// the FrameworkInfo, the entry's value the default.
+	Pin []string
 }
+
+// PinKeys are the settings an external entry may pin.
+var PinKeys = []string{"role", "capabilities", "checkpoint", "failover_timeout"}
 
 // ServeSpec is the serve section: how mesosim serve treats frameworks.
 type ServeSpec struct {
@@ -35,7 +43,7 @@ type ServeSpec struct {
 }
 
 // externalKeys are the framework keys that only behavior external takes.
-var externalKeys = []string{"task_duration", "task_failure_rate"}
+var externalKeys = []string{"task_duration", "task_failure_rate", "pin"}
 
 // external decodes an external entry's own keys, and refuses them on any
 // other behaviour.
@@ -59,6 +67,19 @@ func (d *decoder) external(m *mapping, fw *FrameworkSpec) {
 			d.failf(v.Line, "%s: must be between 0 and 1, got %v", m.field("task_failure_rate"), r)
 		}
 		ext.TaskFailureRate = r
+	}
+	if v := m.get("pin"); v != nil {
+		ext.Pin = []string{}
+		for _, e := range d.seq(v, m.field("pin"), "pin") {
+			k := d.str(e, m.field("pin"))
+			if !slices.Contains(PinKeys, k) {
+				d.failf(e.Line, "%s: %q cannot be pinned (known: %s)", m.field("pin"), k, strings.Join(PinKeys, ", "))
+			}
+			if slices.Contains(ext.Pin, k) {
+				d.failf(e.Line, "%s: duplicate %q", m.field("pin"), k)
+			}
+			ext.Pin = append(ext.Pin, k)
+		}
 	}
 	fw.External = ext
 }

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -13,7 +14,7 @@ frameworks:
 `
 
 func TestExternalEntries(t *testing.T) {
-	sc, err := Parse("t.yaml", []byte(externalHead+`  - {name: e, behavior: external, task_duration: {dist: uniform, min: 10s, max: 20s}, task_failure_rate: 0.25}
+	sc, err := Parse("t.yaml", []byte(externalHead+`  - {name: e, behavior: external, task_duration: {dist: uniform, min: 10s, max: 20s}, task_failure_rate: 0.25, pin: [role, checkpoint]}
   - {name: w, behavior: hold}
 serve: {admit_unknown: true}
 `))
@@ -21,7 +22,7 @@ serve: {admit_unknown: true}
 		t.Fatal(err)
 	}
 	ext := sc.Externals()
-	if len(ext) != 1 || ext[0].Name != "e" || ext[0].External.TaskFailureRate != 0.25 ||
+	if len(ext) != 1 || ext[0].Name != "e" || ext[0].External.TaskFailureRate != 0.25 || strings.Join(ext[0].External.Pin, ",") != "role,checkpoint" ||
 		*ext[0].External.TaskDuration != (Dist{Kind: DistUniform, Min: 10, Max: 20}) || !sc.Serve.AdmitUnknown {
 		t.Fatalf("externals %+v, serve %+v", ext, sc.Serve)
 	}
@@ -52,6 +53,10 @@ func TestExternalBad(t *testing.T) {
 			"t.yaml:8: timeline.add_framework.behavior: behavior external is only allowed in the frameworks section (an outside process subscribes when it likes)"},
 		{externalHead + "  - {name: w, behavior: hold}\nserve: {admit_unknown: maybe}\n",
 			`t.yaml:7: serve.admit_unknown: expected true or false, got a string ("maybe")`},
+		{externalHead + "  - {name: e, behavior: external, pin: [role, colour]}\n",
+			`t.yaml:6: frameworks.pin: "colour" cannot be pinned (known: role, capabilities, checkpoint, failover_timeout)`},
+		{externalHead + "  - {name: e, behavior: hold, pin: [role]}\n",
+			"t.yaml:6: frameworks.pin: only allowed with behavior external (this framework's behavior is hold)"},
 		{externalHead + "  - {name: w, behavior: hold}\nserve: {port: 1}\n",
 			`t.yaml:7: unknown key "port" in serve; allowed keys: admit_unknown`},
 	} {

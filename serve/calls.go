@@ -3,6 +3,7 @@ package serve
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 
 	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/scenarios"
@@ -17,31 +18,39 @@ func invalid(format string, args ...any) *httpError {
 
 // frameworkConfig is the model configuration of f's subscription with
 // FrameworkInfo fi: role, checkpoint, failover_timeout and PARTITION_AWARE
-// come from fi as in Mesos, the entry's values where fi has none.
+// come from fi as in Mesos, the entry's values where fi has none or where
+// the entry pins them.
 func frameworkConfig(f *extFramework, fi *frameworkInfo) (model.FrameworkConfig, *httpError) {
 	cfg := f.cfg
-	switch {
-	case len(fi.Roles) > 1:
-		return cfg, invalid("mesosim simulates one role per framework; framework_info.roles has %d", len(fi.Roles))
-	case len(fi.Roles) == 1:
-		cfg.Role = fi.Roles[0]
-	case fi.Role != nil:
-		cfg.Role = *fi.Role
+	var pin []string
+	if f.spec != nil {
+		cfg = externalConfig(f.spec)
+		pin = f.spec.External.Pin
 	}
-	if err := model.ValidateRole(cfg.Role); err != nil {
-		return cfg, invalid("framework_info role: %v", err)
+	if !slices.Contains(pin, "role") {
+		switch {
+		case len(fi.Roles) > 1:
+			return cfg, invalid("mesosim simulates one role per framework; framework_info.roles has %d", len(fi.Roles))
+		case len(fi.Roles) == 1:
+			cfg.Role = fi.Roles[0]
+		case fi.Role != nil:
+			cfg.Role = *fi.Role
+		}
+		if err := model.ValidateRole(cfg.Role); err != nil {
+			return cfg, invalid("framework_info role: %v", err)
+		}
 	}
-	if fi.Checkpoint != nil {
+	if fi.Checkpoint != nil && !slices.Contains(pin, "checkpoint") {
 		cfg.Checkpoint = *fi.Checkpoint
 	}
-	if fi.FailoverTimeout != nil {
+	if fi.FailoverTimeout != nil && !slices.Contains(pin, "failover_timeout") {
 		ft := *fi.FailoverTimeout
 		if ft < 0 || ft > scenarios.MaxDuration.Seconds() {
 			return cfg, invalid("framework_info.failover_timeout %v is out of range [0, %v]", ft, scenarios.MaxDuration.Seconds())
 		}
 		cfg.FailoverTimeout = sim.FromSeconds(ft)
 	}
-	if fi.Capabilities != nil {
+	if fi.Capabilities != nil && !slices.Contains(pin, "capabilities") {
 		cfg.PartitionAware = false
 		for _, c := range fi.Capabilities {
 			if c.Type == "PARTITION_AWARE" {

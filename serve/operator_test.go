@@ -99,3 +99,26 @@ func TestSpeed(t *testing.T) {
 	}
 	teardown(t, h, c)
 }
+
+// TestPinnedRole: an entry's pin keeps its role whatever the FrameworkInfo
+// asks; without the pin the FrameworkInfo's role wins.
+func TestPinnedRole(t *testing.T) {
+	for _, pin := range []bool{false, true} {
+		entry := "task_duration: 30\n    role: web"
+		if pin {
+			entry += "\n    pin: [role]"
+		}
+		h := start(t, strings.Replace(basicScenario, "task_duration: 30", entry, 1), Config{})
+		c := subscribe(t, h.base, "ext", `"roles":["batch"]`)
+		c.nextOf("SUBSCRIBED")
+		o := path(c.nextOf("OFFERS"), "offers", "offers").([]any)[0].(map[string]any)
+		want := "batch"
+		if pin {
+			want = "web"
+		}
+		if role := path(o, "allocation_info", "role"); role != want {
+			t.Errorf("pin=%v: offers for role %v, want %s", pin, role, want)
+		}
+		teardown(t, h, c)
+	}
+}

@@ -104,9 +104,7 @@ func (s *Server) writeStream(w http.ResponseWriter, r *http.Request, st *stream)
 			}
 		}
 		s.mu.Lock()
-		if !st.done {
-			s.writes -= len(batch)
-		}
+		s.writes -= len(batch) // taken off the queue above: finishStream no longer counts them
 		s.activity()
 		s.mu.Unlock()
 		if !ok {
