@@ -47,7 +47,8 @@ func runPeer(t *testing.T, file string, cmd func(url string) *exec.Cmd) (*harnes
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := start(t, string(src), Config{Quiet: 50 * time.Millisecond})
+	// Twice the default quiet window: a margin for a loaded CI machine.
+	h := start(t, string(src), Config{Quiet: 100 * time.Millisecond})
 	c := cmd(h.base + "/api/v1/scheduler")
 	out, err := c.CombinedOutput()
 	if err != nil {
