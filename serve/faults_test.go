@@ -203,3 +203,32 @@ timeline:
 		t.Errorf("violations: %v", v)
 	}
 }
+
+// TestLostCall: the framework's ACKNOWLEDGEs are lost on the way in for
+// the first 5 s (it got its 202); the agent resends the update, which
+// arrives a second time with the same uuid.
+func TestLostCall(t *testing.T) {
+	h := start(t, basicScenario+`
+faults:
+  heal_at: 5s
+  network:
+    - {types: [ACKNOWLEDGE], from: framework/ext, loss: 1}
+`, Config{})
+	c, _ := runTask(t, h.base, "t1", "60s", "")
+	first, _ := untilState(t, c, "t1", "TASK_STARTING")
+	again, _ := untilState(t, c, "t1", "TASK_STARTING")
+	if first["uuid"] != again["uuid"] || again["timestamp"].(float64) <= first["timestamp"].(float64) {
+		t.Errorf("STARTING %v, then %v: want the same update resent later", first, again)
+	}
+	untilState(t, c, "t1", "TASK_RUNNING")
+	teardown(t, h, c)
+	dropped := 0
+	for _, r := range h.records("message_dropped") {
+		if r["type"] == "ACKNOWLEDGE" && r["from"] == "framework/ext" {
+			dropped++
+		}
+	}
+	if dropped == 0 {
+		t.Error("no ACKNOWLEDGE from framework/ext was dropped")
+	}
+}
