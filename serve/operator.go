@@ -136,11 +136,10 @@ func (s *Server) handleOperator(w http.ResponseWriter, r *http.Request) {
 		State       string `json:"state"`
 	}
 	type fwInfo struct {
-		ID   value    `json:"id"`
-		Name string   `json:"name"`
-		Role string   `json:"role"`
-		User string   `json:"user"`
-		Caps []string `json:"-"`
+		ID   value  `json:"id"`
+		Name string `json:"name"`
+		Role string `json:"role"`
+		User string `json:"user"`
 	}
 	type framework struct {
 		FrameworkInfo fwInfo `json:"framework_info"`

@@ -37,7 +37,7 @@ const (
 	MaxCallsLimit       = 1_000_000
 	MaxStreamsLimit     = 100_000
 	pollInterval        = 2 * time.Millisecond
-	defaultHeaderTimout = 10 * time.Second
+	headerTimeout = 10 * time.Second
 )
 
 // Config configures a Server.
@@ -250,7 +250,7 @@ func (s *Server) Run() sim.Time {
 }
 
 func (s *Server) start(ln net.Listener, h http.Handler) {
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: defaultHeaderTimout}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: headerTimeout}
 	s.http = append(s.http, hs)
 	go func() {
 		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
