@@ -24,20 +24,20 @@ const MesosVersion = "1.11.0"
 
 // Defaults and limits of a Config.
 const (
-	DefaultQuiet        = 50 * time.Millisecond
-	DefaultStepCap      = 10 * time.Second
-	DefaultWait         = 30 * time.Second
-	DefaultMaxBody      = 4 << 20
-	DefaultMaxCalls     = 10_000
-	DefaultMaxStreams   = 1000
-	MaxQuiet            = 10 * time.Second
-	MaxWallCap          = time.Hour
-	MaxSpeed            = 1e6
-	MaxBodyLimit        = 64 << 20
-	MaxCallsLimit       = 1_000_000
-	MaxStreamsLimit     = 100_000
-	pollInterval        = 2 * time.Millisecond
-	headerTimeout = 10 * time.Second
+	DefaultQuiet      = 50 * time.Millisecond
+	DefaultStepCap    = 10 * time.Second
+	DefaultWait       = 30 * time.Second
+	DefaultMaxBody    = 4 << 20
+	DefaultMaxCalls   = 10_000
+	DefaultMaxStreams = 1000
+	MaxQuiet          = 10 * time.Second
+	MaxWallCap        = time.Hour
+	MaxSpeed          = 1e6
+	MaxBodyLimit      = 64 << 20
+	MaxCallsLimit     = 1_000_000
+	MaxStreamsLimit   = 100_000
+	pollInterval      = 2 * time.Millisecond
+	headerTimeout     = 10 * time.Second
 )
 
 // Config configures a Server.
