@@ -1,9 +1,11 @@
 package serve
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestErrorCodes checks Master::Http::scheduler's answers (src/master/http.cpp)
@@ -118,4 +120,35 @@ func get(t *testing.T, url string) (int, string) {
 		}
 	}
 	return resp.StatusCode, b.String()
+}
+
+// TestLimits: 429 beyond --max-calls calls in one frozen instant and
+// beyond --max-streams open streams; 501 for call type UNKNOWN.
+func TestLimits(t *testing.T) {
+	h := start(t, basicScenario+"serve: {admit_unknown: true}\n", Config{MaxCalls: 2, MaxStreams: 1, Quiet: 300 * time.Millisecond})
+	c := subscribe(t, h.base, "ext", "")
+	c.nextOf("SUBSCRIBED")
+	// Within one quiet window: both are taken in the same instant.
+	codes := []int{}
+	for range 3 {
+		code, _ := c.call("REVIVE", "", "")
+		codes = append(codes, code)
+	}
+	if fmt.Sprint(codes) != "[202 202 429]" {
+		t.Errorf("three REVIVEs in one instant: %v, want [202 202 429]", codes)
+	}
+	code, body, _ := post(t, h.base+"/api/v1/scheduler", `{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"other"}}}`)
+	if code != 429 || !strings.Contains(body, "event streams are open") {
+		t.Errorf("a second stream: %d %q, want 429", code, body)
+	}
+	if code, _ := c.call("UNKNOWN", "", ""); code != 501 {
+		t.Errorf("UNKNOWN: %d, want 501", code)
+	}
+	// The heartbeat at 15 s is a new instant, with room for calls again.
+	for beats := 0; beats < 2; {
+		if c.next()["type"] == "HEARTBEAT" {
+			beats++
+		}
+	}
+	teardown(t, h, c)
 }
