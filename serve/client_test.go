@@ -58,6 +58,9 @@ func start(t testing.TB, src string, cfg Config) *harness {
 	if cfg.Wait == 0 {
 		cfg.Wait = 5 * time.Second
 	}
+	if cfg.FirstWait == 0 {
+		cfg.FirstWait = 5 * time.Second
+	}
 	h.srv, err = New(s, cfg)
 	if err != nil {
 		t.Fatal(err)

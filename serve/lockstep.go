@@ -75,11 +75,18 @@ func (s *Server) settle() {
 		awaited := s.awaited()
 		if len(awaited) > 0 {
 			start = time.Now()
-			if time.Since(waitStart) > s.cfg.Wait {
-				for _, f := range awaited {
-					f.gaveUp = true
-					s.warnf("framework %s has not (re)subscribed after %s of wall time; virtual time goes on without it", f.name, s.cfg.Wait)
+			gaveUp := false
+			for _, f := range awaited {
+				limit := s.cfg.Wait
+				if !f.added {
+					limit = s.cfg.FirstWait
 				}
+				if time.Since(waitStart) > limit {
+					f.gaveUp, gaveUp = true, true
+					s.warnf("framework %s has not subscribed after %s of wall time; virtual time goes on without it", f.name, limit)
+				}
+			}
+			if gaveUp {
 				continue
 			}
 		} else {

@@ -2,8 +2,11 @@ package serve
 
 import (
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 const basicScenario = `
@@ -148,4 +151,30 @@ func TestDeterministicLog(t *testing.T) {
 			t.Errorf("framework %s launched nothing", fw)
 		}
 	}
+}
+
+// TestFirstWait: an entry whose process never subscribes holds virtual
+// time for --first-wait only; then the run goes on without it, to the
+// horizon, with a warning.
+func TestFirstWait(t *testing.T) {
+	var warn strings.Builder
+	h := start(t, basicScenario, Config{FirstWait: 200 * time.Millisecond, Log: &syncWriter{w: &warn}})
+	if end := h.wait(); end != h.srv.until {
+		t.Errorf("the run ended at %s, want the horizon", end)
+	}
+	if !strings.Contains(warn.String(), "framework ext has not subscribed after 200ms") {
+		t.Errorf("warnings: %q", warn.String())
+	}
+}
+
+// syncWriter serialises writes (the server warns from its goroutines).
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

@@ -27,6 +27,7 @@ const (
 	DefaultQuiet      = 50 * time.Millisecond
 	DefaultStepCap    = 10 * time.Second
 	DefaultWait       = 30 * time.Second
+	DefaultFirstWait  = 10 * time.Minute
 	DefaultMaxBody    = 4 << 20
 	DefaultMaxCalls   = 10_000
 	DefaultMaxStreams = 1000
@@ -53,10 +54,11 @@ type Config struct {
 	// StepCap is how long one frozen instant may wait for quiet before
 	// virtual time moves on anyway (with a warning).
 	StepCap time.Duration
-	// Wait is how long virtual time waits for an external framework that
-	// has not subscribed yet, or whose stream mesosim closed, before it
-	// moves on without it (with a warning).
-	Wait time.Duration
+	// Wait is how long virtual time waits for an external framework whose
+	// stream mesosim closed to subscribe again, before it moves on
+	// without it (with a warning); FirstWait, for an entry's first
+	// subscription (the process may still be starting).
+	Wait, FirstWait time.Duration
 	// Speed, when positive, replaces lock-step with scaled real time:
 	// Speed virtual seconds per wall second. Not deterministic.
 	Speed float64
@@ -87,6 +89,9 @@ func (c *Config) defaults() error {
 	if c.Wait == 0 {
 		c.Wait = DefaultWait
 	}
+	if c.FirstWait == 0 {
+		c.FirstWait = DefaultFirstWait
+	}
 	if c.MaxBody == 0 {
 		c.MaxBody = DefaultMaxBody
 	}
@@ -106,6 +111,8 @@ func (c *Config) defaults() error {
 		return fmt.Errorf("step cap %s is out of range (0, %s]", c.StepCap, MaxWallCap)
 	case c.Wait < 0 || c.Wait > MaxWallCap:
 		return fmt.Errorf("wait %s is out of range (0, %s]", c.Wait, MaxWallCap)
+	case c.FirstWait < 0 || c.FirstWait > MaxWallCap:
+		return fmt.Errorf("first wait %s is out of range (0, %s]", c.FirstWait, MaxWallCap)
 	case c.Speed < 0 || c.Speed > MaxSpeed:
 		return fmt.Errorf("speed %v is out of range [0, %v]", c.Speed, MaxSpeed)
 	case c.MaxBody < 0 || c.MaxBody > MaxBodyLimit:
