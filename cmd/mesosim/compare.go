@@ -2,18 +2,21 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mesosim/mesosim/policies"
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
+	"github.com/mesosim/mesosim/sweep"
 )
 
 // Limits of one compare command.
@@ -32,10 +35,13 @@ type compareOptions struct {
 	parallel   int
 	duration   string
 	metrics    string
+	shard      shardOptions
 }
 
-func newCompareCmd() *cobra.Command {
-	o := &compareOptions{}
+func newCompareCmd() *cobra.Command { return compareCommand(&compareOptions{}) }
+
+// compareCommand is the compare command, its flags parsed into o.
+func compareCommand(o *compareOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "compare SCENARIO.yaml|NAME",
 		Short: "Run one scenario under several allocators and seeds, side by side",
@@ -57,6 +63,7 @@ output is the same whatever the parallelism.`,
 	f.IntVar(&o.parallel, "parallel", runtime.GOMAXPROCS(0), "simulations run at once")
 	f.StringVar(&o.duration, "duration", "", "override the scenario's duration (a Go duration)")
 	f.StringVar(&o.metrics, "metrics", "", "comma-separated metrics to show (default: all; see docs/compare.md)")
+	o.shard.register(f)
 	return cmd
 }
 
@@ -111,38 +118,118 @@ func splitTopLevel(s string) []string {
 }
 
 type compareJob struct {
-	row, seed int
-	scenario  *scenarios.Scenario
+	cell     int
+	scenario *scenarios.Scenario
+}
+
+// compareRow is one row of a comparison: an allocator under one --vary
+// combination, with its decoded scenario.
+type compareRow struct {
+	allocator, label string
+	scenario         *scenarios.Scenario
+}
+
+// compareSweep is a compare command resolved from its flags and scenario:
+// its rows, its seeds, and so its cells, row-major (cell c is row
+// c / seeds, seed first + c % seeds).
+type compareSweep struct {
+	o     *compareOptions
+	rows  []compareRow
+	first uint64
+	spec  sweep.Spec
+}
+
+func (s *compareSweep) cells() int { return len(s.rows) * s.o.seeds }
+
+// describe names cell c, for errors.
+func (s *compareSweep) describe(c int) string {
+	r := s.rows[c/s.o.seeds]
+	d := "allocator " + r.allocator
+	if r.label != "" {
+		d += ", " + r.label
+	}
+	return fmt.Sprintf("%s, seed %d", d, s.first+uint64(c%s.o.seeds))
 }
 
 func (o *compareOptions) run(cmd *cobra.Command, name string) error {
+	if err := o.shard.check(); err != nil {
+		return err
+	}
+	file, data, err := scenarios.Source(name)
+	if err != nil {
+		return err
+	}
+	s, err := o.resolve(cmd, file, data, o.shard.shard.Count, true)
+	if err != nil {
+		return err
+	}
+	var part *partOutput
+	if o.shard.sharded() {
+		// Created now, so that a bad --out fails before anything runs.
+		if part, err = o.shard.create(scenarioInputs(s.rows[0].scenario)); err != nil {
+			return err
+		}
+		defer part.abort()
+	}
+	start := time.Now()
+	cells := o.shard.shard.Cells(s.cells())
+	got, sig, err := s.runCells(cmd, cells)
+	if err != nil {
+		return traceErr(err)
+	}
+	if part != nil {
+		if sig != nil {
+			return interruptedError{sig: sig, what: "part " + o.shard.out + " not written"}
+		}
+		p := newPart("compare", recordedArgs(cmd, name), file, data, s.spec, o.shard.shard, s.cells())
+		p.WallSeconds = time.Since(start).Seconds()
+		for i, c := range cells {
+			if err := addCell(p, c, got[i]); err != nil {
+				return err
+			}
+		}
+		return part.commit(cmd, p)
+	}
+	results := make([]*report.Result, s.cells())
+	for i, c := range cells {
+		results[c] = got[i]
+	}
+	return s.write(cmd.OutOrStdout(), results, sig)
+}
+
+// resolve checks every flag and decodes every row's scenario from the
+// scenario's file name and text, before anything runs; with build it also
+// checks the trace files and builds each row (merge, which runs nothing,
+// does neither). shards is the shard count, part of the sweep's
+// fingerprint.
+func (o *compareOptions) resolve(cmd *cobra.Command, file string, data []byte, shards int, build bool) (*compareSweep, error) {
 	switch o.format {
 	case "table", "json", "csv":
 	default:
-		return badInput("--format: %q is not one of table, json, csv", o.format)
+		return nil, badInput("--format: %q is not one of table, json, csv", o.format)
 	}
 	if err := checkSeeds(o.seeds, maxCompareSeeds, 0, "--seed-start"); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkParallel(o.parallel); err != nil {
-		return err
+		return nil, err
 	}
 	if o.metrics != "" {
 		if err := (&report.Comparison{}).Keep(splitTopLevel(o.metrics)); err != nil {
-			return badInput("--metrics: %v", err)
+			return nil, badInput("--metrics: %v", err)
 		}
 	}
 	allocs := splitTopLevel(o.allocators)
 	for _, a := range allocs {
 		if !slices.Contains(policies.AllocatorNames(), a) {
-			return badInput("--allocators: unknown allocator %q (known: %s)", a, strings.Join(policies.AllocatorNames(), ", "))
+			return nil, badInput("--allocators: unknown allocator %q (known: %s)", a, strings.Join(policies.AllocatorNames(), ", "))
 		}
 	}
 	var base []scenarios.Override
 	for _, s := range o.sets {
 		ov, err := scenarios.ParseOverride(s)
 		if err != nil {
-			return badInput("--set: %v", err)
+			return nil, badInput("--set: %v", err)
 		}
 		base = append(base, ov)
 	}
@@ -151,55 +238,64 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	}
 	vars, err := o.variants()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if n := len(vars) * len(allocs) * o.seeds; n > maxCompareRuns {
-		return badInput("%d runs requested; at most %d", n, maxCompareRuns)
+		return nil, badInput("%d runs requested; at most %d", n, maxCompareRuns)
 	}
 
-	// Decode and validate every row's scenario before anything runs.
-	type rowSpec struct {
-		allocator, label string
-		scenario         *scenarios.Scenario
-	}
-	var rows []rowSpec
+	s := &compareSweep{o: o}
 	// Policy-major: for each allocator, one row per --vary combination.
 	for _, a := range allocs {
 		for _, v := range vars {
 			ovs := append(append([]scenarios.Override(nil), base...), v.overrides...)
-			sc, err := scenarios.OpenWith(name, ovs)
+			sc, err := scenarios.ParseWith(file, data, ovs)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			// The allocator is set on the decoded scenario: settings of
 			// one policy (master.capacity) are simply unused by the others.
 			sc.Master.Allocator = a
-			if a == allocs[0] {
-				if err := checkTraceFiles(sc, false); err != nil {
-					return err
+			if build {
+				if a == allocs[0] {
+					if err := checkTraceFiles(sc, false); err != nil {
+						return nil, err
+					}
+				}
+				if _, err := scenarios.Build(sc); err != nil {
+					return nil, err
 				}
 			}
-			if _, err := scenarios.Build(sc); err != nil {
-				return err
-			}
-			rows = append(rows, rowSpec{allocator: a, label: v.label, scenario: sc})
+			s.rows = append(s.rows, compareRow{allocator: a, label: v.label, scenario: sc})
 		}
 	}
-	first := rows[0].scenario.Seed
+	s.first = s.rows[0].scenario.Seed
 	if cmd.Flags().Changed("seed-start") {
-		first = o.seedStart
+		s.first = o.seedStart
 	}
-	if err := checkSeeds(o.seeds, maxCompareSeeds, first, seedSource(cmd.Flags().Changed("seed-start"))); err != nil {
-		return err
+	if err := checkSeeds(o.seeds, maxCompareSeeds, s.first, seedSource(cmd.Flags().Changed("seed-start"))); err != nil {
+		return nil, err
 	}
+	s.spec = sweep.Spec{Command: "compare", Scenario: string(data), Allocators: allocs, Sets: o.sets,
+		Varies: o.varies, Seeds: o.seeds, SeedStart: s.first, Duration: o.duration, Shards: shards}
+	return s, nil
+}
 
-	// Run every (row, seed) in parallel; results land in fixed slots, so the
-	// output does not depend on the parallelism. Seed-major, so that rows
-	// cut short by a stop signal have run about as many seeds each.
-	results := make([][]*report.Result, len(rows))
-	for i := range results {
-		results[i] = make([]*report.Result, o.seeds)
+// runCells runs the given cells in parallel and returns their results in
+// the same order (nil for a cell a stop signal kept from starting), and
+// the stop signal received, if any. Results land in fixed slots, so they
+// do not depend on the parallelism. The cells are started seed-major, so
+// that rows cut short by a stop signal have run about as many seeds each.
+// A failed run starts no more and is the error returned.
+func (s *compareSweep) runCells(cmd *cobra.Command, cells []int) ([]*report.Result, os.Signal, error) {
+	order := make([]int, len(cells)) // positions in cells, seed-major
+	for i := range order {
+		order[i] = i
 	}
+	seeds := s.o.seeds
+	slices.SortStableFunc(order, func(a, b int) int { return cells[a]%seeds - cells[b]%seeds })
+
+	results := make([]*report.Result, len(cells))
 	sigc := make(chan os.Signal, 1)
 	notifyStop(sigc)
 	defer stopNotify(sigc)
@@ -209,7 +305,7 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	var mu sync.Mutex
 	var firstErr error
 	var failed atomic.Bool
-	for w := 0; w < o.parallel; w++ {
+	for w := 0; w < min(s.o.parallel, max(len(cells), 1)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -224,30 +320,29 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 					failed.Store(true)
 					continue
 				}
-				results[j.row][j.seed] = res
+				results[j.cell] = res
 			}
 		}()
 	}
-	runs, total := 0, len(rows)*o.seeds
+	runs := 0
 dispatch:
-	for s := 0; s < o.seeds; s++ {
-		for r, spec := range rows {
-			if failed.Load() {
-				break dispatch // a failed run ends the command: start no more
-			}
-			sc := *spec.scenario
-			sc.Seed = first + uint64(s)
-			select {
-			case sig = <-sigc:
-				break dispatch
-			default:
-			}
-			select {
-			case jobs <- compareJob{row: r, seed: s, scenario: &sc}:
-				runs++
-			case sig = <-sigc:
-				break dispatch
-			}
+	for _, i := range order {
+		if failed.Load() {
+			break // a failed run ends the command: start no more
+		}
+		c := cells[i]
+		sc := *s.rows[c/seeds].scenario
+		sc.Seed = s.first + uint64(c%seeds)
+		select {
+		case sig = <-sigc:
+			break dispatch
+		default:
+		}
+		select {
+		case jobs <- compareJob{cell: i, scenario: &sc}:
+			runs++
+		case sig = <-sigc:
+			break dispatch
 		}
 	}
 	close(jobs)
@@ -256,20 +351,29 @@ dispatch:
 		fmt.Fprintf(cmd.ErrOrStderr(), "compare: interrupted by %s: finishing the runs in progress (again to quit now)\n", signalName(sig))
 	}
 	wg.Wait()
-	if firstErr != nil {
-		return traceErr(firstErr)
-	}
+	return results, sig, firstErr
+}
+
+// write prints the comparison of every cell's result (results[c] for
+// cell c; nil for a cell that did not run) in --format, and returns the
+// error that gives the exit status. sig is the stop signal that cut the
+// runs short, if any. It is compare's only renderer: `mesosim compare`
+// and `mesosim merge` of compare parts both print through it.
+func (s *compareSweep) write(w io.Writer, results []*report.Result, sig os.Signal) error {
+	o := s.o
 	cmp := &report.Comparison{}
 	if sig != nil {
 		cmp.Interrupted = signalName(sig)
 	}
-	for r, spec := range rows {
+	runs := 0
+	for r, spec := range s.rows {
 		var ran []*report.Result
-		for _, res := range results[r] {
+		for _, res := range results[r*o.seeds : (r+1)*o.seeds] {
 			if res != nil {
 				ran = append(ran, res)
 			}
 		}
+		runs += len(ran)
 		cmp.Rows = append(cmp.Rows, report.Summarize(spec.allocator, spec.label, ran))
 	}
 	if o.metrics != "" {
@@ -277,7 +381,7 @@ dispatch:
 			return badInput("--metrics: %v", err)
 		}
 	}
-	w := cmd.OutOrStdout()
+	var err error
 	switch o.format {
 	case "json":
 		err = cmp.WriteJSON(w)
@@ -285,17 +389,17 @@ dispatch:
 		err = cmp.WriteCSV(w)
 	default:
 		if err = cmp.WriteTable(w); err == nil {
-			_, err = fmt.Fprintf(w, "%d seeds from %d per row; mean and 95%% confidence interval over seeds\n", o.seeds, first)
+			_, err = fmt.Fprintf(w, "%d seeds from %d per row; mean and 95%% confidence interval over seeds\n", o.seeds, s.first)
 		}
 		if err == nil && sig != nil {
-			_, err = fmt.Fprintf(w, "interrupted by %s: incomplete, %d of %d runs done (the SEEDS column says how many per row)\n", signalName(sig), runs, total)
+			_, err = fmt.Fprintf(w, "interrupted by %s: incomplete, %d of %d runs done (the SEEDS column says how many per row)\n", signalName(sig), runs, len(results))
 		}
 	}
 	if err != nil {
 		return err
 	}
 	if sig != nil {
-		return interruptedError{sig: sig, what: fmt.Sprintf("%d of %d runs done", runs, total)}
+		return interruptedError{sig: sig, what: fmt.Sprintf("%d of %d runs done", runs, len(results))}
 	}
 	return nil
 }

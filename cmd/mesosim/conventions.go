@@ -49,6 +49,15 @@ var examples = map[string]string{
 	"mesosim completion fish":       `  mesosim completion fish > ~/.config/fish/completions/mesosim.fish`,
 	"mesosim completion powershell": `  mesosim completion powershell | Out-String | Invoke-Expression`,
 	"mesosim help":                  `  mesosim help fuzz`,
+	"mesosim merge": `  mesosim merge parts/part-*.json
+  mesosim merge --format csv parts/part-*.json
+  mesosim merge --shrink --shrink-dir out parts/part-*.json`,
+	"mesosim sweep": `  mesosim sweep slurm --shards 40 -- compare policy-shapes --seeds 200 > shapes.sbatch
+  mesosim sweep k8s --shards 100 --image registry.example/mesosim:0.1 -- fuzz reconciliation-under-loss --swarm --seeds 100000 > fuzz.yaml`,
+	"mesosim sweep slurm": `  mesosim sweep slurm --shards 40 --max-running 20 --cpus-per-task 4 -- compare policy-shapes --seeds 200 > shapes.sbatch
+  bash shapes.sbatch`,
+	"mesosim sweep k8s": `  mesosim sweep k8s --shards 100 --image registry.example/mesosim:0.1 -- fuzz reconciliation-under-loss --swarm --seeds 100000 > fuzz.yaml
+  kubectl apply -f fuzz.yaml`,
 }
 
 // conventions gives root and its commands what users bring from kubectl

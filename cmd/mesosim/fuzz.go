@@ -21,9 +21,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mesosim/mesosim/internal/fsio"
+	"github.com/mesosim/mesosim/internal/shell"
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/shrink"
+	"github.com/mesosim/mesosim/sweep"
 	"github.com/mesosim/mesosim/traces"
 )
 
@@ -48,10 +50,13 @@ type fuzzOptions struct {
 	duration   string
 	skip       string
 	skipList   []string // skip, parsed
+	shard      shardOptions
 }
 
-func newFuzzCmd() *cobra.Command {
-	o := &fuzzOptions{}
+func newFuzzCmd() *cobra.Command { return fuzzCommand(&fuzzOptions{}) }
+
+// fuzzCommand is the fuzz command, its flags parsed into o.
+func fuzzCommand(o *fuzzOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fuzz SCENARIO.yaml|NAME",
 		Short: "Run a scenario over many seeds with the invariant checkers on",
@@ -81,6 +86,7 @@ and writes it with the replayed records around its violation to
 	f.StringVar(&o.shrinkDir, "shrink-dir", ".", "directory --shrink writes the reproducer and its event log excerpt to")
 	f.StringVar(&o.duration, "duration", "", "simulated horizon of every seed, a Go duration such as 30m (same as --set duration=D)")
 	registerSkip(cmd, &o.skip)
+	o.shard.register(f)
 	return cmd
 }
 
@@ -165,71 +171,50 @@ type fuzzReport struct {
 	budget time.Duration
 }
 
+// fuzzSweep is a fuzz command resolved from its flags and scenario. Its
+// cells are its seeds: cell i is seed --seed-start + i.
+type fuzzSweep struct {
+	o    *fuzzOptions
+	name string // the scenario argument
+	file string
+	data []byte
+	sets []string // --set, then duration=D for --duration, faults.swarm=true for --swarm
+	ovs  []scenarios.Override
+	base *scenarios.Scenario
+	spec sweep.Spec
+}
+
+// describe names cell c, for errors.
+func (s *fuzzSweep) describe(c int) string { return fmt.Sprintf("seed %d", s.o.seedStart+uint64(c)) }
+
 func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
-	// Every input is checked before any seed runs.
-	switch o.format {
-	case "table", "json":
-	default:
-		return badInput("--format: %q is not one of table, json", o.format)
-	}
-	if err := checkSeeds(o.seeds, maxFuzzSeeds, o.seedStart, "--seed-start"); err != nil {
+	if err := o.shard.check(); err != nil {
 		return err
 	}
-	if err := checkParallel(o.parallel); err != nil {
-		return err
-	}
-	if o.timeBudget < 0 {
-		return badInput("--time-budget must not be negative")
-	}
-	if o.shrinkRuns < 1 || o.shrinkRuns > shrink.MaxRunsLimit {
-		return badInput("--shrink-runs must be in [1, %d]", shrink.MaxRunsLimit)
-	}
-	if o.shrink {
-		// Checked writable now, not after an hour of fuzzing.
-		if err := fsio.CheckDir(o.shrinkDir); err != nil {
-			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-				return badInput("--shrink-dir: %v", err)
-			}
-			return fmt.Errorf("--shrink-dir: cannot write files in %v", err)
+	if o.shard.sharded() {
+		if o.timeBudget != 0 {
+			return badInput("--time-budget cannot be used with --shard or --out: a part must hold every seed of its shard")
+		}
+		if o.shrink {
+			return badInput("--shrink cannot be used with --shard or --out: shrink the sweep's first failing seed with mesosim merge --shrink")
 		}
 	}
-	var err error
-	if o.skipList, err = parseSkip(o.skip); err != nil {
-		return err
-	}
-	sets := slices.Clone(o.sets)
-	if o.duration != "" {
-		sets = append(sets, "duration="+o.duration)
-	}
-	if o.swarm {
-		sets = append(sets, "faults.swarm=true")
-	}
-	var ovs []scenarios.Override
-	for _, s := range sets {
-		ov, err := scenarios.ParseOverride(s)
-		if err != nil {
-			return badInput("--set: %v", err)
-		}
-		ovs = append(ovs, ov)
-	}
-	base, err := scenarios.OpenWith(name, ovs)
+	file, data, err := scenarios.Source(name)
 	if err != nil {
 		return err
 	}
-	if err := checkHorizon(base, o.skipList); err != nil {
+	s, err := o.resolve(name, file, data, o.shard.shard.Count, true)
+	if err != nil {
 		return err
 	}
-	if err := checkTraceFiles(base, false); err != nil {
-		return err
+	var part *partOutput
+	if o.shard.sharded() {
+		// Created now, so that a bad --out fails before any seed runs.
+		if part, err = o.shard.create(scenarioInputs(s.base)); err != nil {
+			return err
+		}
+		defer part.abort()
 	}
-	if _, err := scenarios.Build(base); err != nil {
-		return err
-	}
-
-	stderr := cmd.ErrOrStderr()
-	outcomes := make([]fuzzOutcome, o.seeds)
-	var done, failing atomic.Int64
-	prog := newFuzzProgress(stderr, o.seeds, &done, &failing)
 
 	// SIGINT or SIGTERM stops the dispatch as the time budget does; a
 	// second one (the default handling, restored after the first) ends the
@@ -237,6 +222,113 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	sigc := make(chan os.Signal, 1)
 	notifyStop(sigc)
 	defer stopNotify(sigc)
+	cells := o.shard.shard.Cells(o.seeds)
+	start := time.Now()
+	got, stopped, sig := s.runSeeds(cmd.ErrOrStderr(), cells, sigc)
+	wall := time.Since(start)
+
+	// A malformed trace row (or a corrupt trace file) is bad input, met
+	// mid-run: it ends the fuzz as it ends run, with FILE:LINE and no
+	// report. The lowest seed's error is the one named.
+	for _, out := range got {
+		if traces.IsInputError(out.err) {
+			return inputError{out.err}
+		}
+	}
+	if part != nil {
+		if sig != nil {
+			return interruptedError{sig: sig, what: "part " + o.shard.out + " not written"}
+		}
+		p := newPart("fuzz", recordedArgs(cmd, name), file, data, s.spec, o.shard.shard, o.seeds)
+		p.WallSeconds = wall.Seconds()
+		for i, c := range cells {
+			if err := addCell(p, c, got[i].cell()); err != nil {
+				return err
+			}
+		}
+		return part.commit(cmd, p)
+	}
+	return s.finish(cmd, got, stopped, sig, wall, sigc)
+}
+
+// resolve checks every flag and decodes the scenario from its file name
+// and text before any seed runs; with build it also checks the trace
+// files and builds it (merge, which runs nothing, does neither). shards
+// is the shard count, part of the sweep's fingerprint.
+func (o *fuzzOptions) resolve(name, file string, data []byte, shards int, build bool) (*fuzzSweep, error) {
+	// Every input is checked before any seed runs.
+	switch o.format {
+	case "table", "json":
+	default:
+		return nil, badInput("--format: %q is not one of table, json", o.format)
+	}
+	if err := checkSeeds(o.seeds, maxFuzzSeeds, o.seedStart, "--seed-start"); err != nil {
+		return nil, err
+	}
+	if err := checkParallel(o.parallel); err != nil {
+		return nil, err
+	}
+	if o.timeBudget < 0 {
+		return nil, badInput("--time-budget must not be negative")
+	}
+	if o.shrinkRuns < 1 || o.shrinkRuns > shrink.MaxRunsLimit {
+		return nil, badInput("--shrink-runs must be in [1, %d]", shrink.MaxRunsLimit)
+	}
+	if o.shrink {
+		// Checked writable now, not after an hour of fuzzing.
+		if err := fsio.CheckDir(o.shrinkDir); err != nil {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+				return nil, badInput("--shrink-dir: %v", err)
+			}
+			return nil, fmt.Errorf("--shrink-dir: cannot write files in %v", err)
+		}
+	}
+	var err error
+	if o.skipList, err = parseSkip(o.skip); err != nil {
+		return nil, err
+	}
+	s := &fuzzSweep{o: o, name: name, file: file, data: data, sets: slices.Clone(o.sets)}
+	if o.duration != "" {
+		s.sets = append(s.sets, "duration="+o.duration)
+	}
+	if o.swarm {
+		s.sets = append(s.sets, "faults.swarm=true")
+	}
+	for _, set := range s.sets {
+		ov, err := scenarios.ParseOverride(set)
+		if err != nil {
+			return nil, badInput("--set: %v", err)
+		}
+		s.ovs = append(s.ovs, ov)
+	}
+	if s.base, err = scenarios.ParseWith(file, data, s.ovs); err != nil {
+		return nil, err
+	}
+	if err := checkHorizon(s.base, o.skipList); err != nil {
+		return nil, err
+	}
+	if build {
+		if err := checkTraceFiles(s.base, false); err != nil {
+			return nil, err
+		}
+		if _, err := scenarios.Build(s.base); err != nil {
+			return nil, err
+		}
+	}
+	s.spec = sweep.Spec{Command: "fuzz", Scenario: string(data), Sets: s.sets, Skip: o.skipList,
+		Seeds: o.seeds, SeedStart: o.seedStart, Shards: shards}
+	return s, nil
+}
+
+// runSeeds runs the given cells (seed --seed-start + cell) and returns
+// their outcomes in the same order, why it stopped early ("" when every
+// seed ran, "time-budget" or "interrupt"), and the stop signal received
+// on sigc, if any.
+func (s *fuzzSweep) runSeeds(stderr io.Writer, cells []int, sigc chan os.Signal) ([]fuzzOutcome, string, os.Signal) {
+	o := s.o
+	outcomes := make([]fuzzOutcome, len(cells))
+	var done, failing atomic.Int64
+	prog := newFuzzProgress(stderr, len(cells), &done, &failing)
 	var sig os.Signal // the stop signal received, if any
 	var budget <-chan time.Time
 	start := time.Now()
@@ -253,13 +345,13 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	var badTrace atomic.Bool // a seed met a malformed trace: start no more
-	for range min(o.parallel, o.seeds) {
+	for range min(o.parallel, len(cells)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				sc := *base
-				sc.Seed = o.seedStart + uint64(i)
+				sc := *s.base
+				sc.Seed = o.seedStart + uint64(cells[i])
 				out := fuzzSeed(&sc, o.skipList)
 				outcomes[i] = out
 				if traces.IsInputError(out.err) {
@@ -275,7 +367,7 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	stopped := ""
 	dispatched := 0
 dispatch:
-	for dispatched < o.seeds && !badTrace.Load() {
+	for dispatched < len(cells) && !badTrace.Load() {
 		// A stop that is due wins over a worker that is ready.
 		select {
 		case <-budget:
@@ -325,17 +417,19 @@ dispatch:
 		}
 	}
 	<-finished
-	wall := time.Since(start)
 	prog.finish()
+	return outcomes, stopped, sig
+}
 
-	// A malformed trace row (or a corrupt trace file) is bad input, met
-	// mid-run: it ends the fuzz as it ends run, with FILE:LINE and no
-	// report. The lowest seed's error is the one named.
-	for _, out := range outcomes {
-		if traces.IsInputError(out.err) {
-			return inputError{out.err}
-		}
-	}
+// finish reports the outcome of every seed (outcomes[i] for seed
+// --seed-start + i): it shrinks the first failing seed with --shrink,
+// prints the report in --format, and returns the error that gives the
+// exit status (1 when a seed failed to run or an invariant broke; 130 or
+// 143 after a stop signal, sig). It is fuzz's only renderer: `mesosim
+// fuzz` and `mesosim merge` of fuzz parts both print through it.
+func (s *fuzzSweep) finish(cmd *cobra.Command, outcomes []fuzzOutcome, stopped string, sig os.Signal, wall time.Duration, sigc chan os.Signal) error {
+	o, name, sets, base := s.o, s.name, s.sets, s.base
+	stderr := cmd.ErrOrStderr()
 	rep := o.summarize(name, base.Name, sets, outcomes)
 	rep.Stopped, rep.budget = stopped, o.timeBudget
 	if sig != nil {
@@ -349,10 +443,11 @@ dispatch:
 	if s := wall.Seconds(); s > 0 {
 		rep.Timing.SeedsPerSecond = float64(rep.SeedsRun) / s
 	}
+	var err error
 	if o.shrink && rep.FirstFailingSeed != nil {
 		if stopped == "interrupt" {
 			fmt.Fprintln(stderr, "fuzz: interrupted: not shrinking")
-		} else if rep.Shrunk, err = o.shrinkSeed(stderr, name, ovs, *rep.FirstFailingSeed, sigc); err != nil {
+		} else if rep.Shrunk, err = o.shrinkSeed(stderr, name, s.file, s.data, s.ovs, *rep.FirstFailingSeed, sigc); err != nil {
 			return err
 		}
 	}
@@ -519,20 +614,8 @@ func (o *fuzzOptions) reproCommand(arg string, seed uint64, sets []string) strin
 	return strings.Join(parts, " ")
 }
 
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	safe := s != ""
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-./=:,+@%", r)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+// shellQuote quotes s for a POSIX shell when it needs it (shell.Quote).
+func shellQuote(s string) string { return shell.Quote(s) }
 
 // seedsText is "seeds A-B", or "seed A" for one.
 func seedsText(r *fuzzRange) string {

@@ -50,12 +50,9 @@ type fuzzShrunk struct {
 
 // shrinkSeed shrinks one failing seed of the fuzzed scenario and writes the
 // reproducer and its event log excerpt to --shrink-dir. A Ctrl-C (on sigc)
-// ends the search with the smallest reproducer found so far.
-func (o *fuzzOptions) shrinkSeed(stderr io.Writer, name string, ovs []scenarios.Override, seed uint64, sigc <-chan os.Signal) (*fuzzShrunk, error) {
-	file, data, err := scenarios.Source(name)
-	if err != nil {
-		return nil, err
-	}
+// ends the search with the smallest reproducer found so far. file and data
+// are the scenario's file name and text, as scenarios.Source gives them.
+func (o *fuzzOptions) shrinkSeed(stderr io.Writer, name, file string, data []byte, ovs []scenarios.Override, seed uint64, sigc <-chan os.Signal) (*fuzzShrunk, error) {
 	explicit, err := scenarios.Explicit(file, data, ovs, seed)
 	if err != nil {
 		return nil, err

@@ -142,7 +142,7 @@ With no subcommand it runs the embedded default scenario (same as
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return flagError{flagWords(err)} })
 	opts.register(root)
-	root.AddCommand(newRunCmd(), newCompareCmd(), newFuzzCmd(), newTraceCmd(), newReplayCmd(), newValidateCmd(), newScenariosCmd(), newVersionCmd(), newBenchCmd(), newServeCmd())
+	root.AddCommand(newRunCmd(), newCompareCmd(), newFuzzCmd(), newTraceCmd(), newReplayCmd(), newValidateCmd(), newScenariosCmd(), newVersionCmd(), newBenchCmd(), newMergeCmd(), newSweepCmd(), newServeCmd())
 	conventions(root)
 	return root
 }
