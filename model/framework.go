@@ -88,6 +88,10 @@ type FrameworkConfig struct {
 	// FailoverTimeout is how long the master waits for the scheduler to
 	// come back after it disconnects (Mesos default 0).
 	FailoverTimeout sim.Time
+	// External marks a framework played by an outside process (mesosim
+	// serve): the driver neither acknowledges updates nor (re)subscribes
+	// on its own; the process does, through Resubscribe and Acknowledge.
+	External bool
 }
 
 // Framework is the scheduler-side actor: the driver between the network
@@ -162,6 +166,9 @@ func (f *Framework) subscribe() {
 	f.send(Subscribe{Framework: f.cfg.Name, Role: f.cfg.Role, PartitionAware: f.cfg.PartitionAware,
 		MinAllocatable: f.cfg.MinAllocatable, FailoverTimeout: f.cfg.FailoverTimeout, Checkpoint: f.cfg.Checkpoint,
 		Resubscribe: f.hasID})
+	if f.cfg.External {
+		return // the outside process retries on its own
+	}
 	limit := sim.Minute
 	if ft := f.cfg.FailoverTimeout / 10; ft > 0 && ft < limit {
 		limit = ft
@@ -188,7 +195,28 @@ func (f *Framework) NewLeader() []sim.Envelope {
 		delete(f.offers, id)
 		f.sched.Rescind(f, id)
 	}
+	if f.cfg.External {
+		return f.Outbox() // the outside process re-subscribes
+	}
 	f.attempts = 0
+	f.subscribe()
+	return f.Outbox()
+}
+
+// Resubscribe is an external framework's SUBSCRIBE on a new connection:
+// the driver forgets its subscription (and, after a disconnect, comes back
+// up) and sends SUBSCRIBE once, with the configuration cfg (the new
+// FrameworkInfo; its Name must stay the same); withID is whether the
+// FrameworkInfo carried the framework's ID.
+func (f *Framework) Resubscribe(cfg FrameworkConfig, withID bool) []sim.Envelope {
+	if f.removed || cfg.Name != f.cfg.Name {
+		return nil
+	}
+	f.cfg = cfg
+	f.hasID = withID
+	f.down = false
+	f.subscribed = false
+	f.epoch++
 	f.subscribe()
 	return f.Outbox()
 }
@@ -205,7 +233,7 @@ func (f *Framework) Disconnect() {
 // Reconnect is the failed-over scheduler coming back: it subscribes again
 // with the same framework ID.
 func (f *Framework) Reconnect() []sim.Envelope {
-	if !f.down || f.removed {
+	if !f.down || f.removed || f.cfg.External {
 		return nil
 	}
 	f.down = false
@@ -262,7 +290,7 @@ func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
 		}
 		t.state = st.State
 		f.sched.Update(f, st)
-		if st.UUID != 0 {
+		if st.UUID != 0 && !f.cfg.External {
 			f.send(Acknowledge{Framework: f.cfg.Name, Agent: st.Agent, Task: st.Task, UUID: st.UUID})
 		}
 		if st.State.Definitive() {

@@ -28,6 +28,10 @@ const (
 	KindMessageDropped     = "message_dropped"
 	KindFault              = "fault"
 	KindInvariantViolation = "invariant_violated"
+	// KindFrameworkCall is a call an external framework made (mesosim
+	// serve), as it applies: Type is the call, Task, Agent and UUID what
+	// it names (an ACKNOWLEDGE's update, a KILL's task).
+	KindFrameworkCall = "framework_call"
 )
 
 // Record is one typed entry of the simulation's event stream. Only the

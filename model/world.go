@@ -365,6 +365,18 @@ func (w *World) ReconnectFramework(name string) error {
 	return nil
 }
 
+// ResubscribeFramework is an external framework subscribing again on a
+// new connection, with the configuration of its new FrameworkInfo (withID:
+// it carried the framework's ID).
+func (w *World) ResubscribeFramework(cfg FrameworkConfig, withID bool) error {
+	f, err := w.framework(cfg.Name)
+	if err != nil {
+		return err
+	}
+	w.send(f.Resubscribe(cfg, withID))
+	return nil
+}
+
 // DeclineAgent makes a framework decline its offers on an agent.
 func (w *World) DeclineAgent(framework, agent string, refuseSeconds float64) error {
 	f, err := w.framework(framework)

@@ -209,6 +209,15 @@ func appendRecord(b []byte, r *model.Record) []byte {
 		b = appendNonEmpty(b, "agent", r.Agent)
 		b = appendNonEmpty(b, "framework", r.Framework)
 		b = appendNonEmpty(b, "detail", r.Detail)
+	case model.KindFrameworkCall:
+		b = appendStr(b, "framework", r.Framework)
+		b = appendStr(b, "type", r.Type)
+		b = appendNonEmpty(b, "task", r.Task)
+		b = appendNonEmpty(b, "agent", r.Agent)
+		if r.UUID != 0 {
+			b = strconv.AppendUint(appendKey(b, "uuid"), r.UUID, 10)
+		}
+		b = appendNonEmpty(b, "detail", r.Detail)
 	case model.KindInvariantViolation:
 		b = appendNonEmpty(b, "invariant", r.Invariant)
 		b = appendNonEmpty(b, "detail", r.Detail)

@@ -35,7 +35,9 @@ type Sim struct {
 // drew at t=0, before anything else.
 //
 // A scenario whose workloads are expected to submit more than
-// MaxExpectedTasks tasks over its duration is refused (an *Error).
+// MaxExpectedTasks tasks over its duration is refused (an *Error), and so
+// is a scenario with external frameworks: only mesosim serve
+// (BuildServed) can run it.
 func Build(sc *Scenario) (*Sim, error) { return BuildWith(sc, Options{}) }
 
 // Options are what a build may add to a scenario without changing its
@@ -49,6 +51,18 @@ type Options struct {
 
 // BuildWith is Build with options.
 func BuildWith(sc *Scenario, opt Options) (*Sim, error) {
+	if ext := sc.Externals(); len(ext) > 0 {
+		return nil, &Error{File: sc.File, Line: ext[0].Line,
+			Msg: "framework " + ext[0].Name + " has behavior external: an outside process plays it; run this scenario with mesosim serve"}
+	}
+	return build(sc, opt)
+}
+
+// BuildServed is Build for mesosim serve: external frameworks are not
+// added; the server adds each when its process subscribes.
+func BuildServed(sc *Scenario) (*Sim, error) { return build(sc, Options{}) }
+
+func build(sc *Scenario, opt Options) (*Sim, error) {
 	if err := checkWork(sc); err != nil {
 		return nil, err
 	}
@@ -99,6 +113,9 @@ func BuildWith(sc *Scenario, opt Options) (*Sim, error) {
 	}
 	for i := range sc.Frameworks {
 		f := &sc.Frameworks[i]
+		if f.External != nil {
+			continue
+		}
 		sched, err := s.scheduler(f)
 		if err != nil {
 			return nil, err
@@ -140,6 +157,9 @@ func (s *Sim) Err() error {
 	}
 	return nil
 }
+
+// Config returns the model's configuration of the framework entry.
+func (f *FrameworkSpec) Config() model.FrameworkConfig { return frameworkConfig(f) }
 
 func frameworkConfig(f *FrameworkSpec) model.FrameworkConfig {
 	return model.FrameworkConfig{
@@ -221,6 +241,33 @@ func (s *Sim) schedule(e *Event) error {
 		}
 		return &Error{File: s.Scenario.File, Line: e.Line, Msg: fmt.Sprintf("timeline action %q is not supported", e.Kind)}
 	}
+	if name := s.externalSubject(e); name != "" {
+		// An external framework exists only once its process has
+		// subscribed; before that the entry finds nothing to act on.
+		act := fn
+		fn = func() {
+			if w.Framework(name) != nil {
+				act()
+			}
+		}
+	}
 	w.At(e.At, fn)
 	return nil
+}
+
+// externalSubject returns the external framework a timeline entry acts
+// on, or "".
+func (s *Sim) externalSubject(e *Event) string {
+	for _, f := range s.Scenario.Externals() {
+		switch e.Kind {
+		case KindRemoveFramework, KindSuppress, KindRevive, KindFrameworkFailover:
+			if e.Name == f.Name {
+				return f.Name
+			}
+		}
+		if e.FrameworkName == f.Name {
+			return f.Name
+		}
+	}
+	return ""
 }

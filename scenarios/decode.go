@@ -411,7 +411,7 @@ func (d *decoder) seq(n *yaml.Node, path string, what string) []*yaml.Node {
 
 // ---- the scenario ---------------------------------------------------------
 
-var topKeys = []string{"name", "seed", "duration", "master", "network", "agents", "frameworks", "trace", "faults", "timeline"}
+var topKeys = []string{"name", "seed", "duration", "master", "network", "agents", "frameworks", "trace", "faults", "timeline", "serve"}
 
 // scenario decodes the root mapping. Keys are decoded in a fixed order
 // (duration before the timeline, agents before frameworks before faults
@@ -461,6 +461,7 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 			sc.Frameworks = append(sc.Frameworks, d.frameworks(e, "frameworks")...)
 		}
 	}
+	sc.Serve = d.serve(m.get("serve"))
 	d.trace(m.get("trace"), sc)
 	d.faults(m.get("faults"), sc)
 	if n := m.get("timeline"); n != nil {
@@ -661,7 +662,7 @@ func (d *decoder) agents(n *yaml.Node, path string) []AgentSpec {
 	return out
 }
 
-var frameworkKeys = []string{"name", "role", "behavior", "refuse_seconds", "capabilities", "workload", "min_allocatable", "think_time", "suppress_when_idle", "checkpoint", "failover_timeout", "count"}
+var frameworkKeys = []string{"name", "role", "behavior", "refuse_seconds", "capabilities", "workload", "min_allocatable", "think_time", "suppress_when_idle", "checkpoint", "failover_timeout", "count", "task_duration", "task_failure_rate", "pin"}
 
 // frameworks decodes one frameworks entry (or add_framework body).
 func (d *decoder) frameworks(n *yaml.Node, path string) []FrameworkSpec {
@@ -676,8 +677,11 @@ func (d *decoder) frameworks(n *yaml.Node, path string) []FrameworkSpec {
 	bn := d.require(m, "behavior")
 	fw.Behavior = d.str(bn, m.field("behavior"))
 	known := policies.BehaviorNames()
-	if !slices.Contains(known, fw.Behavior) {
-		d.failf(bn.Line, "%s: unknown behavior %q (known: %s)", m.field("behavior"), fw.Behavior, strings.Join(known, ", "))
+	if !behaviorKnown(known, fw.Behavior) {
+		d.failf(bn.Line, "%s: unknown behavior %q (known: %s, %s)", m.field("behavior"), fw.Behavior, strings.Join(known, ", "), BehaviorExternal)
+	}
+	if fw.Behavior == BehaviorExternal && path != "frameworks" {
+		d.failf(bn.Line, "%s: behavior external is only allowed in the frameworks section (an outside process subscribes when it likes)", m.field("behavior"))
 	}
 	if v := m.get("refuse_seconds"); v != nil {
 		fw.RefuseSeconds = refuse(d.number(v, m.field("refuse_seconds")))
@@ -723,6 +727,7 @@ func (d *decoder) frameworks(n *yaml.Node, path string) []FrameworkSpec {
 	if v := m.get("checkpoint"); v != nil {
 		fw.Checkpoint = d.boolean(v, m.field("checkpoint"))
 	}
+	d.external(m, &fw)
 	if v := m.get("failover_timeout"); v != nil {
 		fw.FailoverTimeout = d.duration(v, m.field("failover_timeout"))
 		if fw.FailoverTimeout > MaxDuration {
@@ -747,6 +752,11 @@ func (d *decoder) frameworks(n *yaml.Node, path string) []FrameworkSpec {
 		if fw.Workload != nil {
 			w := *fw.Workload
 			f.Workload = &w
+		}
+		if fw.External != nil {
+			e := *fw.External
+			e.Pin = slices.Clone(fw.External.Pin)
+			f.External = &e
 		}
 		out[i] = f
 	}

@@ -249,7 +249,7 @@ var badCases = []struct {
 	want string
 }{
 	{"unknown key", header + "bogus: 1\n",
-		`t.yaml:3: unknown key "bogus" at top level; allowed keys: name, seed, duration, master, network, agents, frameworks, trace, faults, timeline`},
+		`t.yaml:3: unknown key "bogus" at top level; allowed keys: name, seed, duration, master, network, agents, frameworks, trace, faults, timeline, serve`},
 	{"unknown nested key", header + "master:\n  allocator: drf\n  intervall: 1s\n",
 		`t.yaml:5: unknown key "intervall" in master; allowed keys: allocator, allocation_interval, min_allocatable, fair_sharing_excluded, offer_timeout, weights, quota, capacity, agent_reregister_timeout, registry_gc_interval, registry_max_agent_age, registry_max_agent_count`},
 	{"reregister timeout below Mesos's minimum", header + "master:\n  agent_reregister_timeout: 5m\n",
@@ -283,7 +283,7 @@ var badCases = []struct {
 	{"unknown allocator", header + "master: {allocator: lottery}\n",
 		`t.yaml:3: master.allocator: unknown allocator "lottery" (known: capacity, drf, fifo, random)`},
 	{"unknown behaviour", header + "frameworks:\n  - {name: f, behavior: greedy}\n",
-		`t.yaml:4: frameworks.behavior: unknown behavior "greedy" (known: decline, hold, keep, naive, reconciling, replay, workload)`},
+		`t.yaml:4: frameworks.behavior: unknown behavior "greedy" (known: decline, hold, keep, naive, reconciling, replay, workload, external)`},
 	{"bad role", header + "frameworks:\n  - {name: f, behavior: hold, role: \"a/../b\"}\n",
 		`t.yaml:4: frameworks.role: role "a/../b": path component ".." not allowed`},
 	{"bad weight role", header + "master: {weights: {\"a b\": 1}}\n",
@@ -387,7 +387,7 @@ var badCases = []struct {
 	{"empty", "",
 		`t.yaml: empty scenario: want a mapping with at least name and duration`},
 	{"not a mapping", "- a\n",
-		`t.yaml:1: a scenario must be a mapping with keys name, seed, duration, master, network, agents, frameworks, trace, faults, timeline, got a list`},
+		`t.yaml:1: a scenario must be a mapping with keys name, seed, duration, master, network, agents, frameworks, trace, faults, timeline, serve, got a list`},
 	{"syntax error", header + "agents: [\n",
 		`t.yaml:3: YAML syntax: did not find expected node content`},
 	{"too many nodes", header + "agents: [" + strings.Repeat("0,", MaxNodes) + "]\n",

@@ -165,7 +165,11 @@ func (s *Sim) scheduleFault(e *Event) (fn func(), ok bool) {
 	case KindMasterFailover:
 		return func() { w.FailMaster(e.Delay) }, true
 	case KindFrameworkFailover:
-		w.At(e.At+e.Delay, func() { s.must(w.ReconnectFramework(e.Name)) })
+		w.At(e.At+e.Delay, func() {
+			if w.Framework(e.Name) != nil { // an external one may never have subscribed
+				s.must(w.ReconnectFramework(e.Name))
+			}
+		})
 		return func() { s.must(w.DisconnectFramework(e.Name)) }, true
 	case KindPartition:
 		p := *e.Partition

@@ -228,7 +228,7 @@ func TestParseWithErrors(t *testing.T) {
 		{"the right override of several is named", []Override{{Path: "seed", Value: "3"}, {Path: "master.allocator", Value: "lottery"}},
 			`s.yaml: master.allocator: unknown allocator "lottery" (known: capacity, drf, fifo, random) (--set master.allocator=lottery)`},
 		{"an unknown key created", []Override{{Path: "colour", Value: "red"}},
-			`s.yaml: unknown key "colour" at top level; allowed keys: name, seed, duration, master, network, agents, frameworks, trace, faults, timeline (--set colour=red)`},
+			`s.yaml: unknown key "colour" at top level; allowed keys: name, seed, duration, master, network, agents, frameworks, trace, faults, timeline, serve (--set colour=red)`},
 		{"an unknown nested key created", []Override{{Path: "master.quota.qr.guarantee", Value: "cpus:1"}, {Path: "master.quota.qr.floor", Value: "1"}},
 			`s.yaml: unknown key "floor" in master.quota.qr; allowed keys: guarantee, limit (--set master.quota.qr.floor=1)`},
 		{"a required key missing from a created mapping", []Override{{Path: "master.capacity.r1.max_capacity", Value: "0.5"}, {Path: "master.allocator", Value: "capacity"}},
@@ -271,7 +271,7 @@ func TestParseWithErrors(t *testing.T) {
 // The file's own errors keep their lines when overrides are given.
 func TestParseWithFileErrors(t *testing.T) {
 	_, err := ParseWith("s.yaml", []byte(base+"bogus: 1\n"), []Override{{Path: "seed", Value: "2"}})
-	if err == nil || err.Error() != `s.yaml:17: unknown key "bogus" at top level; allowed keys: name, seed, duration, master, network, agents, frameworks, trace, faults, timeline` {
+	if err == nil || err.Error() != `s.yaml:17: unknown key "bogus" at top level; allowed keys: name, seed, duration, master, network, agents, frameworks, trace, faults, timeline, serve` {
 		t.Fatalf("err = %v", err)
 	}
 	// An override cannot rescue a file that is not a mapping.

@@ -109,6 +109,8 @@ type Scenario struct {
 	Timeline   []Event         // stably sorted by At (ties keep file order)
 	// Trace is the trace section (nil: no replay).
 	Trace *TraceSpec
+	// Serve is the serve section (mesosim serve only).
+	Serve ServeSpec
 }
 
 // MasterSpec configures the master and its allocator.
@@ -177,7 +179,10 @@ type FrameworkSpec struct {
 	// how long the master waits for a disconnected scheduler before it
 	// removes the framework and kills its tasks.
 	FailoverTimeout sim.Time
-	Line            int // of the entry; 0 when an override wrote it
+	// External is set iff Behavior is external: the entry's task_duration
+	// and task_failure_rate.
+	External *ExternalSpec
+	Line     int // of the entry; 0 when an override wrote it
 }
 
 // ThinkTime is a framework's decision time per offer: Base, plus PerTask

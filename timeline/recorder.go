@@ -87,27 +87,33 @@ func (p *Recorder) ringOf(m map[string]*ring, key string) *ring {
 
 // Observe implements model.Observer.
 func (p *Recorder) Observe(r *model.Record) {
-	p.seq++
 	p.buf = report.AppendRecord(p.buf[:0], r)
-	e := entry{seq: p.seq, line: string(bytes.TrimSuffix(p.buf, []byte("\n")))}
-	if r.Kind == model.KindInvariantViolation {
+	p.ObserveLine(r.Kind, r.Task, r.Agent, r.Framework, string(bytes.TrimSuffix(p.buf, []byte("\n"))))
+}
+
+// ObserveLine keeps one record given by its kind, subjects and event log
+// line (a record read back from a log, as `replay --log` does).
+func (p *Recorder) ObserveLine(kind, task, agent, fw, line string) {
+	p.seq++
+	e := entry{seq: p.seq, line: line}
+	if kind == model.KindInvariantViolation {
 		i := p.violations
 		p.violations++
 		if i == 0 || p.all {
-			p.shots = append(p.shots, p.snapshot(e, r.Task, r.Agent, r.Framework))
+			p.shots = append(p.shots, p.snapshot(e, task, agent, fw))
 		}
 		return
 	}
-	if r.Task != "" {
-		p.ringOf(p.tasks, r.Framework+"\x00"+r.Task).add(e)
+	if task != "" {
+		p.ringOf(p.tasks, fw+"\x00"+task).add(e)
 	}
-	if r.Agent != "" {
-		p.ringOf(p.agents, r.Agent).add(e)
-		if r.Task == "" && r.Kind != model.KindOffer && r.Kind != model.KindOfferDeclined {
-			p.ringOf(p.agentOwn, r.Agent).add(e)
+	if agent != "" {
+		p.ringOf(p.agents, agent).add(e)
+		if task == "" && kind != model.KindOffer && kind != model.KindOfferDeclined {
+			p.ringOf(p.agentOwn, agent).add(e)
 		}
 	}
-	if r.Kind == model.KindFault {
+	if kind == model.KindFault {
 		p.faults.add(e)
 	}
 }

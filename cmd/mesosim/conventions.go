@@ -28,7 +28,11 @@ var examples = map[string]string{
   mesosim trace convert batch_task.csv --to native --out tasks.jsonl`,
 	"mesosim trace inspect": `  mesosim trace inspect task_events-part-00000-of-00500.csv.gz --format json`,
 	"mesosim trace convert": `  mesosim trace convert batch_task.csv --to native --out tasks.jsonl`,
-	"mesosim replay":        `  mesosim replay reconciliation-under-loss --set frameworks.0.behavior=naive --context 50`,
+	"mesosim replay": `  mesosim replay reconciliation-under-loss --set frameworks.0.behavior=naive --context 50
+  mesosim replay --log log.jsonl`,
+	"mesosim serve": `  mesosim serve my.yaml --events log.jsonl
+  mesosim serve my.yaml --listen 127.0.0.1:5050 --standby 127.0.0.1:5051 --quiet 100ms
+  mesosim serve my.yaml --speed 10`,
 	"mesosim validate": `  mesosim validate my.yaml
   mesosim validate my.yaml --deep --set duration=2h`,
 	"mesosim scenarios": `  mesosim scenarios

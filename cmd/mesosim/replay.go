@@ -22,6 +22,7 @@ type replayOptions struct {
 	run     runOptions
 	context int
 	all     bool
+	log     string
 }
 
 func newReplayCmd() *cobra.Command {
@@ -35,10 +36,22 @@ violation with --all): the last --context records about the violating task
 or agent, and the fault records before it. The simulation is deterministic,
 so the same invariant breaks at the same simulated time on every replay.
 
+With --log FILE it reads the violations and the records before them
+from an event log (run's or serve's --events) instead of re-running: the
+way to replay a served run, whose external frameworks mesosim cannot run.
+
 Exit status 1 when an invariant broke, 0 when none did; SIGINT or SIGTERM
 stop it at once, as they stop run (exit status 130 or 143).`,
-		Args: checkArgs(cobra.ExactArgs(1)),
+		Args: checkArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case o.log != "" && len(args) == 0:
+				return replayLog(cmd, o, o.log)
+			case o.log != "":
+				return badInput("replay: give a scenario or --log FILE, not both")
+			case len(args) == 0:
+				return badInput("replay: give a scenario (or --log FILE)")
+			}
 			return replayScenario(cmd, o, args[0])
 		},
 	}
@@ -48,6 +61,7 @@ stop it at once, as they stop run (exit status 130 or 143).`,
 	f.StringArrayVar(&o.run.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable; see docs/scenarios.md)")
 	f.IntVar(&o.context, "context", 30, "records to show about the violating task or agent")
 	f.BoolVar(&o.all, "all", false, "show every violation, not only the first")
+	f.StringVar(&o.log, "log", "", "read the violations and the records before them from an event log (run's or serve's --events) instead of re-running")
 	return cmd
 }
 

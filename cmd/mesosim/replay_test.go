@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -60,4 +61,33 @@ func TestReplayBadInput(t *testing.T) {
 	} {
 		mustRun(t, 2, args...)
 	}
+}
+
+// TestReplayLog: replay --log reads the violations and the records before
+// them from a run's event log, the same first violation and the same
+// records as re-running it (the log has every record; a violation line
+// names no framework, so only the subject line differs).
+func TestReplayLog(t *testing.T) {
+	t.Parallel()
+	log := filepath.Join(t.TempDir(), "log.jsonl")
+	runArgs := append([]string{"run"}, replayNaive[1:]...)
+	mustRun(t, 1, append(runArgs, "--events", log)...)
+	fromLog := mustRun(t, 1, "replay", "--log", log)
+	rerun := mustRun(t, 1, replayNaive...)
+	first := func(out string) string {
+		i := strings.Index(out, "the last 30 records")
+		j := strings.Index(out, "\nreproduce:")
+		if i < 0 || j < i {
+			t.Fatalf("no timeline in:\n%s", out)
+		}
+		return out[i:j]
+	}
+	if first(fromLog.stdout) != first(rerun.stdout) {
+		t.Errorf("replay --log and a re-run differ:\n%s\n---\n%s", first(fromLog.stdout), first(rerun.stdout))
+	}
+	bad := writeFile(t, t.TempDir(), "bad.jsonl", `{"t":0,"kind":"header","seed":1,"scenario":"x"}`+"\nnot json\n")
+	if r := mustRun(t, 2, "replay", "--log", bad); !strings.Contains(r.stderr, "bad.jsonl:2: not an event log record") {
+		t.Errorf("a bad line: %s", r.stderr)
+	}
+	mustRun(t, 2, "replay", "default", "--log", log)
 }

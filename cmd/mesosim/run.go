@@ -147,6 +147,18 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	if err != nil {
 		return err
 	}
+	return o.execute(cmd, name, sc, s, skip, dec, func() sim.Time { s.Run(); return sc.Duration })
+}
+
+// execute runs a built scenario with run's observers (the event log, the
+// decision records when dec is not nil, the summary, the invariant
+// checker): run runs it and returns the virtual time it ended at. It
+// prints the summary and reports violations as run does; skip lists the
+// invariants not judged.
+func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scenario, s *scenarios.Sim, skip []string,
+	dec *decisionsOut, run func() sim.Time) error {
+	stdout := cmd.OutOrStdout()
+	var err error
 
 	// The event log goes to a temporary file renamed into place only when
 	// the run succeeded: never a half-written log.
@@ -166,14 +178,18 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	}
 	summary, checker := observe(s, o.check, skip)
 
-	restore := exitOnStop(cmd.ErrOrStderr(), "run")
-	s.Run()
+	what := "run"
+	if cmd.Name() == "serve" {
+		what = "serve"
+	}
+	restore := exitOnStop(cmd.ErrOrStderr(), what)
+	end := run()
 	restore()
 	if err := s.Err(); err != nil {
 		return traceErr(err)
 	}
 	if checker != nil {
-		checker.Finish(sc.Duration)
+		checker.Finish(end)
 	}
 	if counts, st, _ := s.ReplayStats(); counts != nil {
 		var parts []string
@@ -195,11 +211,11 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 		}
 	}
 	if dec != nil {
-		if err := dec.finish(sc.Duration); err != nil {
+		if err := dec.finish(end); err != nil {
 			return err
 		}
 	}
-	res := summary.Finish(sc.Duration)
+	res := summary.Finish(end)
 	out := stdout
 	if o.events == "-" || o.decisions == "-" {
 		// The log owns stdout; the summary goes to stderr.
@@ -256,7 +272,13 @@ func violationsError(cmd *cobra.Command, name string, sc *scenarios.Scenario, v 
 		}
 		fmt.Fprintf(w, "  %s %s %s: %s\n", x.T, x.Invariant, subject, x.Detail)
 	}
-	repro := fmt.Sprintf("mesosim run %s --seed %d", name, sc.Seed)
+	// serve's violations need the framework run again, against mesosim
+	// serve with the same flags.
+	command := "run"
+	if cmd.Name() == "serve" {
+		command = "serve"
+	}
+	repro := fmt.Sprintf("mesosim %s %s --seed %d", command, name, sc.Seed)
 	for _, v := range cmd.Flags().Lookup("set").Value.(interface{ GetSlice() []string }).GetSlice() {
 		repro += fmt.Sprintf(" --set '%s'", v)
 	}
@@ -302,7 +324,7 @@ func newValidateCmd() *cobra.Command {
 			if err := checkTraceFiles(sc, deep); err != nil {
 				return err
 			}
-			if _, err := scenarios.Build(sc); err != nil {
+			if _, err := scenarios.BuildServed(sc); err != nil { // external frameworks are fine here
 				return err
 			}
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d agents, %d frameworks, %d timeline entries, %s)\n",
