@@ -320,7 +320,8 @@ func (c *Checker) fault(r *model.Record) {
 		clear(c.expected)
 		clear(c.offers)
 		for _, a := range c.agents {
-			a.offered, a.used = model.Resources{}, model.Resources{}
+			a.offered.Reset()
+			a.used.Reset()
 		}
 		for _, t := range c.tasks {
 			t.held, t.masterLive = false, false
