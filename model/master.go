@@ -46,6 +46,11 @@ type Master struct {
 	alloc Allocator
 	emit  func(*Record)
 	out   []sim.Envelope
+	// rec is record's scratch Record, handed to emit by pointer so that a
+	// record does not escape to the heap; recording is set while emit
+	// runs (a nested record gets a copy of its own).
+	rec       Record
+	recording bool
 
 	agents     map[string]*masterAgent
 	agentOrder []string
@@ -202,10 +207,26 @@ func (m *Master) send(to sim.Address, msg sim.Message) {
 	m.out = append(m.out, sim.Envelope{From: MasterAddress, To: to, Msg: msg})
 }
 
+// record stamps r with the time and hands it to the observers, through
+// the scratch m.rec: observers must not keep the pointer (Observer).
 func (m *Master) record(r Record) {
 	r.T = m.clock.Now()
-	m.emit(&r)
+	if m.recording {
+		emitCopy(m.emit, r)
+		return
+	}
+	m.recording = true
+	m.rec = r
+	m.emit(&m.rec)
+	m.rec = Record{}
+	m.recording = false
 }
+
+// emitCopy hands emit a Record of its own (it escapes to the heap). Not
+// inlined: inlined, its escaping copy would make record's r escape too.
+//
+//go:noinline
+func emitCopy(emit func(*Record), r Record) { emit(&r) }
 
 // Handle processes one message and returns the messages the master sends.
 func (m *Master) Handle(e sim.Envelope) []sim.Envelope {

@@ -74,7 +74,9 @@ type Record struct {
 }
 
 // Observer receives every record in the order the simulation produced it.
-// Observers must not change the simulation.
+// Observers must not change the simulation, nor keep r (or the Record it
+// points to) after Observe returns: the master reuses it for its next
+// record. Copy what is needed (*r, or its fields).
 type Observer interface {
 	Observe(r *Record)
 }

@@ -637,6 +637,12 @@ func (r Resources) Sub(o Resources) Resources {
 		}
 		x, diff := subEntry(&a[i], &b[j])
 		if diff && !changed {
+			if o.Contains(r) {
+				// o covers every entry of r: nothing is left, and
+				// nothing need be allocated (releasing all of an
+				// agent's offer, say).
+				return Resources{}
+			}
 			changed = true
 			out = make([]Resource, 0, len(a))
 			out = append(out, a[:i]...)

@@ -432,6 +432,9 @@ func TestResourcesScalarProperties(t *testing.T) {
 		if !sum.Equal(b.Add(a)) {
 			t.Fatalf("Add not commutative: %q vs %q", sum, b.Add(a))
 		}
+		if a.Sub(b).IsEmpty() != b.Contains(a) {
+			t.Fatalf("%q - %q = %q, but Contains says %v", a, b, a.Sub(b), b.Contains(a))
+		}
 		if a.Contains(b) != a.Sub(b).Add(b).Equal(a) {
 			t.Fatalf("Contains(%q, %q) disagrees with Sub/Add", a, b)
 		}

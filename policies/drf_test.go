@@ -39,7 +39,7 @@ func TestDRFPaperExample(t *testing.T) {
 		for _, leaf := range d.roles.leaves(d) {
 			leaf.frameworks.sorted(d)
 			c := leaf.frameworks.list()[0]
-			free := a.total.Sub(a.allocated)
+			free := a.available()
 			if !free.Contains(demand[c.name]) {
 				continue
 			}

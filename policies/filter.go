@@ -31,9 +31,10 @@ type filterGroup struct {
 
 // agentState is the allocator's view of one agent.
 type agentState struct {
-	name      string
-	total     model.Resources
-	allocated model.Resources
+	name  string
+	total model.Resources
+	// allocated is owned by the agent's state and updated in place.
+	allocated model.Tally
 	// avail is total.Sub(allocated) when availOK (see available).
 	avail   model.Resources
 	availOK bool
@@ -48,9 +49,14 @@ type agentState struct {
 	seenAt  [2]uint64 // changed at the idle visit per stage
 }
 
-// setAllocated sets what of the agent is allocated.
-func (a *agentState) setAllocated(res model.Resources) {
-	a.allocated = res
+// allocate adds res to what of the agent is allocated (sign 1), or takes
+// it away (sign -1).
+func (a *agentState) allocate(res model.Resources, sign int) {
+	if sign > 0 {
+		a.allocated.Add(res)
+	} else {
+		a.allocated.Sub(res)
+	}
 	a.availOK = false
 }
 
@@ -58,7 +64,7 @@ func (a *agentState) setAllocated(res model.Resources) {
 // change of its allocation rather than on every visit.
 func (a *agentState) available() model.Resources {
 	if !a.availOK {
-		a.avail, a.availOK = a.total.Sub(a.allocated), true
+		a.avail, a.availOK = a.total.Sub(a.allocated.View()), true
 	}
 	return a.avail
 }

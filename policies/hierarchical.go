@@ -247,7 +247,7 @@ func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, c
 	if h.quota.active() || h.order.capped() {
 		h.bump()
 	}
-	a.setAllocated(a.allocated.Add(res))
+	a.allocate(res, 1)
 	h.names.add(&c.alloc, res, 1)
 	c.byAgent[a.name] = c.byAgent[a.name].Add(res)
 	if count {
@@ -264,7 +264,7 @@ func (h *Hierarchical) unallocate(c *client, a *agentState, res model.Resources)
 	if h.quota.active() || h.order.capped() {
 		h.bump()
 	}
-	a.setAllocated(a.allocated.Sub(res))
+	a.allocate(res, -1)
 	h.names.add(&c.alloc, res, -1)
 	if left := c.byAgent[a.name].Sub(res); left.IsEmpty() {
 		delete(c.byAgent, a.name)

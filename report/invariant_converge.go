@@ -1,7 +1,9 @@
 package report
 
 import (
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/sim"
@@ -11,23 +13,68 @@ import (
 // non-terminal views differed, with what each side held.
 type invSample struct {
 	t        sim.Time
-	mismatch map[invKey]string
+	mismatch map[invKey]invMismatch
+}
+
+// invMismatch is one pair's difference in a sample: what each side held,
+// and the agent the views name.
+type invMismatch struct {
+	detail, agent string
 }
 
 type invViewed struct {
+	ok    bool // a non-terminal view of the task
 	state model.TaskState
 	agent string
 }
 
-// invNonTerminal indexes the non-terminal tasks of a view.
-func invNonTerminal(views []model.TaskView) map[invKey]invViewed {
-	m := make(map[invKey]invViewed, len(views))
-	for _, v := range views {
+// invViews walks a view sorted by (framework, task) one task at a time.
+type invViews struct {
+	v []model.TaskView
+	i int
+}
+
+func newInvViews(v []model.TaskView) invViews {
+	less := func(a, b model.TaskView) int {
+		return invCmpKey(invKey{a.Framework, a.Task}, invKey{b.Framework, b.Task})
+	}
+	if !slices.IsSortedFunc(v, less) {
+		v = slices.Clone(v)
+		slices.SortStableFunc(v, less)
+	}
+	return invViews{v: v}
+}
+
+// head returns the key of the next task, and false at the end.
+func (w *invViews) head() (invKey, bool) {
+	if w.i == len(w.v) {
+		return invKey{}, false
+	}
+	return invKey{w.v[w.i].Framework, w.v[w.i].Task}, true
+}
+
+// take consumes the entries of k, if next, and returns the last
+// non-terminal one (a task ID held twice, say on two agents, counts as its
+// last non-terminal entry).
+func (w *invViews) take(k invKey) invViewed {
+	var got invViewed
+	for ; w.i < len(w.v); w.i++ {
+		v := &w.v[w.i]
+		if v.Framework != k.framework || v.Task != k.task {
+			break
+		}
 		if !v.State.Terminal() {
-			m[invKey{v.Framework, v.Task}] = invViewed{v.State, v.Agent}
+			got = invViewed{ok: true, state: v.State, agent: v.Agent}
 		}
 	}
-	return m
+	return got
+}
+
+func invCmpKey(a, b invKey) int {
+	if c := strings.Compare(a.framework, b.framework); c != 0 {
+		return c
+	}
+	return strings.Compare(a.task, b.task)
 }
 
 // converge takes a convergence sample when the system is quiet (a leader,
@@ -35,50 +82,56 @@ func invNonTerminal(views []model.TaskView) map[invKey]invViewed {
 // sample and in the previous one, nothing was recorded about the task in
 // between (reconciliation answers aside), and this sample is at or after
 // HealAt+ConvergeWithin: a difference that lasts a whole Settle with no
-// message about the task in flight is not a transient.
+// message about the task in flight is not a transient. The three views
+// come sorted by (framework, task) and are merged in one pass.
 func (c *Checker) converge(now sim.Time, master []model.TaskView) {
 	if c.w.Leaders() != 1 || !c.w.AgentsReregistered() {
 		c.prev = nil
 		return
 	}
-	ms := invNonTerminal(master)
-	fw := invNonTerminal(c.w.FrameworkTasks())
-	ag := invNonTerminal(c.w.AgentTasks())
-	cur := &invSample{t: now, mismatch: map[invKey]string{}}
-	show := func(v invViewed, ok bool) string {
-		if !ok {
+	views := [3]invViews{newInvViews(c.w.FrameworkTasks()), newInvViews(master), newInvViews(c.w.AgentTasks())}
+	cur := &invSample{t: now, mismatch: map[invKey]invMismatch{}}
+	show := func(v invViewed) string {
+		if !v.ok {
 			return "none"
 		}
 		return v.state.String()
 	}
-	check := func(k invKey) {
-		if _, done := cur.mismatch[k]; done {
-			return
+	for {
+		var k invKey
+		found := false
+		for i := range views {
+			if h, ok := views[i].head(); ok && (!found || invCmpKey(h, k) < 0) {
+				k, found = h, true
+			}
 		}
-		f, fok := fw[k]
-		m, mok := ms[k]
-		a, aok := ag[k]
-		if fok == mok && mok == aok && f.state == m.state && m.state == a.state {
-			return
+		if !found {
+			break
 		}
-		if fok && !mok && !aok && f.state == model.TaskUnreachable {
+		f, m, a := views[0].take(k), views[1].take(k), views[2].take(k)
+		if !f.ok && !m.ok && !a.ok {
+			continue
+		}
+		if f.ok == m.ok && m.ok == a.ok && f.state == m.state && m.state == a.state {
+			continue
+		}
+		if f.ok && !m.ok && !a.ok && f.state == model.TaskUnreachable {
 			// The framework holds a task UNREACHABLE that neither the
 			// master nor any agent has: what the master answers for a task
 			// on an agent still unreachable in its registry (e.g. one that
 			// rebooted as a new agent). Mesos answers so until the registry
 			// forgets the agent, days later: no framework can learn more.
-			return
+			continue
 		}
-		cur.mismatch[k] = "framework " + show(f, fok) + ", master " + show(m, mok) + ", agent " + show(a, aok)
-	}
-	for k := range fw {
-		check(k)
-	}
-	for k := range ms {
-		check(k)
-	}
-	for k := range ag {
-		check(k)
+		agent := a.agent
+		if agent == "" {
+			agent = m.agent
+		}
+		if agent == "" {
+			agent = f.agent
+		}
+		cur.mismatch[k] = invMismatch{agent: agent,
+			detail: "framework " + show(f) + ", master " + show(m) + ", agent " + show(a)}
 	}
 	prev := c.prev
 	c.prev = cur
@@ -97,15 +150,9 @@ func (c *Checker) converge(now sim.Time, master []model.TaskView) {
 	}
 	invSortKeys(keys)
 	for _, k := range keys {
-		agent := ""
-		for _, v := range []invViewed{ag[k], ms[k], fw[k]} {
-			if v.agent != "" {
-				agent = v.agent
-				break
-			}
-		}
-		c.violate(Violation{T: now, Invariant: InvReconciliation, Task: k.task, Framework: k.framework, Agent: agent,
-			Detail: "views have not converged after healing: " + cur.mismatch[k] +
+		d := cur.mismatch[k]
+		c.violate(Violation{T: now, Invariant: InvReconciliation, Task: k.task, Framework: k.framework, Agent: d.agent,
+			Detail: "views have not converged after healing: " + d.detail +
 				" (also at " + prev.t.String() + ")"})
 	}
 }
@@ -126,7 +173,7 @@ func invSortKeys(keys []invKey) {
 // removed after their launch and before they settled.
 func (c *Checker) checkLiveness(end sim.Time) {
 	for _, l := range c.launches {
-		bound := invAddSat(max(l.at, c.cfg.HealAt), max(c.cfg.ConvergeWithin, 0))
+		bound := c.livenessBound(l)
 		if bound > end || l.reached <= bound {
 			continue
 		}

@@ -9,9 +9,10 @@ import (
 // (from agent_added), what its outstanding offers hold, and what its live
 // tasks hold.
 type invAgent struct {
-	total         model.Resources
-	known         bool
-	offered, used model.Resources
+	total model.Resources
+	known bool
+	// offered and used are owned by the account and updated in place.
+	offered, used model.Tally
 }
 
 type invOffer struct {
@@ -43,9 +44,9 @@ func (c *Checker) syncHeld(t *invTask) {
 	t.held = want
 	a := c.acct(t.agent)
 	if want {
-		a.used = a.used.Add(t.res)
+		a.used.Add(t.res)
 	} else {
-		a.used = a.used.Sub(t.res)
+		a.used.Sub(t.res)
 	}
 }
 
@@ -59,16 +60,16 @@ func (c *Checker) offered(r *model.Record) {
 	if invHasNonScalar(r.Resources) {
 		// Scalars are checked by the sum below; ranges and sets add up by
 		// union, so an overlap must be looked for.
-		if x := invIntersect(r.Resources, a.offered); !x.IsEmpty() {
+		if x := invIntersect(r.Resources, a.offered.View()); !x.IsEmpty() {
 			v.Detail = "offer " + r.Offer + " holds " + x.String() + ", already in another outstanding offer"
 			c.violate(v)
-		} else if x := invIntersect(r.Resources, a.used); !x.IsEmpty() {
+		} else if x := invIntersect(r.Resources, a.used.View()); !x.IsEmpty() {
 			v.Detail = "offer " + r.Offer + " holds " + x.String() + ", used by a live task"
 			c.violate(v)
 		}
 	}
 	c.offers[r.Offer] = invOffer{agent: r.Agent, res: r.Resources}
-	a.offered = a.offered.Add(r.Resources)
+	a.offered.Add(r.Resources)
 	c.checkFits(r.T, r.Agent, a)
 }
 
@@ -81,7 +82,7 @@ func (c *Checker) offerEnded(r *model.Record) {
 	}
 	delete(c.offers, r.Offer)
 	a := c.acct(o.agent)
-	a.offered = a.offered.Sub(o.res)
+	a.offered.Sub(o.res)
 }
 
 // checkFits checks that an agent's outstanding offers plus live tasks fit
@@ -90,9 +91,9 @@ func (c *Checker) checkFits(now sim.Time, agent string, a *invAgent) {
 	if !a.known {
 		return
 	}
-	if sum := a.used.Add(a.offered); !a.total.Contains(sum) {
+	if !a.total.ContainsSum(a.used.View(), a.offered.View()) {
 		c.violate(Violation{T: now, Invariant: InvResources, Agent: agent,
-			Detail: "outstanding offers (" + a.offered.String() + ") plus live tasks (" + a.used.String() +
+			Detail: "outstanding offers (" + a.offered.View().String() + ") plus live tasks (" + a.used.View().String() +
 				") exceed the agent's " + a.total.String()})
 	}
 }

@@ -123,6 +123,14 @@ type Checker struct {
 	nextCheck sim.Time
 	prev      *invSample // the last convergence sample, nil if none or not quiet
 	finished  bool
+	// faulted: a fault or an agent removal was recorded. A run configured
+	// without faults (HealAt 0) samples convergence only once one was.
+	faulted bool
+	// present is checkForgotten's scratch set, reused across checkpoints.
+	present map[invKey]struct{}
+	// pruneAt is the size of tasks at which the next checkpoint prunes the
+	// tasks that ended (invariant_prune.go); pruneMin its floor.
+	pruneAt, pruneMin int
 
 	reported   map[string]bool
 	violations []Violation
@@ -197,6 +205,9 @@ func NewChecker(w WorldView, cfg CheckerConfig) *Checker {
 		agents:           map[string]*invAgent{},
 		offers:           map[string]invOffer{},
 		reported:         map[string]bool{},
+		present:          map[invKey]struct{}{},
+		pruneAt:          invPruneMin,
+		pruneMin:         invPruneMin,
 	}
 	if c.settle <= 0 {
 		c.settle = DefaultSettle
@@ -272,6 +283,7 @@ func (c *Checker) Observe(r *model.Record) {
 		a := c.acct(r.Agent)
 		a.total, a.known = r.Resources, true
 	case model.KindAgentRemoved:
+		c.faulted = true
 		switch r.Reason {
 		case "unregistered", "gone":
 			c.agentGone[r.Agent] = r.T
@@ -296,6 +308,7 @@ func (c *Checker) Observe(r *model.Record) {
 }
 
 func (c *Checker) fault(r *model.Record) {
+	c.faulted = true
 	switch r.Fault {
 	case "agent_crash":
 		c.resets[r.Agent]++
@@ -315,7 +328,8 @@ func (c *Checker) fault(r *model.Record) {
 		clear(c.expected)
 		clear(c.offers)
 		for _, a := range c.agents {
-			a.offered, a.used = model.Resources{}, model.Resources{}
+			a.offered.Reset()
+			a.used.Reset()
 		}
 		for _, t := range c.tasks {
 			t.held, t.masterLive = false, false
@@ -542,9 +556,22 @@ func (c *Checker) checkpoint(now sim.Time, sample bool) {
 	}
 	master := c.w.MasterTasks()
 	c.checkForgotten(now, master)
-	if sample && c.deadline != sim.Never && now >= c.deadline-c.settle {
+	if sample && c.judgesConvergence() && now >= c.deadline-c.settle {
 		c.converge(now, master)
 	}
+	if sample {
+		c.prune(now)
+	}
+}
+
+// judgesConvergence reports whether convergence is a question: the faults
+// heal (HealAt is not sim.Never) and the run has faults (HealAt is set, or
+// a fault or an agent removal was recorded). In a run without faults every
+// message is delivered and no actor restarts, so the views cannot stay
+// apart without traffic about the task; the samples would cost three
+// whole views a Settle for nothing (docs/invariants.md).
+func (c *Checker) judgesConvergence() bool {
+	return c.deadline != sim.Never && (c.cfg.HealAt != 0 || c.faulted)
 }
 
 // checkForgotten checks ack-before-forget: every task the leading master
@@ -555,7 +582,8 @@ func (c *Checker) checkpoint(now sim.Time, sample bool) {
 // (unreachable or gone) since the master was last known to hold it, or is
 // removed now.
 func (c *Checker) checkForgotten(now sim.Time, master []model.TaskView) {
-	present := make(map[invKey]struct{}, len(master))
+	present := c.present
+	clear(present)
 	for _, v := range master {
 		k := invKey{v.Framework, v.Task}
 		present[k] = struct{}{}
@@ -627,7 +655,7 @@ func (c *Checker) Finish(end sim.Time) {
 	if c.w.Leaders() > 0 {
 		master := c.w.MasterTasks()
 		c.checkForgotten(end, master)
-		if c.deadline != sim.Never && end >= c.deadline && (c.prev == nil || c.prev.t < end) {
+		if c.judgesConvergence() && end >= c.deadline && (c.prev == nil || c.prev.t < end) {
 			c.converge(end, master)
 		}
 	}

@@ -278,8 +278,16 @@ func TestInvariantReconciliationAnswers(t *testing.T) {
 
 // invConvergeRig is a run without faults whose views must have converged
 // from 60 s on; checkpoints are one allocation record per minute.
-func invConvergeRig(t *testing.T) *invRig {
+// invConvergeRig is a run configured without faults (HealAt 0) in which a
+// framework disconnects at 0, so that convergence is judged; without it
+// (invConvergeRigFaulted(t, false)) it is not.
+func invConvergeRig(t *testing.T) *invRig { return invConvergeRigFaulted(t, true) }
+
+func invConvergeRigFaulted(t *testing.T, faulted bool) *invRig {
 	r := newInvRig(t, CheckerConfig{HealAt: 0, ConvergeWithin: 60 * invSec, Settle: 60 * invSec})
+	if faulted {
+		r.feed(invFault(0, "framework_disconnect", "", ""))
+	}
 	run := invAgentUpd(invSec, "f", "t1", "a1", model.TaskRunning, 1)
 	r.feed(invLaunchRec(invSec, "f", "t1", "a1", "cpus:1"), run, invSeen(run, invSec, "master"), invSeen(run, invSec, "framework"),
 		invLaunchRec(2*invSec, "f", "t2", "a1", "cpus:1"),
@@ -339,6 +347,21 @@ func TestInvariantConvergence(t *testing.T) {
 		r.w.agents = r.w.agents[:1]
 		r.feed(invAlloc(180*invSec), invAgentUpd(200*invSec, "f", "t2", "a1", model.TaskRunning, 2), invAlloc(240*invSec))
 		r.expect()
+	})
+	t.Run("no fault recorded", func(t *testing.T) {
+		// The stuck STAGING task of the second case, in a run without
+		// faults: convergence is not a question there, and not sampled.
+		r := invConvergeRigFaulted(t, false)
+		r.feed(invAlloc(60*invSec), invAlloc(120*invSec))
+		r.c.Finish(180 * invSec)
+		r.expect()
+		if r.c.prev != nil {
+			t.Fatalf("a convergence sample at %s", r.c.prev.t)
+		}
+		r.feed(model.Record{T: 190 * invSec, Kind: model.KindAgentRemoved, Agent: "a9", Reason: "unreachable"})
+		if !r.c.judgesConvergence() {
+			t.Fatal("an agent removal did not make convergence a question")
+		}
 	})
 	t.Run("not judged before the bound", func(t *testing.T) {
 		r := newInvRig(t, CheckerConfig{HealAt: 10 * 60 * invSec, ConvergeWithin: 60 * invSec, Settle: 60 * invSec})
@@ -607,7 +630,15 @@ func invWorld(t *testing.T, faults *sim.Rule, cfg CheckerConfig) (*model.World, 
 }
 
 func TestInvariantEndToEndNoFaults(t *testing.T) {
-	w, c, launched := invWorld(t, nil, CheckerConfig{HealAt: 0, ConvergeWithin: 30 * invSec})
+	// HealAt 0 is a run without faults: convergence is not sampled. HealAt
+	// set (with no fault happening) samples it, and finds nothing either.
+	for _, heal := range []sim.Time{0, invSec} {
+		t.Run(heal.String(), func(t *testing.T) { invEndToEndNoFaults(t, heal) })
+	}
+}
+
+func invEndToEndNoFaults(t *testing.T, heal sim.Time) {
+	w, c, launched := invWorld(t, nil, CheckerConfig{HealAt: heal, ConvergeWithin: 30 * invSec})
 	var logged []model.Record
 	w.Observe(model.ObserverFunc(func(r *model.Record) {
 		if r.Kind == model.KindInvariantViolation {
@@ -638,7 +669,10 @@ func TestInvariantEndToEndNoFaults(t *testing.T) {
 	if *launched < 5 {
 		t.Fatalf("only %d tasks launched", *launched)
 	}
-	if c.prev == nil || c.prev.t != end {
+	switch {
+	case heal == 0 && c.prev != nil:
+		t.Fatalf("a convergence sample at %s in a run without faults", c.prev.t)
+	case heal != 0 && (c.prev == nil || c.prev.t != end):
 		t.Fatalf("no convergence sample at the end (last: %+v)", c.prev)
 	}
 	if vs := c.Violations(); len(vs) > 0 || len(logged) > 0 {
