@@ -20,6 +20,9 @@ import (
 // utilisations and locked shares as percentages, times in seconds.
 func (r *Result) WriteTable(w io.Writer) error {
 	bw := bufio.NewWriter(w)
+	if r.Provenance != nil {
+		bw.WriteString(r.Provenance.Line() + "\n")
+	}
 	for _, x := range []struct {
 		first    string
 		rows     []Row
@@ -209,12 +212,17 @@ var CSVHeader = []string{
 
 // WriteCSV writes r as CSV: CSVHeader, then one row per role (scope
 // "role"), one per framework (scope "framework") and one for the cluster
-// (scope "cluster", name "cluster"). The cluster row's starvation is the
+// (scope "cluster", name "cluster"), after "# key: value" provenance
+// comment lines when r has a Provenance. The cluster row's starvation is the
 // longest of all frameworks'; its per-resource utilisation and locked
 // shares are one cell each, as NAME:VALUE pairs joined by ";" in name
 // order (cpus:0.5;mem:0.25).
 func (r *Result) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	bw := bufio.NewWriter(w)
+	if err := r.Provenance.writeComments(bw); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(bw)
 	if err := cw.Write(CSVHeader); err != nil {
 		return err
 	}
@@ -264,7 +272,10 @@ func (r *Result) WriteCSV(w io.Writer) error {
 		return err
 	}
 	cw.Flush()
-	return cw.Error()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 func waitsCSV(x *Waits) []string {

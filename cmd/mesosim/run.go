@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -26,6 +25,9 @@ type runOptions struct {
 	format   string
 	check    bool
 	sets     []string
+	series   string
+	interval string
+	tasks    string
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -35,6 +37,9 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.events, "events", "", "write the JSONL event log to FILE (- for stdout)")
 	f.StringVar(&o.format, "format", "table", "summary format: table, json or csv")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable; see docs/scenarios.md)")
+	f.StringVar(&o.series, "series", "", "write the time series to FILE, .csv or .json (- for stdout as CSV; docs/series.md)")
+	f.StringVar(&o.interval, "interval", "1m", "the time series' interval, a Go duration of at least 1ms")
+	f.StringVar(&o.tasks, "tasks", "", "write one CSV row per task to FILE (- for stdout; docs/series.md)")
 	f.BoolVar(&o.check, "check", true, "check the invariants as the simulation runs (exit status 1 when one breaks)")
 }
 
@@ -60,13 +65,9 @@ scenarios"). With no argument, runs the embedded default scenario.`,
 
 // load opens a scenario and applies the flag overrides.
 func (o *runOptions) load(cmd *cobra.Command, name string) (*scenarios.Scenario, error) {
-	var ovs []scenarios.Override
-	for _, v := range o.sets {
-		ov, err := scenarios.ParseOverride(v)
-		if err != nil {
-			return nil, badInput("--set: %v", err)
-		}
-		ovs = append(ovs, ov)
+	ovs, err := o.overrides()
+	if err != nil {
+		return nil, err
 	}
 	sc, err := scenarios.OpenWith(name, ovs)
 	if err != nil {
@@ -94,7 +95,18 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	default:
 		return badInput("--format: %q is not one of table, json, csv", o.format)
 	}
+	interval, err := o.seriesInterval()
+	if err != nil {
+		return err
+	}
 	sc, err := o.load(cmd, name)
+	if err != nil {
+		return err
+	}
+	if o.series != "" && sc.Duration/interval > report.MaxSeriesIntervals {
+		return badInput("--interval: %s over a horizon of %s gives more than %d intervals", interval, sc.Duration, report.MaxSeriesIntervals)
+	}
+	prov, err := o.provenance(name, sc)
 	if err != nil {
 		return err
 	}
@@ -103,53 +115,59 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 		return err
 	}
 	stdout := cmd.OutOrStdout()
+	if err := o.checkStdout(); err != nil {
+		return err
+	}
 
-	// The event log goes to a temporary file renamed into place only when
-	// the run succeeded: never a half-written log.
-	var log *report.EventLog
-	var commit func() error
-	var abort func()
-	if o.events != "" {
-		var w io.Writer
-		if o.events == "-" {
-			bw := bufio.NewWriterSize(stdout, 1<<16)
-			w = bw
-			commit, abort = bw.Flush, func() {}
-		} else {
-			tmp, err := createTemp(o.events)
-			if err != nil {
-				return err
-			}
-			bw := bufio.NewWriterSize(tmp, 1<<20)
-			w = bw
-			committed := false
-			commit = func() error {
-				if err := bw.Flush(); err != nil {
-					return err
-				}
-				if err := tmp.Close(); err != nil {
-					return err
-				}
-				if err := os.Rename(tmp.Name(), o.events); err != nil {
-					return err
-				}
-				committed = true
-				return nil
-			}
-			abort = func() {
-				if !committed {
-					tmp.Close()
-					os.Remove(tmp.Name())
-				}
-			}
-			// On every way out, a panic included: no temporary file left.
-			defer abort()
+	// Every output file goes to a temporary file renamed into place only
+	// when the run succeeded: never a half-written file.
+	var outs []*output
+	defer func() {
+		for _, f := range outs {
+			f.abort() // on every way out, a panic included
 		}
-		log = report.NewEventLog(w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version})
+	}()
+	open := func(flag, path string) (*output, error) {
+		if path == "" {
+			return nil, nil
+		}
+		f, err := openOutput(flag, path, stdout)
+		if err == nil {
+			outs = append(outs, f)
+		}
+		return f, err
+	}
+	evOut, err := open("--events", o.events)
+	if err != nil {
+		return err
+	}
+	seriesOut, err := open("--series", o.series)
+	if err != nil {
+		return err
+	}
+	tasksOut, err := open("--tasks", o.tasks)
+	if err != nil {
+		return err
+	}
+
+	var log *report.EventLog
+	if evOut != nil {
+		log = report.NewEventLog(evOut.w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version, Provenance: prov})
 		s.World.Observe(log)
 	}
 	summary := report.NewSummary(summaryConfig(sc))
-	s.World.Observe(summary)
+	var series *report.Series
+	if seriesOut != nil {
+		series = report.NewSeries(summary, interval)
+		s.World.Observe(series) // it hands every record on to the summary
+	} else {
+		s.World.Observe(summary)
+	}
+	var tasks *report.TaskLog
+	if tasksOut != nil {
+		tasks = report.NewTaskLog()
+		s.World.Observe(tasks)
+	}
 	var checker *report.Checker
 	if o.check {
 		checker = report.NewChecker(s.World, report.CheckerConfig{
@@ -159,9 +177,6 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 
 	s.Run()
 	if err := s.Err(); err != nil {
-		if log != nil {
-			abort()
-		}
 		return traceErr(err)
 	}
 	if checker != nil {
@@ -180,18 +195,43 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 
 	if log != nil {
 		if err := log.Close(); err != nil {
-			abort()
 			return fmt.Errorf("--events: %w", err)
 		}
-		if err := commit(); err != nil {
-			abort()
-			return fmt.Errorf("--events: %w", err)
+		if err := evOut.commit(); err != nil {
+			return err
+		}
+	}
+	if series != nil {
+		rows := series.Finish(sc.Duration)
+		var err error
+		if strings.HasSuffix(strings.TrimSuffix(o.series, ".gz"), ".json") {
+			err = report.WriteSeriesJSON(seriesOut.w, rows, interval.Seconds(), prov)
+		} else {
+			err = report.WriteSeriesCSV(seriesOut.w, rows, prov)
+		}
+		if err != nil {
+			return fmt.Errorf("--series: %w", err)
+		}
+		if err := seriesOut.commit(); err != nil {
+			return err
+		}
+	}
+	if tasks != nil {
+		if err := report.WriteTasksCSV(tasksOut.w, tasks.Rows(), prov); err != nil {
+			return fmt.Errorf("--tasks: %w", err)
+		}
+		if err := tasksOut.commit(); err != nil {
+			return err
 		}
 	}
 	res := summary.Finish(sc.Duration)
+	res.Provenance = prov
+	if checker != nil {
+		res.Violations = report.ViolationRows(checker.Violations())
+	}
 	out := stdout
-	if o.events == "-" {
-		// The log owns stdout; the summary goes to stderr.
+	if o.events == "-" || o.series == "-" || o.tasks == "-" {
+		// An output file owns stdout; the summary goes to stderr.
 		out = cmd.ErrOrStderr()
 	}
 	if err := writeResult(out, res, o.format); err != nil {
@@ -203,6 +243,63 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 		}
 	}
 	return nil
+}
+
+// seriesInterval parses --interval: a Go duration of at least 1ms.
+func (o *runOptions) seriesInterval() (sim.Time, error) {
+	d, err := sim.ParseDuration(o.interval)
+	if err != nil {
+		return 0, badInput("--interval: %v", err)
+	}
+	if d < sim.Millisecond {
+		return 0, badInput("--interval: %s is shorter than 1ms", o.interval)
+	}
+	return d, nil
+}
+
+// checkStdout refuses two outputs asking for stdout at once.
+func (o *runOptions) checkStdout() error {
+	var on []string
+	for _, x := range [][2]string{{"--events", o.events}, {"--series", o.series}, {"--tasks", o.tasks}} {
+		if x[1] == "-" {
+			on = append(on, x[0])
+		}
+	}
+	if len(on) > 1 {
+		return badInput("%s all ask for stdout (-): give all but one a file name", strings.Join(on, " and "))
+	}
+	return nil
+}
+
+// overrides parses the --set values.
+func (o *runOptions) overrides() ([]scenarios.Override, error) {
+	var ovs []scenarios.Override
+	for _, v := range o.sets {
+		ov, err := scenarios.ParseOverride(v)
+		if err != nil {
+			return nil, badInput("--set: %v", err)
+		}
+		ovs = append(ovs, ov)
+	}
+	return ovs, nil
+}
+
+// provenance is what names a run of sc: its resolved text's hash, seed,
+// allocator, overrides, horizon and the binary.
+func (o *runOptions) provenance(name string, sc *scenarios.Scenario) (*report.Provenance, error) {
+	ovs, err := o.overrides()
+	if err != nil {
+		return nil, err
+	}
+	text, err := scenarios.ResolvedText(name, ovs)
+	if err != nil {
+		return nil, err
+	}
+	p := report.NewProvenance(text, version)
+	p.Scenario, p.Seed, p.Allocator = sc.Name, sc.Seed, sc.Master.Allocator
+	p.Overrides = append(p.Overrides, o.sets...)
+	p.Duration = sc.Duration.String()
+	return p, nil
 }
 
 // violationsError reports broken invariants with the seed and the command
@@ -232,24 +329,24 @@ func violationsError(cmd *cobra.Command, name string, sc *scenarios.Scenario, v 
 	return fmt.Errorf("%d invariant violation(s); reproduce with: %s", len(v), repro)
 }
 
-// createTemp creates the temporary file the event log is written to before
+// createTemp creates the temporary file an output (of the flag named flag) is written to before
 // it is renamed to path: a new file beside path, created with mode 0666
 // less the umask as a plain create would be (os.CreateTemp's 0600 would
 // leave the renamed log readable by its owner only).
-func createTemp(path string) (*os.File, error) {
+func createTemp(flag, path string) (*os.File, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, badInput("--events: %s is a directory", path)
+		return nil, badInput("%s: %s is a directory", flag, path)
 	}
 	dir := filepath.Dir(path)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		if err == nil {
-			return nil, fmt.Errorf("--events: cannot create %s: %s is not a directory", path, dir)
+			return nil, fmt.Errorf("%s: cannot create %s: %s is not a directory", flag, path, dir)
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, fmt.Errorf("--events: cannot create %s: directory %s: %w", path, dir, err)
+		return nil, fmt.Errorf("%s: cannot create %s: directory %s: %w", flag, path, dir, err)
 	}
 	base := "." + filepath.Base(path) + "." + strconv.Itoa(os.Getpid()) + "."
 	for i := 0; ; i++ {
@@ -258,7 +355,7 @@ func createTemp(path string) (*os.File, error) {
 			return f, nil
 		}
 		if !errors.Is(err, fs.ErrExist) || i >= 10_000 {
-			return nil, fmt.Errorf("--events: cannot create %s: %w", path, err)
+			return nil, fmt.Errorf("%s: cannot create %s: %w", flag, path, err)
 		}
 	}
 }

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// provenanceKeys are the keys every output's provenance carries.
+var provenanceKeys = []string{"scenario", "scenario_sha256", "seed", "allocator", "overrides", "duration", "version", "revision", "go"}
+
+// checkProvenance fails unless p has every provenance key, and the scenario,
+// seed and override given.
+func checkProvenance(t *testing.T, what string, p map[string]any) {
+	t.Helper()
+	for _, k := range provenanceKeys {
+		if _, ok := p[k]; !ok {
+			t.Errorf("%s: provenance lacks %q: %v", what, k, p)
+		}
+	}
+	if p["scenario"] != "drf-unreserved" || p["seed"] != float64(3) || len(p["scenario_sha256"].(string)) != 64 {
+		t.Errorf("%s: provenance %v", what, p)
+	}
+	if ov, _ := p["overrides"].([]any); len(ov) != 1 || ov[0] != "duration=4s" {
+		t.Errorf("%s: overrides %v", what, p["overrides"])
+	}
+}
+
+// csvProvenance reads the "# key: value" lines before a CSV header.
+func csvProvenance(t *testing.T, text string) map[string]any {
+	t.Helper()
+	p := map[string]any{}
+	for _, line := range strings.Split(text, "\n") {
+		k, v, ok := strings.Cut(strings.TrimPrefix(line, "# "), ": ")
+		if !strings.HasPrefix(line, "# ") || !ok {
+			if strings.HasPrefix(line, "# ") {
+				k = strings.TrimSuffix(strings.TrimPrefix(line, "# "), ":")
+				p[k] = ""
+			}
+			continue
+		}
+		switch k {
+		case "seed":
+			p[k] = float64(3)
+			if v != "3" {
+				p[k] = v
+			}
+		case "overrides":
+			p[k] = []any{v}
+		default:
+			p[k] = v
+		}
+	}
+	return p
+}
+
+// TestOutputsProvenance: the summary in every format, the event log (gzip,
+// by its name), the series (JSON and CSV) and the task log all name what
+// made them, and the files hold what docs/series.md says.
+func TestOutputsProvenance(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	events := filepath.Join(dir, "ev.jsonl.gz")
+	seriesJSON := filepath.Join(dir, "s.json")
+	seriesCSV := filepath.Join(dir, "s.csv")
+	tasks := filepath.Join(dir, "t.csv")
+	args := []string{"run", "drf-unreserved", "--seed", "3", "--set", "duration=4s"}
+
+	r := mustRun(t, exitOK, append(args, "--format", "json", "--events", events, "--series", seriesJSON, "--interval", "1s", "--tasks", tasks)...)
+	var res struct {
+		Provenance map[string]any `json:"provenance"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	checkProvenance(t, "summary json", res.Provenance)
+
+	f, err := os.Open(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("--events .gz is not gzip: %v", err)
+	}
+	line, _ := bufio.NewReader(zr).ReadString('\n')
+	var hdr struct {
+		Kind       string         `json:"kind"`
+		Provenance map[string]any `json:"provenance"`
+	}
+	if err := json.Unmarshal([]byte(line), &hdr); err != nil || hdr.Kind != "header" {
+		t.Fatalf("event log header %q: %v", line, err)
+	}
+	checkProvenance(t, "event log", hdr.Provenance)
+
+	var ser struct {
+		Provenance map[string]any `json:"provenance"`
+		Interval   float64        `json:"interval"`
+		Rows       []struct {
+			Time, End           float64
+			Scope, Name, Metric string
+			Value               *float64
+		} `json:"rows"`
+	}
+	b, _ := os.ReadFile(seriesJSON)
+	if err := json.Unmarshal(b, &ser); err != nil {
+		t.Fatal(err)
+	}
+	checkProvenance(t, "series json", ser.Provenance)
+	if ser.Interval != 1 || len(ser.Rows) == 0 || ser.Rows[len(ser.Rows)-1].End != 4 {
+		t.Errorf("series: interval %v, %d rows", ser.Interval, len(ser.Rows))
+	}
+	b, _ = os.ReadFile(tasks)
+	checkProvenance(t, "tasks csv", csvProvenance(t, string(b)))
+	cr := csv.NewReader(strings.NewReader(string(b)))
+	cr.Comment = '#'
+	if recs, err := cr.ReadAll(); err != nil || strings.Join(recs[0], ",") != "framework,role,job,task,submit,launch,end,wait,agent,state" {
+		t.Errorf("tasks csv: %v %v", recs, err)
+	}
+
+	r = mustRun(t, exitOK, append(args, "--format", "csv", "--series", seriesCSV)...)
+	checkProvenance(t, "summary csv", csvProvenance(t, r.stdout))
+	b, _ = os.ReadFile(seriesCSV)
+	checkProvenance(t, "series csv", csvProvenance(t, string(b)))
+
+	r = mustRun(t, exitOK, args...)
+	first := strings.SplitN(r.stdout, "\n", 2)[0]
+	for _, want := range []string{"scenario drf-unreserved", "allocator drf", "seed 3", "horizon 4s", "--set duration=4s", "mesosim " + version} {
+		if !strings.Contains(first, want) {
+			t.Errorf("table's first line %q lacks %q", first, want)
+		}
+	}
+}
+
+// TestOutputsOneStdout: two outputs cannot both take stdout.
+func TestOutputsOneStdout(t *testing.T) {
+	t.Parallel()
+	r := mustRun(t, exitInput, "run", "drf-unreserved", "--events", "-", "--series", "-")
+	if !strings.Contains(r.stderr, "--events and --series") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	mustRun(t, exitInput, "run", "drf-unreserved", "--series", "x.csv", "--interval", "1us")
+}
