@@ -56,19 +56,16 @@ func NewProvenance(text []byte, version string) *Provenance {
 	return p
 }
 
-// Line is the provenance as one line for people, as tables and progress
-// show it first: "scenario default (sha256 1a2b3c4d5e6f), allocator drf,
-// seed 1, horizon 1h0m0s, mesosim 0.1.0-dev (rev abc123, go1.26)".
+// Line is the provenance as the two lines for people that tables begin
+// with: "scenario default, allocator drf, seed 1, horizon 1h0m0s" (and the
+// --set values), then "scenario sha256 1a2b3c4d5e6f, mesosim 0.1.0-dev,
+// revision abc123def456, go1.26". No final newline.
 func (p *Provenance) Line() string {
 	if p == nil {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString("scenario " + p.Scenario)
-	if len(p.ScenarioSHA256) >= 12 {
-		b.WriteString(" (sha256 " + p.ScenarioSHA256[:12] + ")")
-	}
-	b.WriteString(", allocator " + p.Allocator)
+	b.WriteString("scenario " + p.Scenario + ", allocator " + p.Allocator)
 	if p.Seeds != "" {
 		b.WriteString(", seeds " + p.Seeds)
 	} else {
@@ -78,11 +75,16 @@ func (p *Provenance) Line() string {
 	for _, o := range p.Overrides {
 		b.WriteString(", --set " + o)
 	}
-	rev := p.Revision
-	if len(rev) > 12 {
-		rev = rev[:12]
+	sha, rev := p.ScenarioSHA256, p.Revision
+	if len(sha) > 12 {
+		sha = sha[:12]
 	}
-	b.WriteString(", mesosim " + p.Version + " (rev " + rev + ", " + p.Go + ")")
+	if len(rev) > 12 && !strings.HasSuffix(rev, "-dirty") {
+		rev = rev[:12]
+	} else if len(rev) > 18 {
+		rev = rev[:12] + "-dirty"
+	}
+	b.WriteString("\nscenario sha256 " + sha + ", mesosim " + p.Version + ", revision " + rev + ", " + p.Go)
 	return b.String()
 }
 

@@ -30,7 +30,15 @@ type compareOptions struct {
 	parallel   int
 	duration   string
 	metrics    string
+	baseline   string
+	wide       bool
 }
+
+// defaultTableMetrics are the comparison table's columns when --metrics
+// is not given and --wide is not set (JSON and CSV carry every metric): the
+// ones that tell the story in 120 columns.
+var defaultTableMetrics = []string{"cpu_util", "mem_util", "jain", "wait_p95", "starvation_max", "offers",
+	"role.wait_p95", "role.mean_dominant_share", "role.starvation", "role.cpu_util"}
 
 func newCompareCmd() *cobra.Command {
 	o := &compareOptions{}
@@ -54,7 +62,9 @@ output is the same whatever the parallelism.`,
 	f.StringVar(&o.format, "format", "table", "output format: table, json or csv")
 	f.IntVar(&o.parallel, "parallel", runtime.GOMAXPROCS(0), "simulations run at once")
 	f.StringVar(&o.duration, "duration", "", "override the scenario's duration (a Go duration)")
-	f.StringVar(&o.metrics, "metrics", "", "comma-separated metrics to show (default: all; see docs/compare.md)")
+	f.StringVar(&o.metrics, "metrics", "", "comma-separated metrics to show, in this order: cluster metrics, role.NAME, role.NAME@ROLE (default: all; the table a few; see docs/compare.md)")
+	f.StringVar(&o.baseline, "baseline", "", "give every other policy's paired difference to this allocator on the same seeds (mean, 95% CI, Wilcoxon signed-rank p)")
+	f.BoolVar(&o.wide, "wide", false, "table: show every metric, not the default few")
 	return cmd
 }
 
@@ -126,7 +136,7 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 		return badInput("--parallel must be at least 1")
 	}
 	if o.metrics != "" {
-		if err := (&report.Comparison{}).Keep(splitTopLevel(o.metrics)); err != nil {
+		if err := report.CheckMetrics(splitTopLevel(o.metrics)); err != nil {
 			return badInput("--metrics: %v", err)
 		}
 	}
@@ -135,6 +145,9 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 		if !slices.Contains(policies.AllocatorNames(), a) {
 			return badInput("--allocators: unknown allocator %q (known: %s)", a, strings.Join(policies.AllocatorNames(), ", "))
 		}
+	}
+	if o.baseline != "" && !slices.Contains(allocs, o.baseline) {
+		return badInput("--baseline: %q is not among --allocators (%s)", o.baseline, strings.Join(allocs, ", "))
 	}
 	var base []scenarios.Override
 	for _, s := range o.sets {
@@ -223,13 +236,28 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	if firstErr != nil {
 		return firstErr
 	}
-	cmp := &report.Comparison{}
+	cmp := &report.Comparison{SeedStart: first}
 	for r, spec := range rows {
 		cmp.Rows = append(cmp.Rows, report.Summarize(spec.allocator, spec.label, results[r]))
 	}
-	if o.metrics != "" {
+	if o.baseline != "" {
+		if err := cmp.Pair(o.baseline); err != nil {
+			return badInput("--baseline: %v", err)
+		}
+	}
+	prov, err := compareProvenance(name, base, rows[0].scenario, allocs, first, o.seeds)
+	if err != nil {
+		return err
+	}
+	cmp.Provenance = prov
+	switch {
+	case o.metrics != "":
 		if err := cmp.Keep(splitTopLevel(o.metrics)); err != nil {
 			return badInput("--metrics: %v", err)
+		}
+	case o.format == "table" && !o.wide:
+		if err := cmp.Keep(defaultTableMetrics); err != nil {
+			return err
 		}
 	}
 	w := cmd.OutOrStdout()
@@ -242,8 +270,25 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	if err := cmp.WriteTable(w); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "%d seeds from %d per row; mean and 95%% confidence interval over seeds\n", o.seeds, first)
+	_, err = fmt.Fprintf(w, "%d seeds from %d per row; mean and 95%% confidence interval over seeds; - no data\n", o.seeds, first)
 	return err
+}
+
+// compareProvenance names a comparison: the scenario text with the
+// overrides every row shares, the allocators, the seed range.
+func compareProvenance(name string, base []scenarios.Override, sc *scenarios.Scenario, allocs []string, first uint64, seeds int) (*report.Provenance, error) {
+	text, err := scenarios.ResolvedText(name, base)
+	if err != nil {
+		return nil, err
+	}
+	p := report.NewProvenance(text, version)
+	p.Scenario, p.Seed, p.Allocator = sc.Name, first, strings.Join(allocs, ",")
+	p.Seeds = fmt.Sprintf("%d-%d", first, first+uint64(seeds)-1)
+	for _, ov := range base {
+		p.Overrides = append(p.Overrides, ov.String())
+	}
+	p.Duration = sc.Duration.String()
+	return p, nil
 }
 
 // runOnce runs one scenario (a private copy) and returns its summary.

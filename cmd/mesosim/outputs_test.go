@@ -130,7 +130,7 @@ func TestOutputsProvenance(t *testing.T) {
 	checkProvenance(t, "series csv", csvProvenance(t, string(b)))
 
 	r = mustRun(t, exitOK, args...)
-	first := strings.SplitN(r.stdout, "\n", 2)[0]
+	first := strings.Join(strings.SplitN(r.stdout, "\n", 3)[:2], "\n")
 	for _, want := range []string{"scenario drf-unreserved", "allocator drf", "seed 3", "horizon 4s", "--set duration=4s", "mesosim " + version} {
 		if !strings.Contains(first, want) {
 			t.Errorf("table's first line %q lacks %q", first, want)
