@@ -11,6 +11,7 @@ import (
 
 	"github.com/mesosim/mesosim/policies"
 	"github.com/mesosim/mesosim/report"
+	"github.com/mesosim/mesosim/report/htmlreport"
 	"github.com/mesosim/mesosim/scenarios"
 )
 
@@ -32,6 +33,7 @@ type compareOptions struct {
 	metrics    string
 	baseline   string
 	wide       bool
+	report     string
 }
 
 // defaultTableMetrics are the comparison table's columns when --metrics
@@ -65,6 +67,7 @@ output is the same whatever the parallelism.`,
 	f.StringVar(&o.metrics, "metrics", "", "comma-separated metrics to show, in this order: cluster metrics, role.NAME, role.NAME@ROLE (default: all; the table a few; see docs/compare.md)")
 	f.StringVar(&o.baseline, "baseline", "", "give every other policy's paired difference to this allocator on the same seeds (mean, 95% CI, Wilcoxon signed-rank p)")
 	f.BoolVar(&o.wide, "wide", false, "table: show every metric, not the default few")
+	f.StringVar(&o.report, "report", "", "write a one-file HTML report (per metric each policy's mean and 95% CI as a chart, the paired differences) to FILE")
 	return cmd
 }
 
@@ -195,6 +198,11 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	if cmd.Flags().Changed("seed-start") {
 		first = o.seedStart
 	}
+	reportOut, err := openReport(o.report)
+	if err != nil {
+		return err
+	}
+	defer reportOut.abort()
 
 	// Run every (row, seed) in parallel; results land in fixed slots, so the
 	// output does not depend on the parallelism.
@@ -245,18 +253,36 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 			return badInput("--baseline: %v", err)
 		}
 	}
-	prov, err := compareProvenance(name, base, rows[0].scenario, allocs, first, o.seeds)
+	prov, text, err := compareProvenance(name, base, rows[0].scenario, allocs, first, o.seeds)
 	if err != nil {
 		return err
 	}
 	cmp.Provenance = prov
+	shown := *cmp // what the table and the report show
+	shown.Rows = slices.Clone(cmp.Rows)
 	switch {
 	case o.metrics != "":
 		if err := cmp.Keep(splitTopLevel(o.metrics)); err != nil {
 			return badInput("--metrics: %v", err)
 		}
-	case o.format == "table" && !o.wide:
-		if err := cmp.Keep(defaultTableMetrics); err != nil {
+		shown = *cmp
+	case !o.wide:
+		if err := shown.Keep(defaultTableMetrics); err != nil {
+			return err
+		}
+	}
+	if o.format == "table" {
+		cmp = &shown
+	}
+	if reportOut != nil {
+		doc, err := htmlreport.CompareDoc(&shown, "mesosim compare: "+rows[0].scenario.Name, firstComment(string(text)))
+		if err == nil {
+			err = doc.Write(reportOut.w)
+		}
+		if err != nil {
+			return fmt.Errorf("--report: %w", err)
+		}
+		if err := reportOut.commit(); err != nil {
 			return err
 		}
 	}
@@ -276,10 +302,10 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 
 // compareProvenance names a comparison: the scenario text with the
 // overrides every row shares, the allocators, the seed range.
-func compareProvenance(name string, base []scenarios.Override, sc *scenarios.Scenario, allocs []string, first uint64, seeds int) (*report.Provenance, error) {
+func compareProvenance(name string, base []scenarios.Override, sc *scenarios.Scenario, allocs []string, first uint64, seeds int) (*report.Provenance, []byte, error) {
 	text, err := scenarios.ResolvedText(name, base)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := report.NewProvenance(text, version)
 	p.Scenario, p.Seed, p.Allocator = sc.Name, first, strings.Join(allocs, ",")
@@ -288,7 +314,7 @@ func compareProvenance(name string, base []scenarios.Override, sc *scenarios.Sce
 		p.Overrides = append(p.Overrides, ov.String())
 	}
 	p.Duration = sc.Duration.String()
-	return p, nil
+	return p, text, nil
 }
 
 // runOnce runs one scenario (a private copy) and returns its summary.

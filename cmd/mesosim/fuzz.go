@@ -42,6 +42,7 @@ type fuzzOptions struct {
 	shrink     bool
 	shrinkRuns int
 	shrinkDir  string
+	report     string
 }
 
 func newFuzzCmd() *cobra.Command {
@@ -73,6 +74,7 @@ and writes it with the replayed records around its violation to
 	f.BoolVar(&o.shrink, "shrink", false, "shrink the first failing seed to a small reproducer scenario (written to --shrink-dir)")
 	f.IntVar(&o.shrinkRuns, "shrink-runs", shrink.DefaultMaxRuns, "candidate scenarios --shrink may run at most")
 	f.StringVar(&o.shrinkDir, "shrink-dir", ".", "directory --shrink writes the reproducer and its event log excerpt to")
+	f.StringVar(&o.report, "report", "", "write a one-file HTML report (violations by invariant, the first failing seed's fault timeline) to FILE")
 	return cmd
 }
 
@@ -196,6 +198,11 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 	if _, err := scenarios.Build(base); err != nil {
 		return err
 	}
+	reportOut, err := openReport(o.report)
+	if err != nil {
+		return err
+	}
+	defer reportOut.abort()
 
 	stderr := cmd.ErrOrStderr()
 	outcomes := make([]fuzzOutcome, o.seeds)
@@ -303,6 +310,11 @@ dispatch:
 		if stopped == "interrupt" {
 			fmt.Fprintln(stderr, "fuzz: interrupted: not shrinking")
 		} else if rep.Shrunk, err = o.shrinkSeed(stderr, name, ovs, *rep.FirstFailingSeed, sigc); err != nil {
+			return err
+		}
+	}
+	if reportOut != nil {
+		if err := o.writeReport(reportOut, name, ovs, base, rep); err != nil {
 			return err
 		}
 	}

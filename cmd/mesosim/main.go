@@ -97,7 +97,7 @@ With no subcommand it runs the embedded default scenario (same as
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return flagError{err} })
 	opts.register(root)
-	root.AddCommand(newRunCmd(), newCompareCmd(), newFuzzCmd(), newTraceCmd(), newReplayCmd(), newValidateCmd(), newScenariosCmd(), newVersionCmd(), newBenchCmd())
+	root.AddCommand(newRunCmd(), newCompareCmd(), newFuzzCmd(), newTraceCmd(), newReplayCmd(), newValidateCmd(), newScenariosCmd(), newVersionCmd(), newBenchCmd(), newPlotCmd())
 	return root
 }
 

@@ -147,3 +147,71 @@ func TestOutputsOneStdout(t *testing.T) {
 	}
 	mustRun(t, exitInput, "run", "drf-unreserved", "--series", "x.csv", "--interval", "1us")
 }
+
+// run, compare, fuzz and replay --report each write one HTML file with
+// inline SVG and the provenance.
+func TestReportFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := func(n string) string { return filepath.Join(dir, n) }
+	mustRun(t, exitOK, "run", "drf-unreserved", "--report", path("run.html"), "--interval", "1s")
+	mustRun(t, exitOK, "compare", "drf-same-share", "--allocators", "drf,fifo", "--seeds", "2", "--baseline", "drf", "--report", path("compare.html"))
+	mustRun(t, exitFailure, "fuzz", "reconciliation-under-loss", "--seeds", "2", "--set", "frameworks.0.behavior=naive", "--report", path("fuzz.html"))
+	mustRun(t, exitFailure, "replay", "reconciliation-under-loss", "--seed", "1", "--set", "frameworks.0.behavior=naive", "--report", path("replay.html"))
+	for _, tc := range []struct {
+		file string
+		svgs int
+		want []string
+	}{
+		{"run.html", 5, []string{"mesosim run: drf-unreserved", "Dominant share per role", "scenario_sha256"}},
+		{"compare.html", 3, []string{"mesosim compare: drf-same-share", "difference to drf", "seeds</th><td>1-2"}},
+		{"fuzz.html", 2, []string{"mesosim fuzz: reconciliation-under-loss", "Violations by invariant", "Fault timeline of the first failing seed", "reconciliation"}},
+		{"replay.html", 2, []string{"mesosim replay: reconciliation-under-loss seed 1", "Fault timeline", "V1"}},
+	} {
+		b, err := os.ReadFile(path(tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := string(b)
+		if n := strings.Count(out, "<svg"); n < tc.svgs {
+			t.Errorf("%s: %d inline SVGs, want at least %d", tc.file, n, tc.svgs)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s lacks %q", tc.file, w)
+			}
+		}
+	}
+	// A bad --report path fails before anything runs, and leaves nothing.
+	mustRun(t, exitInput, "run", "drf-unreserved", "--report", dir)
+	mustRun(t, exitInput, "compare", "drf-same-share", "--report", "-")
+}
+
+// mesosim plot draws a saved series (plain or gzip) as SVG or PNG, and
+// refuses bad input with status 2.
+func TestPlotCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	series := filepath.Join(dir, "s.csv.gz")
+	mustRun(t, exitOK, "run", "drf-unreserved", "--series", series, "--interval", "1s")
+	svg := filepath.Join(dir, "p.svg")
+	mustRun(t, exitOK, "plot", series, "--metric", "dominant_share", "--by", "role", "-o", svg)
+	b, err := os.ReadFile(svg)
+	if err != nil || !strings.Contains(string(b), "<svg") || !strings.Contains(string(b), ">r1<") {
+		t.Fatalf("plot SVG: %v", err)
+	}
+	png := filepath.Join(dir, "p.png")
+	mustRun(t, exitOK, "plot", series, "--metric", "util_cpus", "--by", "cluster", "-o", png)
+	if b, _ := os.ReadFile(png); len(b) < 8 || string(b[1:4]) != "PNG" {
+		t.Errorf("not a PNG")
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("time,end,scope,name,metric,value\n0,1,role,r,m,x\n"), 0o644)
+	r := mustRun(t, exitInput, "plot", bad, "--metric", "m", "-o", svg)
+	if !strings.Contains(r.stderr, "bad.csv:2:") {
+		t.Errorf("no FILE:LINE: %s", r.stderr)
+	}
+	mustRun(t, exitInput, "plot", series, "--metric", "nope", "-o", svg)
+	mustRun(t, exitInput, "plot", series, "--metric", "dominant_share", "-o", filepath.Join(dir, "p.jpg"))
+	mustRun(t, exitInput, "plot", series, "--metric", "dominant_share", "--by", "rack", "-o", svg)
+}

@@ -27,6 +27,7 @@ type replayOptions struct {
 	run     runOptions
 	context int
 	all     bool
+	report  string
 }
 
 func newReplayCmd() *cobra.Command {
@@ -52,6 +53,7 @@ Exit status 1 when an invariant broke, 0 when none did.`,
 	f.StringArrayVar(&o.run.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable; see docs/scenarios.md)")
 	f.IntVar(&o.context, "context", 30, "records to show about the violating task or agent")
 	f.BoolVar(&o.all, "all", false, "show every violation, not only the first")
+	f.StringVar(&o.report, "report", "", "write a one-file HTML report (violations by invariant, the fault timeline) to FILE")
 	return cmd
 }
 
@@ -190,15 +192,20 @@ func replayScenario(cmd *cobra.Command, o *replayOptions, name string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := runReplay(sc, o.context, o.all)
+	reportOut, err := openReport(o.report)
+	if err != nil {
+		return err
+	}
+	defer reportOut.abort()
+	var tl *report.Timeline
+	if reportOut != nil {
+		tl = report.NewTimeline()
+	}
+	rep, err := runReplay(sc, o.context, o.all, tl)
 	if err != nil {
 		return err
 	}
 	w := cmd.OutOrStdout()
-	if len(rep.violations) == 0 {
-		_, err := fmt.Fprintf(w, "%s with seed %d: no invariant violated in %s\n", sc.Name, sc.Seed, sc.Duration)
-		return err
-	}
 	repro := "mesosim replay " + shellQuote(name)
 	if cmd.Flags().Changed("seed") {
 		repro += fmt.Sprintf(" --seed %d", sc.Seed)
@@ -208,6 +215,15 @@ func replayScenario(cmd *cobra.Command, o *replayOptions, name string) error {
 	}
 	if cmd.Flags().Changed("duration") {
 		repro += " --duration " + sc.Duration.String()
+	}
+	if reportOut != nil {
+		if err := o.writeReport(reportOut, name, sc, rep, tl, repro); err != nil {
+			return err
+		}
+	}
+	if len(rep.violations) == 0 {
+		_, err := fmt.Fprintf(w, "%s with seed %d: no invariant violated in %s\n", sc.Name, sc.Seed, sc.Duration)
+		return err
 	}
 	if _, err := io.WriteString(w, rep.text(repro)); err != nil {
 		return err
@@ -230,14 +246,21 @@ type replayResult struct {
 // runReplay runs a scenario with the invariant checker and keeps, for the
 // first violation (each, with all), the last context records about it and
 // the fault records before it.
-func runReplay(sc *scenarios.Scenario, context int, all bool) (*replayResult, error) {
+func runReplay(sc *scenarios.Scenario, context int, all bool, tl *report.Timeline) (*replayResult, error) {
 	rec := newReplayRecorder(context, all)
 	// The recorder observes each record before the checker does, so the
 	// record that breaks an invariant is kept before the violation the
 	// checker emits for it reaches the recorder.
-	vs, err := shrink.Violations(sc, rec)
+	obs := []model.Observer{rec}
+	if tl != nil {
+		obs = append(obs, tl)
+	}
+	vs, err := shrink.Violations(sc, obs...)
 	if err != nil {
 		return nil, traceErr(err)
+	}
+	if tl != nil {
+		tl.Finish(sc.Duration)
 	}
 	return &replayResult{sc: sc, context: context, all: all, violations: vs, shots: rec.shots}, nil
 }

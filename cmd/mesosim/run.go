@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mesosim/mesosim/report"
+	"github.com/mesosim/mesosim/report/htmlreport"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/sim"
 )
@@ -28,6 +29,7 @@ type runOptions struct {
 	series   string
 	interval string
 	tasks    string
+	report   string
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -40,6 +42,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.series, "series", "", "write the time series to FILE, .csv or .json (- for stdout as CSV; docs/series.md)")
 	f.StringVar(&o.interval, "interval", "1m", "the time series' interval, a Go duration of at least 1ms")
 	f.StringVar(&o.tasks, "tasks", "", "write one CSV row per task to FILE (- for stdout; docs/series.md)")
+	f.StringVar(&o.report, "report", "", "write a one-file HTML report (summary, plots, fault timeline) to FILE")
 	f.BoolVar(&o.check, "check", true, "check the invariants as the simulation runs (exit status 1 when one breaks)")
 }
 
@@ -103,10 +106,10 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	if err != nil {
 		return err
 	}
-	if o.series != "" && sc.Duration/interval > report.MaxSeriesIntervals {
+	if (o.series != "" || o.report != "") && sc.Duration/interval > report.MaxSeriesIntervals {
 		return badInput("--interval: %s over a horizon of %s gives more than %d intervals", interval, sc.Duration, report.MaxSeriesIntervals)
 	}
-	prov, err := o.provenance(name, sc)
+	prov, text, err := o.provenance(name, sc)
 	if err != nil {
 		return err
 	}
@@ -149,6 +152,10 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	if err != nil {
 		return err
 	}
+	reportOut, err := open("--report", o.report)
+	if err != nil {
+		return err
+	}
 
 	var log *report.EventLog
 	if evOut != nil {
@@ -157,16 +164,21 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	}
 	summary := report.NewSummary(summaryConfig(sc))
 	var series *report.Series
-	if seriesOut != nil {
+	if seriesOut != nil || reportOut != nil {
 		series = report.NewSeries(summary, interval)
 		s.World.Observe(series) // it hands every record on to the summary
 	} else {
 		s.World.Observe(summary)
 	}
 	var tasks *report.TaskLog
-	if tasksOut != nil {
+	if tasksOut != nil || reportOut != nil {
 		tasks = report.NewTaskLog()
 		s.World.Observe(tasks)
+	}
+	var timeline *report.Timeline
+	if reportOut != nil {
+		timeline = report.NewTimeline()
+		s.World.Observe(timeline)
 	}
 	var checker *report.Checker
 	if o.check {
@@ -201,8 +213,11 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 			return err
 		}
 	}
+	var rows []report.SeriesRow
 	if series != nil {
-		rows := series.Finish(sc.Duration)
+		rows = series.Finish(sc.Duration)
+	}
+	if seriesOut != nil {
 		var err error
 		if strings.HasSuffix(strings.TrimSuffix(o.series, ".gz"), ".json") {
 			err = report.WriteSeriesJSON(seriesOut.w, rows, interval.Seconds(), prov)
@@ -216,7 +231,7 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 			return err
 		}
 	}
-	if tasks != nil {
+	if tasksOut != nil {
 		if err := report.WriteTasksCSV(tasksOut.w, tasks.Rows(), prov); err != nil {
 			return fmt.Errorf("--tasks: %w", err)
 		}
@@ -229,8 +244,23 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	if checker != nil {
 		res.Violations = report.ViolationRows(checker.Violations())
 	}
+	if reportOut != nil {
+		timeline.Finish(sc.Duration)
+		doc, err := htmlreport.RunDoc(&htmlreport.Run{
+			Title: "mesosim run: " + sc.Name, Description: firstComment(string(text)), Provenance: prov,
+			Result: res, Series: rows, Tasks: tasks.Rows(), Timeline: timeline, Repro: o.reproCommand(cmd, name, sc)})
+		if err != nil {
+			return fmt.Errorf("--report: %w", err)
+		}
+		if err := doc.Write(reportOut.w); err != nil {
+			return fmt.Errorf("--report: %w", err)
+		}
+		if err := reportOut.commit(); err != nil {
+			return err
+		}
+	}
 	out := stdout
-	if o.events == "-" || o.series == "-" || o.tasks == "-" {
+	if o.events == "-" || o.series == "-" || o.tasks == "-" || o.report == "-" {
 		// An output file owns stdout; the summary goes to stderr.
 		out = cmd.ErrOrStderr()
 	}
@@ -260,7 +290,7 @@ func (o *runOptions) seriesInterval() (sim.Time, error) {
 // checkStdout refuses two outputs asking for stdout at once.
 func (o *runOptions) checkStdout() error {
 	var on []string
-	for _, x := range [][2]string{{"--events", o.events}, {"--series", o.series}, {"--tasks", o.tasks}} {
+	for _, x := range [][2]string{{"--events", o.events}, {"--series", o.series}, {"--tasks", o.tasks}, {"--report", o.report}} {
 		if x[1] == "-" {
 			on = append(on, x[0])
 		}
@@ -286,20 +316,32 @@ func (o *runOptions) overrides() ([]scenarios.Override, error) {
 
 // provenance is what names a run of sc: its resolved text's hash, seed,
 // allocator, overrides, horizon and the binary.
-func (o *runOptions) provenance(name string, sc *scenarios.Scenario) (*report.Provenance, error) {
+func (o *runOptions) provenance(name string, sc *scenarios.Scenario) (*report.Provenance, []byte, error) {
 	ovs, err := o.overrides()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	text, err := scenarios.ResolvedText(name, ovs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := report.NewProvenance(text, version)
 	p.Scenario, p.Seed, p.Allocator = sc.Name, sc.Seed, sc.Master.Allocator
 	p.Overrides = append(p.Overrides, o.sets...)
 	p.Duration = sc.Duration.String()
-	return p, nil
+	return p, text, nil
+}
+
+// reproCommand is the `mesosim run` command line that reruns this run.
+func (*runOptions) reproCommand(cmd *cobra.Command, name string, sc *scenarios.Scenario) string {
+	repro := fmt.Sprintf("mesosim run %s --seed %d", name, sc.Seed)
+	for _, v := range cmd.Flags().Lookup("set").Value.(interface{ GetSlice() []string }).GetSlice() {
+		repro += fmt.Sprintf(" --set '%s'", v)
+	}
+	if cmd.Flags().Changed("duration") {
+		repro += " --duration " + sc.Duration.String()
+	}
+	return repro
 }
 
 // violationsError reports broken invariants with the seed and the command
@@ -318,13 +360,7 @@ func violationsError(cmd *cobra.Command, name string, sc *scenarios.Scenario, v 
 		}
 		fmt.Fprintf(w, "  %s %s %s: %s\n", x.T, x.Invariant, subject, x.Detail)
 	}
-	repro := fmt.Sprintf("mesosim run %s --seed %d", name, sc.Seed)
-	for _, v := range cmd.Flags().Lookup("set").Value.(interface{ GetSlice() []string }).GetSlice() {
-		repro += fmt.Sprintf(" --set '%s'", v)
-	}
-	if cmd.Flags().Changed("duration") {
-		repro += " --duration " + sc.Duration.String()
-	}
+	repro := (&runOptions{}).reproCommand(cmd, name, sc)
 	fmt.Fprintf(w, "reproduce: %s --events log.jsonl\n", repro)
 	return fmt.Errorf("%d invariant violation(s); reproduce with: %s", len(v), repro)
 }
