@@ -166,3 +166,18 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+func TestTerminalFormats(t *testing.T) {
+	for _, tc := range []struct {
+		got, want string
+	}{
+		{secs(0), "0s"}, {secs(0.909), "909ms"}, {secs(2.5), "2.5s"}, {secs(1131.41), "18m51.41s"},
+		{secs(3600), "1h0m0s"}, {secs(0.0004), "0s"}, {secs(12.9514), "12.951s"},
+		{memory(512), "512 MiB"}, {memory(1536), "1.5 GiB"}, {memory(10035330), "9.57 TiB"}, {memory(0), "0 MiB"},
+		{count(0), "0"}, {count(667894), "667,894"}, {count(-1234), "-1,234"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}

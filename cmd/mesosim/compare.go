@@ -214,12 +214,15 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
+	stderr := cmd.ErrOrStderr()
+	prog := startProgress(stderr, isTerminal(stderr), "compare", "runs", int64(len(rows)*o.seeds), compareProgressText)
 	for w := 0; w < o.parallel; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
 				res, err := runOnce(j.scenario)
+				prog.done.Add(1)
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -241,6 +244,7 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	}
 	close(jobs)
 	wg.Wait()
+	prog.finish()
 	if firstErr != nil {
 		return firstErr
 	}

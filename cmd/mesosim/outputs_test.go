@@ -215,3 +215,32 @@ func TestPlotCommand(t *testing.T) {
 	mustRun(t, exitInput, "plot", series, "--metric", "dominant_share", "-o", filepath.Join(dir, "p.jpg"))
 	mustRun(t, exitInput, "plot", series, "--metric", "dominant_share", "--by", "rack", "-o", svg)
 }
+
+// The default table fits 120 columns and names the scenario, allocator,
+// seed and horizon first; --wide shows every column.
+func TestRunTableWidth(t *testing.T) {
+	t.Parallel()
+	r := mustRun(t, exitOK, "run", "--duration", "3m")
+	if first := strings.SplitN(r.stdout, "\n", 2)[0]; first != "scenario default, allocator drf, seed 42, horizon 3m0s" {
+		t.Errorf("first line %q", first)
+	}
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if n := len([]rune(line)); n > 120 {
+			t.Errorf("a line of %d columns: %s", n, line)
+		}
+	}
+	for _, hidden := range []string{"WAIT P99", "RESCINDED", "LOCKED MEM"} {
+		if strings.Contains(r.stdout, hidden) {
+			t.Errorf("the default table shows %s", hidden)
+		}
+	}
+	if !strings.Contains(r.stdout, " TiB") && !strings.Contains(r.stdout, " GiB") {
+		t.Errorf("memory not in GiB/TiB:\n%s", r.stdout)
+	}
+	wide := mustRun(t, exitOK, "run", "--duration", "3m", "--wide")
+	for _, col := range []string{"WAIT P99", "RESCINDED", "LOCKED MEM", "WAIT MEAN", "JOB P99"} {
+		if !strings.Contains(wide.stdout, col) {
+			t.Errorf("--wide lacks %s", col)
+		}
+	}
+}

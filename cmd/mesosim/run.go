@@ -30,6 +30,7 @@ type runOptions struct {
 	interval string
 	tasks    string
 	report   string
+	wide     bool
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -42,6 +43,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.series, "series", "", "write the time series to FILE, .csv or .json (- for stdout as CSV; docs/series.md)")
 	f.StringVar(&o.interval, "interval", "1m", "the time series' interval, a Go duration of at least 1ms")
 	f.StringVar(&o.tasks, "tasks", "", "write one CSV row per task to FILE (- for stdout; docs/series.md)")
+	f.BoolVar(&o.wide, "wide", false, "table: every column, not the ones that fit 120 columns")
 	f.StringVar(&o.report, "report", "", "write a one-file HTML report (summary, plots, fault timeline) to FILE")
 	f.BoolVar(&o.check, "check", true, "check the invariants as the simulation runs (exit status 1 when one breaks)")
 }
@@ -187,7 +189,15 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 		s.World.Observe(checker)
 	}
 
+	// Progress on stderr only, and not while stderr carries the summary.
+	var prog *workProgress
+	if !(o.events == "-" || o.series == "-" || o.tasks == "-") {
+		stderr := cmd.ErrOrStderr()
+		prog = startProgress(stderr, isTerminal(stderr), "run", "s simulated", int64(sc.Duration/sim.Second), runProgressText)
+		s.World.Observe(prog)
+	}
 	s.Run()
+	prog.finish()
 	if err := s.Err(); err != nil {
 		return traceErr(err)
 	}
@@ -264,7 +274,7 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 		// An output file owns stdout; the summary goes to stderr.
 		out = cmd.ErrOrStderr()
 	}
-	if err := writeResult(out, res, o.format); err != nil {
+	if err := writeResult(out, res, o.format, o.wide); err != nil {
 		return err
 	}
 	if checker != nil {
@@ -396,12 +406,15 @@ func createTemp(flag, path string) (*os.File, error) {
 	}
 }
 
-func writeResult(w io.Writer, res *report.Result, format string) error {
+func writeResult(w io.Writer, res *report.Result, format string, wide bool) error {
 	switch format {
 	case "json":
 		return res.WriteJSON(w)
 	case "csv":
 		return res.WriteCSV(w)
+	}
+	if wide {
+		return res.WriteWideTable(w)
 	}
 	return res.WriteTable(w)
 }
