@@ -121,3 +121,19 @@ func TestCompareDoc(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRunDoc is the cost of drawing and writing a run's report once
+// the run is over (a small run: the figures dominate).
+func BenchmarkRunDoc(b *testing.B) {
+	in := smallRun(&testing.T{})
+	for b.Loop() {
+		d, err := RunDoc(in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := d.Write(&buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
