@@ -27,6 +27,7 @@ import (
 type Series struct {
 	sum      *Summary
 	interval sim.Time
+	horizon  sim.Time // the run's end: records there belong to the last interval
 	start    sim.Time // start of the open interval
 	prev     seriesMark
 	fwNames  []string
@@ -76,25 +77,31 @@ type markAcct struct {
 
 type markCount struct{ offers, declined, rescinded, launched, finished int64 }
 
-// NewSeries returns a series of sum cut every interval (> 0) from time 0.
-func NewSeries(sum *Summary, interval sim.Time) *Series {
-	return &Series{sum: sum, interval: interval}
+// NewSeries returns a series of sum cut every interval (> 0) from time 0
+// up to horizon (the end the run's Finish is given; sim.Never when not
+// known, and then a record at a boundary instant opens the next
+// interval even at the end of the run).
+func NewSeries(sum *Summary, interval, horizon sim.Time) *Series {
+	return &Series{sum: sum, interval: interval, horizon: horizon}
 }
 
 // Observe implements model.Observer: it closes every interval that ends at
-// or before r's time, then hands r to the summary.
+// or before r's time, then hands r to the summary. Intervals are [time,
+// end), except the last, which also holds the records at the horizon.
 func (s *Series) Observe(r *model.Record) {
-	for r.T >= s.start+s.interval {
-		s.cut(s.start + s.interval)
+	for b := s.start + s.interval; r.T >= b && b < s.horizon; b = s.start + s.interval {
+		s.cut(b)
 	}
 	s.sum.Observe(r)
 }
 
-// Finish closes the intervals up to end (the last one partial if end is
-// not on a boundary) and returns every row. The summary's Finish may be
-// called before or after.
+// Finish closes the intervals up to end, the horizon (the last one partial
+// if end is not on a boundary), and returns every row. The summary's
+// Finish may be called before or after. An end before the latest record
+// is taken as that record's time, as the summary's Finish does.
 func (s *Series) Finish(end sim.Time) []SeriesRow {
-	for s.start+s.interval <= end {
+	end = max(end, s.sum.now)
+	for s.start+s.interval < end {
 		s.cut(s.start + s.interval)
 	}
 	if end > s.start {

@@ -49,7 +49,7 @@ func BenchmarkObserversDefault(b *testing.B) {
 	b.Run("summary+series+tasks+timeline", func(b *testing.B) {
 		for b.Loop() {
 			sum := report.NewSummary(cfg)
-			ser := report.NewSeries(sum, sim.Minute)
+			ser := report.NewSeries(sum, sim.Minute, end)
 			tasks := report.NewTaskLog()
 			tl := report.NewTimeline()
 			for i := range recs {

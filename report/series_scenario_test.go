@@ -23,7 +23,7 @@ func TestSeriesDefaultScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := report.NewSummary(report.SummaryConfig{FairSharingExcluded: sc.Master.FairSharingExcluded})
-	ser := report.NewSeries(sum, 7*sim.Minute) // does not divide the horizon
+	ser := report.NewSeries(sum, 7*sim.Minute, sc.Duration) // does not divide the horizon
 	tasks := report.NewTaskLog()
 	s.World.Observe(ser)
 	s.World.Observe(tasks)

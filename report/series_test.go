@@ -40,7 +40,7 @@ func weightedMean(rows []SeriesRow, scope, name, metric string, end sim.Time) (m
 // out by hand (see its comment).
 func TestSeriesHandComputed(t *testing.T) {
 	sum := NewSummary(SummaryConfig{})
-	ser := NewSeries(sum, sec(1))
+	ser := NewSeries(sum, sec(1), sec(10))
 	for _, r := range twoFrameworks() {
 		ser.Observe(&r)
 	}
@@ -88,22 +88,31 @@ func TestSeriesHandComputed(t *testing.T) {
 // the summary's means, and its counts add up to the summary's, for
 // intervals that divide the run and one that does not.
 func TestSeriesAgreesWithSummary(t *testing.T) {
-	for _, iv := range []float64{1, 3, 0.7, 20} {
-		sum := NewSummary(SummaryConfig{})
-		ser := NewSeries(sum, sec(iv))
-		for _, r := range twoFrameworks() {
-			ser.Observe(&r)
+	// A horizon of 9s ends on the last records (rescinds at 9s): they
+	// belong to the last interval.
+	for _, end := range []sim.Time{sec(10), sec(9)} {
+		for _, iv := range []float64{1, 3, 0.7, 20, 4.5} {
+			sum := NewSummary(SummaryConfig{})
+			ser := NewSeries(sum, sec(iv), end)
+			for _, r := range twoFrameworks() {
+				ser.Observe(&r)
+			}
+			rows := ser.Finish(end)
+			res := sum.Finish(end)
+			checkAgreement(t, rows, res, end)
 		}
-		end := sec(10)
-		rows := ser.Finish(end)
-		res := sum.Finish(end)
-		checkAgreement(t, rows, res, end)
 	}
+}
+
+// tester is what checkAgreement needs of *testing.T and *rapid.T.
+type tester interface {
+	Helper()
+	Errorf(format string, args ...any)
 }
 
 // checkAgreement holds every role's and framework's means and counts, and
 // the cluster's, in the series to those of the summary.
-func checkAgreement(t *testing.T, rows []SeriesRow, res *Result, end sim.Time) {
+func checkAgreement(t tester, rows []SeriesRow, res *Result, end sim.Time) {
 	t.Helper()
 	near := func(what string, got, want float64) {
 		t.Helper()
@@ -151,7 +160,7 @@ func TestSeriesDoesNotChangeSummary(t *testing.T) {
 	alone := NewSummary(SummaryConfig{})
 	feed(alone, twoFrameworks())
 	via := NewSummary(SummaryConfig{})
-	ser := NewSeries(via, sec(0.3))
+	ser := NewSeries(via, sec(0.3), sec(10))
 	for _, r := range twoFrameworks() {
 		ser.Observe(&r)
 	}
@@ -169,7 +178,7 @@ func TestSeriesDoesNotChangeSummary(t *testing.T) {
 // with no data have an empty value.
 func TestSeriesSchema(t *testing.T) {
 	sum := NewSummary(SummaryConfig{})
-	ser := NewSeries(sum, sec(1))
+	ser := NewSeries(sum, sec(1), sec(10))
 	for _, r := range twoFrameworks() {
 		ser.Observe(&r)
 	}

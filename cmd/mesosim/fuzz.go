@@ -127,11 +127,13 @@ type fuzzTiming struct {
 // fuzzReport is the output of `mesosim fuzz` (--format json writes it as
 // is).
 type fuzzReport struct {
-	Scenario       string   `json:"scenario"`
-	Swarm          bool     `json:"swarm"`
-	Overrides      []string `json:"overrides"`
-	SeedStart      uint64   `json:"seed_start"`
-	SeedsRequested int      `json:"seeds_requested"`
+	// Provenance names what made the report.
+	Provenance     *report.Provenance `json:"provenance,omitempty"`
+	Scenario       string             `json:"scenario"`
+	Swarm          bool               `json:"swarm"`
+	Overrides      []string           `json:"overrides"`
+	SeedStart      uint64             `json:"seed_start"`
+	SeedsRequested int                `json:"seeds_requested"`
 	// Stopped is "time-budget" or "interrupt" when the run stopped before
 	// every seed was started, else empty.
 	Stopped  string `json:"stopped,omitempty"`
@@ -301,6 +303,9 @@ dispatch:
 	prog.finish()
 
 	rep := o.summarize(name, base.Name, sets, outcomes)
+	if rep.Provenance, err = o.provenance(name, ovs, base); err != nil {
+		return err
+	}
 	rep.Stopped, rep.budget = stopped, o.timeBudget
 	rep.Timing.WallSeconds = wall.Seconds()
 	if s := wall.Seconds(); s > 0 {
@@ -497,6 +502,9 @@ func seedsText(r *fuzzRange) string {
 }
 
 func (r *fuzzReport) writeTable(w io.Writer) error {
+	if r.Provenance != nil {
+		fmt.Fprintln(w, r.Provenance.Line())
+	}
 	if len(r.Invariants) > 0 {
 		t := tablewriter.NewTable(w,
 			tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: []tw.Align{

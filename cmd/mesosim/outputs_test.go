@@ -244,3 +244,27 @@ func TestRunTableWidth(t *testing.T) {
 		}
 	}
 }
+
+// fuzz's JSON and table name what made them too.
+func TestFuzzProvenance(t *testing.T) {
+	t.Parallel()
+	r := mustRun(t, exitOK, "fuzz", "drf-unreserved", "--seeds", "2", "--set", "duration=4s", "--format", "json")
+	var out struct {
+		Provenance map[string]any `json:"provenance"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range provenanceKeys {
+		if _, ok := out.Provenance[k]; !ok {
+			t.Errorf("fuzz JSON provenance lacks %s: %v", k, out.Provenance)
+		}
+	}
+	if out.Provenance["seeds"] != "1-2" {
+		t.Errorf("seeds %v", out.Provenance["seeds"])
+	}
+	table := mustRun(t, exitOK, "fuzz", "drf-unreserved", "--seeds", "2", "--set", "duration=4s")
+	if !strings.HasPrefix(table.stdout, "scenario drf-unreserved, allocator drf, seeds 1-2, horizon 4s") {
+		t.Errorf("fuzz table starts %q", strings.SplitN(table.stdout, "\n", 2)[0])
+	}
+}

@@ -46,12 +46,12 @@ func replayTimeline(sc *scenarios.Scenario) (*report.Timeline, error) {
 	return tl, nil
 }
 
-// writeReport writes the fuzz's HTML report: the violations by invariant
-// and the timeline of the first failing seed, replayed.
-func (o *fuzzOptions) writeReport(out *output, name string, ovs []scenarios.Override, base *scenarios.Scenario, rep *fuzzReport) error {
+// provenance names a fuzz: the scenario text with its overrides, the
+// seed range, the allocator.
+func (o *fuzzOptions) provenance(name string, ovs []scenarios.Override, base *scenarios.Scenario) (*report.Provenance, error) {
 	text, err := scenarios.ResolvedText(name, ovs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	prov := report.NewProvenance(text, version)
 	prov.Scenario, prov.Seed, prov.Allocator = base.Name, o.seedStart, base.Master.Allocator
@@ -60,6 +60,17 @@ func (o *fuzzOptions) writeReport(out *output, name string, ovs []scenarios.Over
 		prov.Overrides = append(prov.Overrides, ov.String())
 	}
 	prov.Duration = base.Duration.String()
+	return prov, nil
+}
+
+// writeReport writes the fuzz's HTML report: the violations by invariant
+// and the timeline of the first failing seed, replayed.
+func (o *fuzzOptions) writeReport(out *output, name string, ovs []scenarios.Override, base *scenarios.Scenario, rep *fuzzReport) error {
+	text, err := scenarios.ResolvedText(name, ovs)
+	if err != nil {
+		return err
+	}
+	prov := rep.Provenance
 	var table bytes.Buffer
 	if err := rep.writeTable(&table); err != nil {
 		return err

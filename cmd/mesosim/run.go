@@ -167,7 +167,7 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 	summary := report.NewSummary(summaryConfig(sc))
 	var series *report.Series
 	if seriesOut != nil || reportOut != nil {
-		series = report.NewSeries(summary, interval)
+		series = report.NewSeries(summary, interval, sc.Duration)
 		s.World.Observe(series) // it hands every record on to the summary
 	} else {
 		s.World.Observe(summary)

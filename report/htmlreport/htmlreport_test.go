@@ -23,7 +23,7 @@ func smallRun(t *testing.T) *Run {
 		{T: 5 * sim.Second, Kind: model.KindInvariantViolation, Invariant: "no_lost_task", Agent: "a1", Detail: "x <b>"},
 	}
 	sum := report.NewSummary(report.SummaryConfig{})
-	ser := report.NewSeries(sum, 2*sim.Second)
+	ser := report.NewSeries(sum, 2*sim.Second, 10*sim.Second)
 	tasks := report.NewTaskLog()
 	tl := report.NewTimeline()
 	for i := range recs {
