@@ -191,7 +191,7 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 
 	// Progress on stderr only, and not while stderr carries the summary.
 	var prog *workProgress
-	if !(o.events == "-" || o.series == "-" || o.tasks == "-") {
+	if !(o.events == "-" || o.series == "-" || o.tasks == "-" || o.report == "-") {
 		stderr := cmd.ErrOrStderr()
 		prog = startProgress(stderr, isTerminal(stderr), "run", "s simulated", int64(sc.Duration/sim.Second), runProgressText)
 		s.World.Observe(prog)

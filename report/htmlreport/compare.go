@@ -120,7 +120,9 @@ func FuzzDoc(title, description string, prov *report.Provenance, text, countLabe
 		if err != nil {
 			return nil, err
 		}
-		ts.Heading = "Fault timeline of the first failing seed, replayed"
+		if countLabel != "violations" { // a fuzz, not a replay
+			ts.Heading = "Fault timeline of the first failing seed, replayed"
+		}
 		d.Sections = append(d.Sections, ts)
 	}
 	return d, nil

@@ -292,7 +292,7 @@ func Timeline(tl *report.Timeline, title string) (*plot.Plot, error) {
 			return nil, err
 		}
 		l.LineStyle.Width = vg.Points(9)
-		l.LineStyle.Color = color.RGBA{R: 230, G: 150, B: 40, A: 200}
+		l.LineStyle.Color = color.NRGBA{R: 230, G: 150, B: 40, A: 255}
 		p.Add(l)
 		if k == 0 {
 			p.Legend.Add("partition / down", l)
@@ -333,11 +333,15 @@ func Timeline(tl *report.Timeline, title string) (*plot.Plot, error) {
 		return nil, err
 	}
 	if len(tl.Violations) > 0 {
+		// The first violation of each lane is numbered (as in the table
+		// below the figure); later ones on the lane are only marked.
 		var lab plotter.XYLabels
+		labelled := map[int]bool{}
 		for i, v := range tl.Violations {
-			if i == 20 {
-				break
+			if labelled[v.Lane] {
+				continue
 			}
+			labelled[v.Lane] = true
 			lab.XYs = append(lab.XYs, plotter.XY{X: v.T.Seconds() / 60, Y: laneY(v.Lane) + 0.3})
 			lab.Labels = append(lab.Labels, fmt.Sprintf("V%d", i+1))
 		}
@@ -353,6 +357,17 @@ func Timeline(tl *report.Timeline, title string) (*plot.Plot, error) {
 	}
 	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
 	p.Y.Min, p.Y.Max = -0.7, float64(len(shown))-0.3
+	// Room on the right for the legend, past the last instant drawn.
+	var last float64
+	for _, b := range tl.Bars {
+		last = max(last, b.End.Seconds()/60)
+	}
+	for _, ms := range [][]report.TimelineMark{tl.Marks, tl.Violations} {
+		for _, m := range ms {
+			last = max(last, m.T.Seconds()/60)
+		}
+	}
+	p.X.Min, p.X.Max = 0, last*1.3+0.1
 	return p, nil
 }
 
