@@ -114,6 +114,10 @@ func TestTimeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Two bars (and the legend's sample) in the bar colour, opaque.
+	if n := strings.Count(string(b), "stroke:#E69628;"); n < 2 {
+		t.Errorf("%d strokes in the bar colour, want the 2 bars", n)
+	}
 	for _, want := range []string{"partition cut", "agent/a2", ">V1<", "violation", "message lost"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("timeline SVG lacks %q", want)
