@@ -1,25 +1,25 @@
 package report
 
 import (
-	"bufio"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
-	"io"
-	"math"
 	"slices"
-	"strconv"
 	"strings"
-
-	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // A Comparison is the output of `mesosim compare`: one row per (policy,
-// variant), each metric's mean over seeds with a 95% confidence interval.
-// docs/compare.md describes the formats.
+// variant), each metric's mean over seeds with a 95% confidence interval,
+// its per-seed values and, against a baseline policy, the paired
+// differences. docs/compare.md describes the formats.
 type Comparison struct {
-	Rows []CompareRow `json:"rows"`
+	// Provenance names what made the comparison (nil: not written).
+	Provenance *Provenance `json:"provenance,omitempty"`
+	// Baseline is the allocator the paired differences are taken to; ""
+	// when none.
+	Baseline string `json:"baseline,omitempty"`
+	// SeedStart is the first seed; row i's Values are for seeds
+	// SeedStart, SeedStart+1, ...
+	SeedStart uint64       `json:"seed_start"`
+	Rows      []CompareRow `json:"rows"`
 	// Interrupted is the stop signal (SIGINT, SIGTERM) that cut the
 	// comparison short, if one did: the rows then cover fewer seeds than
 	// asked for (each row's Seeds says how many).
@@ -33,27 +33,54 @@ type CompareRow struct {
 	// "frameworks.service.think_time=10s"); "" when none.
 	Variant string `json:"variant"`
 	Seeds   int    `json:"seeds"`
-	// Metrics are in CompareMetricNames order.
+	// Metrics are the cluster metrics in CompareMetricNames order, then for
+	// every role (sorted by name) the role metrics in RoleMetricNames
+	// order, unless Keep chose others.
 	Metrics []Stat `json:"metrics"`
 }
 
 // Stat is one metric over seeds: the mean and the 95% confidence interval
-// of the mean, [Low, High], from Student's t distribution with n-1 degrees
-// of freedom. With one seed Low = High = Mean; with none all are 0.
+// of the mean, [Low, High], from Student's t distribution with N-1 degrees
+// of freedom, over the N seeds that have data for it. With one seed Low =
+// High = Mean; with none (N = 0) all are 0 and the metric has no data.
 type Stat struct {
-	Name string  `json:"name"`
+	Name string `json:"name"`
+	// Role is the role of a role metric; "" for a cluster metric.
+	Role string  `json:"role,omitempty"`
 	Mean float64 `json:"mean"`
 	Low  float64 `json:"low"`
 	High float64 `json:"high"`
+	N    int     `json:"n"`
+	// Values are the per-seed values, in seed order (null: no data).
+	Values []Value `json:"values"`
+	// Paired is the difference to the baseline policy's row of the same
+	// variant; nil without a baseline and in the baseline's own rows.
+	Paired *Paired `json:"paired,omitempty"`
 }
+
+// Key is the metric's name as --metrics takes it: the name for a cluster
+// metric, "role.NAME@ROLE" for a role metric.
+func (s *Stat) Key() string {
+	if s.Role == "" {
+		return s.Name
+	}
+	return "role." + s.Name + "@" + s.Role
+}
+
+// HasData reports whether any seed has data for the metric.
+func (s Stat) HasData() bool { return s.N > 0 }
 
 // HalfWidth is half the confidence interval's width.
 func (s Stat) HalfWidth() float64 { return (s.High - s.Low) / 2 }
 
-// Metric returns the row's metric called name.
-func (r *CompareRow) Metric(name string) (Stat, bool) {
+// Metric returns the row's cluster metric called name.
+func (r *CompareRow) Metric(name string) (Stat, bool) { return r.RoleMetric(name, "") }
+
+// RoleMetric returns the row's metric called name of role ("" for the
+// cluster's).
+func (r *CompareRow) RoleMetric(name, role string) (Stat, bool) {
 	for _, m := range r.Metrics {
-		if m.Name == name {
+		if m.Name == name && m.Role == role {
 			return m, true
 		}
 	}
@@ -70,34 +97,54 @@ const (
 )
 
 // compareMetric is one column of a comparison: a cluster-level value of a
-// Result.
+// Result, and whether the run has data for it.
 type compareMetric struct {
 	name  string
 	kind  metricKind
-	value func(c *ClusterRow) float64
+	value func(c *ClusterRow) (float64, bool)
 }
+
+func always(x float64) (float64, bool) { return x, true }
 
 var compareMetrics = []compareMetric{
-	{"cpu_util", kindPercent, func(c *ClusterRow) float64 { return c.CPUUtil }},
-	{"mem_util", kindPercent, func(c *ClusterRow) float64 { return c.MemUtil }},
-	{"locked_cpus", kindPercent, func(c *ClusterRow) float64 { return c.LockedCPUs }},
-	{"locked_mem", kindPercent, func(c *ClusterRow) float64 { return c.LockedMem }},
-	{"jain", kindFraction, func(c *ClusterRow) float64 { return c.Jain }},
-	{"wait_p50", kindSeconds, func(c *ClusterRow) float64 { return c.WaitP50 }},
-	{"wait_p95", kindSeconds, func(c *ClusterRow) float64 { return c.WaitP95 }},
-	{"wait_p99", kindSeconds, func(c *ClusterRow) float64 { return c.WaitP99 }},
-	{"job_p50", kindSeconds, func(c *ClusterRow) float64 { return c.JobP50 }},
-	{"job_p99", kindSeconds, func(c *ClusterRow) float64 { return c.JobP99 }},
-	{"starvation_max", kindSeconds, func(c *ClusterRow) float64 { return c.StarvationMax }},
-	{"offers", kindCount, func(c *ClusterRow) float64 { return float64(c.Offers) }},
-	{"declined", kindCount, func(c *ClusterRow) float64 { return float64(c.Declined) }},
-	{"rescinded", kindCount, func(c *ClusterRow) float64 { return float64(c.Rescinded) }},
-	{"cycles", kindCount, func(c *ClusterRow) float64 { return float64(c.Cycles) }},
-	{"tasks_launched", kindCount, func(c *ClusterRow) float64 { return float64(c.TasksLaunched) }},
+	{"cpu_util", kindPercent, func(c *ClusterRow) (float64, bool) { return always(c.CPUUtil) }},
+	{"mem_util", kindPercent, func(c *ClusterRow) (float64, bool) { return always(c.MemUtil) }},
+	{"locked_cpus", kindPercent, func(c *ClusterRow) (float64, bool) { return always(c.LockedCPUs) }},
+	{"locked_mem", kindPercent, func(c *ClusterRow) (float64, bool) { return always(c.LockedMem) }},
+	{"jain", kindFraction, func(c *ClusterRow) (float64, bool) { return c.Jain, c.DemandSeconds > 0 }},
+	{"wait_p50", kindSeconds, func(c *ClusterRow) (float64, bool) { return c.WaitP50, c.WaitCount > 0 }},
+	{"wait_p95", kindSeconds, func(c *ClusterRow) (float64, bool) { return c.WaitP95, c.WaitCount > 0 }},
+	{"wait_p99", kindSeconds, func(c *ClusterRow) (float64, bool) { return c.WaitP99, c.WaitCount > 0 }},
+	{"job_p50", kindSeconds, func(c *ClusterRow) (float64, bool) { return c.JobP50, c.JobsCompleted > 0 }},
+	{"job_p99", kindSeconds, func(c *ClusterRow) (float64, bool) { return c.JobP99, c.JobsCompleted > 0 }},
+	{"starvation_max", kindSeconds, func(c *ClusterRow) (float64, bool) { return always(c.StarvationMax) }},
+	{"offers", kindCount, func(c *ClusterRow) (float64, bool) { return always(float64(c.Offers)) }},
+	{"declined", kindCount, func(c *ClusterRow) (float64, bool) { return always(float64(c.Declined)) }},
+	{"rescinded", kindCount, func(c *ClusterRow) (float64, bool) { return always(float64(c.Rescinded)) }},
+	{"cycles", kindCount, func(c *ClusterRow) (float64, bool) { return always(float64(c.Cycles)) }},
+	{"tasks_launched", kindCount, func(c *ClusterRow) (float64, bool) { return always(float64(c.TasksLaunched)) }},
 }
 
-// CompareMetricNames returns the metrics of a comparison, in column order.
-// Each is the cluster row's field of the same JSON name (docs/summary.md).
+// roleMetric is a per-role column of a comparison: a value of a role's
+// Row, and whether the run has data for it.
+type roleMetric struct {
+	name  string
+	kind  metricKind
+	value func(r *Row) (float64, bool)
+}
+
+var roleMetrics = []roleMetric{
+	{"wait_p50", kindSeconds, func(r *Row) (float64, bool) { return r.WaitP50, r.WaitCount > 0 }},
+	{"wait_p95", kindSeconds, func(r *Row) (float64, bool) { return r.WaitP95, r.WaitCount > 0 }},
+	{"mean_dominant_share", kindFraction, func(r *Row) (float64, bool) { return always(r.MeanDominantShare) }},
+	{"starvation", kindSeconds, func(r *Row) (float64, bool) { return always(r.Starvation) }},
+	{"cpu_util", kindPercent, func(r *Row) (float64, bool) { return always(r.CPUUtil) }},
+	{"mem_util", kindPercent, func(r *Row) (float64, bool) { return always(r.MemUtil) }},
+}
+
+// CompareMetricNames returns the cluster metrics of a comparison, in
+// column order. Each is the cluster row's field of the same JSON name
+// (docs/summary.md).
 func CompareMetricNames() []string {
 	out := make([]string, len(compareMetrics))
 	for i, m := range compareMetrics {
@@ -106,22 +153,86 @@ func CompareMetricNames() []string {
 	return out
 }
 
-// Keep restricts every row to the named metrics, in the order of
-// CompareMetricNames; an unknown name is an error.
-func (c *Comparison) Keep(names []string) error {
-	known := CompareMetricNames()
-	want := map[string]bool{}
-	for _, n := range names {
-		if !slices.Contains(known, n) {
-			return fmt.Errorf("unknown metric %q (known: %s)", n, strings.Join(known, ", "))
+// RoleMetricNames returns the per-role metrics of a comparison, in column
+// order; --metrics names them "role.NAME" (every role) or "role.NAME@ROLE".
+func RoleMetricNames() []string {
+	out := make([]string, len(roleMetrics))
+	for i, m := range roleMetrics {
+		out[i] = m.name
+	}
+	return out
+}
+
+// kindOf is the display kind of a metric.
+func kindOf(s *Stat) metricKind {
+	if s.Role != "" {
+		for _, m := range roleMetrics {
+			if m.name == s.Name {
+				return m.kind
+			}
 		}
-		want[n] = true
+	}
+	for _, m := range compareMetrics {
+		if m.name == s.Name {
+			return m.kind
+		}
+	}
+	return kindCount
+}
+
+// CheckMetrics checks a --metrics list: cluster names, "role.NAME" or
+// "role.NAME@ROLE", each known.
+func CheckMetrics(names []string) error {
+	for _, n := range names {
+		if err := checkMetric(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkMetric(n string) error {
+	if rest, ok := strings.CutPrefix(n, "role."); ok {
+		name, _, _ := strings.Cut(rest, "@")
+		if !slices.Contains(RoleMetricNames(), name) {
+			return fmt.Errorf("unknown role metric %q (known: role.%s, each optionally @ROLE)", n, strings.Join(RoleMetricNames(), ", role."))
+		}
+		return nil
+	}
+	if !slices.Contains(CompareMetricNames(), n) {
+		return fmt.Errorf("unknown metric %q (known: %s; per role: role.%s)", n, strings.Join(CompareMetricNames(), ", "),
+			strings.Join(RoleMetricNames(), ", role."))
+	}
+	return nil
+}
+
+// matches reports whether --metrics entry sel chooses metric s.
+func matches(sel string, s *Stat) bool {
+	rest, ok := strings.CutPrefix(sel, "role.")
+	if !ok {
+		return s.Role == "" && s.Name == sel
+	}
+	name, role, withRole := strings.Cut(rest, "@")
+	return s.Role != "" && s.Name == name && (!withRole || role == s.Role)
+}
+
+// Keep restricts every row to the named metrics, in the order given (the
+// user's): each entry is a cluster metric, "role.NAME" (that metric of
+// every role, roles by name) or "role.NAME@ROLE". An unknown name is an
+// error; an entry naming a metric already chosen adds nothing.
+func (c *Comparison) Keep(names []string) error {
+	if err := CheckMetrics(names); err != nil {
+		return err
 	}
 	for i := range c.Rows {
-		kept := c.Rows[i].Metrics[:0]
-		for _, st := range c.Rows[i].Metrics {
-			if want[st.Name] {
-				kept = append(kept, st)
+		var kept []Stat
+		taken := make([]bool, len(c.Rows[i].Metrics))
+		for _, sel := range names {
+			for k := range c.Rows[i].Metrics {
+				if !taken[k] && matches(sel, &c.Rows[i].Metrics[k]) {
+					taken[k] = true
+					kept = append(kept, c.Rows[i].Metrics[k])
+				}
 			}
 		}
 		c.Rows[i].Metrics = kept
@@ -130,167 +241,96 @@ func (c *Comparison) Keep(names []string) error {
 }
 
 // Summarize reduces the results of one policy and variant, one per seed in
-// seed order, to a row: for every metric the mean over seeds and the 95%
-// confidence interval of the mean, mean ± t(0.975, n-1) · s / √n with s
-// the sample standard deviation (n-1 in the denominator).
+// seed order, to a row: for every cluster metric, and every role metric of
+// every role seen in any result, the mean over the seeds with data and the
+// 95% confidence interval of the mean (see meanCI), and the per-seed
+// values.
 func Summarize(allocator, variant string, results []*Result) CompareRow {
-	row := CompareRow{Allocator: allocator, Variant: variant, Seeds: len(results),
-		Metrics: make([]Stat, len(compareMetrics))}
-	xs := make([]float64, len(results))
-	for i, m := range compareMetrics {
+	row := CompareRow{Allocator: allocator, Variant: variant, Seeds: len(results)}
+	vals := make([]Value, len(results))
+	for _, m := range compareMetrics {
 		for k, r := range results {
-			xs[k] = m.value(&r.Cluster)
+			v, ok := m.value(&r.Cluster)
+			vals[k] = Value{v, ok}
 		}
-		row.Metrics[i] = meanCI(m.name, xs)
+		row.Metrics = append(row.Metrics, statOf(m.name, "", vals))
+	}
+	var roles []string
+	for _, r := range results {
+		for i := range r.Roles {
+			if !slices.Contains(roles, r.Roles[i].Name) {
+				roles = append(roles, r.Roles[i].Name)
+			}
+		}
+	}
+	slices.Sort(roles)
+	for _, role := range roles {
+		for _, m := range roleMetrics {
+			for k, r := range results {
+				vals[k] = Value{}
+				if x := r.role(role); x != nil {
+					v, ok := m.value(x)
+					vals[k] = Value{v, ok}
+				}
+			}
+			row.Metrics = append(row.Metrics, statOf(m.name, role, vals))
+		}
 	}
 	return row
 }
 
-// meanCI is the mean of xs and its 95% Student's t confidence interval.
-func meanCI(name string, xs []float64) Stat {
-	st := Stat{Name: name}
-	n := len(xs)
-	if n == 0 {
-		return st
+// role returns the result's row of the role called name, or nil.
+func (r *Result) role(name string) *Row {
+	for i := range r.Roles {
+		if r.Roles[i].Name == name {
+			return &r.Roles[i]
+		}
 	}
-	mean, variance := stat.MeanVariance(xs, nil)
-	st.Mean, st.Low, st.High = mean, mean, mean
-	if n == 1 {
-		return st
-	}
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975)
-	half := t * math.Sqrt(variance/float64(n))
-	st.Low, st.High = mean-half, mean+half
+	return nil
+}
+
+// statOf is the Stat of one metric's per-seed values (copied).
+func statOf(name, role string, vals []Value) Stat {
+	st := meanCI(name, present(vals))
+	st.Role = role
+	st.Values = slices.Clone(vals)
 	return st
 }
 
-// WriteTable writes c for people: a row per policy and variant, a column
-// per metric as "mean ± half-width" (the mean alone for one seed).
-// Utilisations and locked shares are percentages with one decimal (the
-// half-width in percentage points), Jain's index has 3 decimals, times are
-// seconds with 2 decimals, counts have one decimal unless whole. The
-// VARIANT column is left out when no row has a variant.
-func (c *Comparison) WriteTable(w io.Writer) error {
-	bw := bufio.NewWriter(w)
-	withVariant := false
+// Pair sets, in every row whose allocator is not baseline, the paired
+// difference of each metric to the row of baseline with the same variant
+// (see paired). It is an error when no row has that allocator.
+func (c *Comparison) Pair(baseline string) error {
+	found := false
 	for i := range c.Rows {
-		if c.Rows[i].Variant != "" {
-			withVariant = true
+		if c.Rows[i].Allocator == baseline {
+			found = true
 		}
 	}
-	header := []any{"POLICY"}
-	if withVariant {
-		header = append(header, "VARIANT")
+	if !found {
+		return fmt.Errorf("baseline %q is not among the allocators compared", baseline)
 	}
-	header = append(header, "SEEDS")
-	left := len(header) - 1
-	// Only the metrics the rows carry (see Comparison.Keep).
-	var shown []compareMetric
-	for _, m := range compareMetrics {
-		if len(c.Rows) > 0 {
-			if _, ok := c.Rows[0].Metric(m.name); !ok {
-				continue
-			}
-		}
-		shown = append(shown, m)
-		header = append(header, strings.ToUpper(strings.ReplaceAll(m.name, "_", " ")))
-	}
-	t := newTable(bw, len(header), left)
-	t.Header(header...)
+	c.Baseline = baseline
 	for i := range c.Rows {
 		r := &c.Rows[i]
-		cells := []string{r.Allocator}
-		if withVariant {
-			cells = append(cells, r.Variant)
+		if r.Allocator == baseline {
+			continue
 		}
-		cells = append(cells, strconv.Itoa(r.Seeds))
-		for _, m := range shown {
-			st, ok := r.Metric(m.name)
-			if !ok || r.Seeds == 0 {
-				cells = append(cells, "-")
-				continue
-			}
-			cells = append(cells, statCell(m.kind, st, r.Seeds))
-		}
-		if err := t.Append(cells); err != nil {
-			return err
-		}
-	}
-	if err := t.Render(); err != nil {
-		return err
-	}
-	return bw.Flush()
-}
-
-// statCell formats a table cell: the mean, then " ± " and the half-width
-// when there is more than one seed.
-func statCell(kind metricKind, st Stat, seeds int) string {
-	var mean, half string
-	h := st.HalfWidth()
-	switch kind {
-	case kindPercent:
-		mean = pct(st.Mean)
-		half = strconv.FormatFloat(100*h, 'f', 1, 64)
-	case kindFraction:
-		mean = strconv.FormatFloat(st.Mean, 'f', 3, 64)
-		half = strconv.FormatFloat(h, 'f', 3, 64)
-	case kindSeconds:
-		mean = strconv.FormatFloat(st.Mean, 'f', 2, 64) + "s"
-		half = strconv.FormatFloat(h, 'f', 2, 64)
-	default:
-		mean, half = count1(st.Mean), count1(h)
-	}
-	if seeds <= 1 {
-		return mean
-	}
-	return mean + " ± " + half
-}
-
-// count1 formats a mean of counts: no decimals when it is whole, else one.
-func count1(x float64) string {
-	if x == math.Trunc(x) {
-		return strconv.FormatFloat(x, 'f', 0, 64)
-	}
-	return strconv.FormatFloat(x, 'f', 1, 64)
-}
-
-// WriteJSON writes c as one indented JSON object:
-// {"rows": [{"allocator", "variant", "seeds", "metrics": [{"name", "mean",
-// "low", "high"}, ...]}, ...], "interrupted"}, metrics in CompareMetricNames
-// order, "interrupted" only when set.
-func (c *Comparison) WriteJSON(w io.Writer) error {
-	out := Comparison{Rows: make([]CompareRow, len(c.Rows)), Interrupted: c.Interrupted}
-	copy(out.Rows, c.Rows)
-	for i := range out.Rows {
-		if out.Rows[i].Metrics == nil {
-			out.Rows[i].Metrics = []Stat{}
-		}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(&out)
-}
-
-// CompareCSVHeader is the header line of Comparison.WriteCSV.
-var CompareCSVHeader = []string{"allocator", "variant", "seeds", "metric", "mean", "low", "high"}
-
-// WriteCSV writes c in long form: CompareCSVHeader, then one line per row
-// and metric, rows in order and metrics in CompareMetricNames order.
-// Numbers are the shortest form that reads back exactly.
-func (c *Comparison) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(CompareCSVHeader); err != nil {
-		return err
-	}
-	for i := range c.Rows {
-		r := &c.Rows[i]
-		for _, m := range r.Metrics {
-			if err := cw.Write([]string{r.Allocator, r.Variant, strconv.Itoa(r.Seeds), m.Name,
-				fmtFloat(m.Mean), fmtFloat(m.Low), fmtFloat(m.High)}); err != nil {
-				return err
+		var base *CompareRow
+		for k := range c.Rows {
+			if c.Rows[k].Allocator == baseline && c.Rows[k].Variant == r.Variant {
+				base = &c.Rows[k]
 			}
 		}
+		for m := range r.Metrics {
+			st := &r.Metrics[m]
+			var bvals []Value
+			if b, ok := base.RoleMetric(st.Name, st.Role); ok {
+				bvals = b.Values
+			}
+			p := paired(st.Values, bvals)
+			st.Paired = &p
+		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return nil
 }

@@ -16,9 +16,9 @@ func clusterResult(c ClusterRow) *Result { return &Result{Cluster: c} }
 
 func threeSeeds() []*Result {
 	return []*Result{
-		clusterResult(ClusterRow{CPUUtil: 0.5, Offers: 10, Jain: 1, Waits: Waits{WaitP50: 2}}),
-		clusterResult(ClusterRow{CPUUtil: 0.6, Offers: 20, Jain: 1, Waits: Waits{WaitP50: 4}}),
-		clusterResult(ClusterRow{CPUUtil: 0.7, Offers: 60, Jain: 1, Waits: Waits{WaitP50: 9}}),
+		clusterResult(ClusterRow{CPUUtil: 0.5, Offers: 10, Jain: 1, DemandSeconds: 1, Waits: Waits{WaitP50: 2, WaitCount: 1}}),
+		clusterResult(ClusterRow{CPUUtil: 0.6, Offers: 20, Jain: 1, DemandSeconds: 1, Waits: Waits{WaitP50: 4, WaitCount: 1}}),
+		clusterResult(ClusterRow{CPUUtil: 0.7, Offers: 60, Jain: 1, DemandSeconds: 1, Waits: Waits{WaitP50: 9, WaitCount: 1}}),
 	}
 }
 
@@ -91,7 +91,7 @@ func TestSummarizeOneAndNoSeeds(t *testing.T) {
 		t.Fatalf("no seeds: %+v", row)
 	}
 	for _, m := range row.Metrics {
-		if m != (Stat{Name: m.Name}) {
+		if m.Mean != 0 || m.Low != 0 || m.High != 0 || m.N != 0 || m.HasData() || len(m.Values) != 0 {
 			t.Errorf("no seeds: %+v", m)
 		}
 	}
@@ -146,15 +146,37 @@ func TestComparisonCSV(t *testing.T) {
 	if len(rows) != 1+3*len(names) {
 		t.Fatalf("%d lines, want %d", len(rows), 1+3*len(names))
 	}
+	col := map[string]int{}
+	for i, h := range CompareCSVHeader {
+		col[h] = i
+	}
 	for i, line := range rows[1:] {
 		r := &c.Rows[i/len(names)]
 		m := r.Metrics[i%len(names)]
-		if line[0] != r.Allocator || line[1] != r.Variant || line[2] != strconv.Itoa(r.Seeds) || line[3] != names[i%len(names)] {
+		if line[col["allocator"]] != r.Allocator || line[col["variant"]] != r.Variant || line[col["seeds"]] != strconv.Itoa(r.Seeds) ||
+			line[col["metric"]] != names[i%len(names)] || line[col["role"]] != "" {
 			t.Fatalf("line %d = %v", i+1, line)
 		}
 		for k, want := range []float64{m.Mean, m.Low, m.High} {
-			if got, err := strconv.ParseFloat(line[4+k], 64); err != nil || got != want {
-				t.Errorf("line %d col %d = %q, want %v", i+1, 4+k, line[4+k], want)
+			cell := line[col["mean"]+k]
+			if !m.HasData() {
+				if cell != "" {
+					t.Errorf("line %d: no data but %q", i+1, cell)
+				}
+				continue
+			}
+			if got, err := strconv.ParseFloat(cell, 64); err != nil || got != want {
+				t.Errorf("line %d col %d = %q, want %v", i+1, col["mean"]+k, cell, want)
+			}
+		}
+		// The per-seed values, in seed order.
+		vals := strings.Split(line[col["values"]], ";")
+		if len(vals) != r.Seeds {
+			t.Errorf("line %d: %d values for %d seeds", i+1, len(vals), r.Seeds)
+		}
+		for k, v := range m.Values {
+			if want := fmtFloat(v.V); v.OK && vals[k] != want {
+				t.Errorf("line %d value %d = %q, want %s", i+1, k, vals[k], want)
 			}
 		}
 	}
@@ -170,7 +192,8 @@ func TestComparisonTable(t *testing.T) {
 	// offers 30 ± 65.7; one seed: the mean alone.
 	for _, s := range []string{"POLICY", "VARIANT", "SEEDS", "CPU UTIL", "LOCKED CPUS", "JAIN", "WAIT P95",
 		"STARVATION MAX", "TASKS LAUNCHED", "frameworks.service.think_time=1s",
-		"60.0% ± 24.8", "5.00s ± 8.96", "30 ± 65.7", "1.000 ± 0.000", " 50.0% │", " 10 │", "15 ± 63.5"} {
+		"60.0% ± 24.8", "5.00s ± 8.96", "30 ± 65.7", "1.000 ± 0.000", " 50.0% │", " 10 │", "15 ± 63.5",
+		" - │"} { // job_p50: no seed completed a job
 		if !strings.Contains(out, s) {
 			t.Errorf("table lacks %q:\n%s", s, out)
 		}

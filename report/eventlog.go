@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"io"
 	"math"
 	"strconv"
@@ -14,6 +15,8 @@ type Header struct {
 	Seed     uint64
 	Scenario string
 	Version  string
+	// Provenance, when set, is written as the header's "provenance" key.
+	Provenance *Provenance
 }
 
 // EventLog writes the simulation's records as JSON Lines: one object per
@@ -49,6 +52,12 @@ func NewEventLog(w io.Writer, h *Header) *EventLog {
 		b = appendString(b, h.Scenario)
 		b = appendKey(b, "version")
 		b = appendString(b, h.Version)
+		if h.Provenance != nil {
+			if p, err := json.Marshal(h.Provenance); err == nil {
+				b = appendKey(b, "provenance")
+				b = append(b, p...)
+			}
+		}
 		l.buf = append(b, '}', '\n')
 	}
 	return l

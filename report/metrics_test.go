@@ -399,7 +399,7 @@ func TestResultWritersNewColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, s := range []string{"LOCKED CPUS", "STARVED", "6.000s", "WAIT P95", "JOBS DONE", "CLUSTER METRIC",
+	for _, s := range []string{"LOCKED CPUS", "STARVED", "6s", "WAIT P95", "JOBS DONE", "CLUSTER METRIC",
 		"jain (roles with demand)", "0.950", "22.5%", "starvation max"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("table lacks %q:\n%s", s, out)

@@ -6,29 +6,42 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// WriteTable writes r for people: for roles, then for frameworks, a table
-// of allocation (shares, utilisation, locked share) and a table of activity
-// (offers, tasks, waits, jobs, starvation); then a "cluster metrics" table
-// and one line for the cluster. Shares are shown with 3 decimals,
-// utilisations and locked shares as percentages, times in seconds.
-func (r *Result) WriteTable(w io.Writer) error {
+// WriteTable writes r for people in at most about 120 columns: the
+// provenance lines (when r has a Provenance), then for roles and for
+// frameworks a table of allocation and a table of activity with the
+// columns that tell the story, then a "cluster metrics" table and the
+// cluster's totals. WriteWideTable writes every column. Shares have 3
+// decimals, utilisations and locked shares are percentages, memory is in
+// MiB, GiB or TiB, counts have thousands separators and durations are
+// written in Go's notation rounded to the millisecond (909ms, 18m51.41s).
+func (r *Result) WriteTable(w io.Writer) error { return r.writeTable(w, false) }
+
+// WriteWideTable is WriteTable with every column (`run --wide`).
+func (r *Result) WriteWideTable(w io.Writer) error { return r.writeTable(w, true) }
+
+func (r *Result) writeTable(w io.Writer, wide bool) error {
 	bw := bufio.NewWriter(w)
+	if r.Provenance != nil {
+		bw.WriteString(r.Provenance.Line() + "\n")
+	}
 	for _, x := range []struct {
 		first    string
 		rows     []Row
 		withRole bool
 	}{{"ROLE", r.Roles, false}, {"FRAMEWORK", r.Frameworks, true}} {
-		if err := writeAllocTable(bw, x.first, x.rows, x.withRole); err != nil {
+		if err := writeAllocTable(bw, x.first, x.rows, x.withRole, wide); err != nil {
 			return err
 		}
-		if err := writeActivityTable(bw, x.first, x.rows); err != nil {
+		if err := writeActivityTable(bw, x.first, x.rows, wide); err != nil {
 			return err
 		}
 	}
@@ -36,23 +49,26 @@ func (r *Result) WriteTable(w io.Writer) error {
 		return err
 	}
 	c := &r.Cluster
-	fmt.Fprintf(bw, "cluster: %s simulated, %d agents (cpus %s, mem %s), cpu util %s, mem util %s, "+
-		"%d offers (%d declined, %d rescinded), %d tasks launched, %d finished, %d allocation cycles\n",
-		r.Duration, c.Agents, fmtFloat(c.CPUs), fmtFloat(c.Mem), pct(c.CPUUtil), pct(c.MemUtil),
-		c.Offers, c.Declined, c.Rescinded, c.TasksLaunched, c.TasksFinished, c.Cycles)
+	fmt.Fprintf(bw, "cluster: %s simulated, %s agents (cpus %s, mem %s), cpu util %s, mem util %s, %s allocation cycles\n",
+		r.Duration, count(int64(c.Agents)), fmtFloat(c.CPUs), memory(c.Mem), pct(c.CPUUtil), pct(c.MemUtil), count(c.Cycles))
+	fmt.Fprintf(bw, "         %s offers (%s declined, %s rescinded), %s tasks launched, %s finished\n",
+		count(c.Offers), count(c.Declined), count(c.Rescinded), count(c.TasksLaunched), count(c.TasksFinished))
 	return bw.Flush()
 }
 
 // writeAllocTable writes the shares, means, utilisations and locked shares
-// of rows.
-func writeAllocTable(w io.Writer, first string, rows []Row, withRole bool) error {
+// of rows (without wide: not the locked memory).
+func writeAllocTable(w io.Writer, first string, rows []Row, withRole, wide bool) error {
 	header := []any{first}
 	if withRole {
 		header = append(header, "ROLE")
 	}
-	header = append(header, "MEAN DS", "FINAL DS", "MEAN CPUS", "MEAN MEM", "CPU UTIL", "MEM UTIL",
-		"LOCKED CPUS", "LOCKED MEM")
-	t := newTable(w, len(header), len(header)-8)
+	left := len(header)
+	header = append(header, "MEAN DS", "FINAL DS", "MEAN CPUS", "MEAN MEM", "CPU UTIL", "MEM UTIL", "LOCKED CPUS")
+	if wide {
+		header = append(header, "LOCKED MEM")
+	}
+	t := newTable(w, len(header), left)
 	t.Header(header...)
 	for i := range rows {
 		x := &rows[i]
@@ -63,9 +79,12 @@ func writeAllocTable(w io.Writer, first string, rows []Row, withRole bool) error
 		cells = append(cells,
 			strconv.FormatFloat(x.MeanDominantShare, 'f', 3, 64),
 			strconv.FormatFloat(x.FinalDominantShare, 'f', 3, 64),
-			strconv.FormatFloat(x.MeanCPUs, 'f', 2, 64),
-			strconv.FormatFloat(x.MeanMem, 'f', 1, 64),
-			pct(x.CPUUtil), pct(x.MemUtil), pct(x.LockedCPUs), pct(x.LockedMem))
+			thousands(strconv.FormatFloat(x.MeanCPUs, 'f', 2, 64)),
+			memory(x.MeanMem),
+			pct(x.CPUUtil), pct(x.MemUtil), pct(x.LockedCPUs))
+		if wide {
+			cells = append(cells, pct(x.LockedMem))
+		}
 		if err := t.Append(cells); err != nil {
 			return err
 		}
@@ -74,22 +93,51 @@ func writeAllocTable(w io.Writer, first string, rows []Row, withRole bool) error
 }
 
 // writeActivityTable writes the offer and task counts, wait quantiles, job
-// times and starvation of rows.
-func writeActivityTable(w io.Writer, first string, rows []Row) error {
-	header := []any{first, "OFFERS", "DECLINED", "RESCINDED", "LAUNCHED", "FINISHED",
-		"WAIT MEAN", "WAIT P50", "WAIT P95", "WAIT P99", "JOBS DONE", "JOB P50", "JOB P99", "STARVED"}
+// times and starvation of rows (without wide: not the rescinded offers,
+// the mean and p99 wait and the p99 job time).
+func writeActivityTable(w io.Writer, first string, rows []Row, wide bool) error {
+	header := []any{first, "OFFERS", "DECLINED"}
+	if wide {
+		header = append(header, "RESCINDED")
+	}
+	header = append(header, "LAUNCHED", "FINISHED")
+	if wide {
+		header = append(header, "WAIT MEAN")
+	}
+	header = append(header, "WAIT P50", "WAIT P95")
+	if wide {
+		header = append(header, "WAIT P99")
+	}
+	header = append(header, "JOBS DONE", "JOB P50")
+	if wide {
+		header = append(header, "JOB P99")
+	}
+	header = append(header, "STARVED")
 	t := newTable(w, len(header), 1)
 	t.Header(header...)
 	for i := range rows {
 		x := &rows[i]
-		waitMean := "-"
-		if x.WaitCount > 0 {
-			waitMean = secs(x.WaitMean)
+		waits, jobs := waitCells(&x.Waits), jobCells(&x.Jobs)
+		cells := []string{x.Name, count(x.Offers), count(x.Declined)}
+		if wide {
+			cells = append(cells, count(x.Rescinded))
 		}
-		cells := []string{x.Name, itoa(x.Offers), itoa(x.Declined), itoa(x.Rescinded),
-			itoa(x.TasksLaunched), itoa(x.TasksFinished), waitMean}
-		cells = append(cells, waitCells(&x.Waits)...)
-		cells = append(cells, jobCells(&x.Jobs)...)
+		cells = append(cells, count(x.TasksLaunched), count(x.TasksFinished))
+		if wide {
+			waitMean := "-"
+			if x.WaitCount > 0 {
+				waitMean = secs(x.WaitMean)
+			}
+			cells = append(cells, waitMean)
+		}
+		cells = append(cells, waits[0], waits[1])
+		if wide {
+			cells = append(cells, waits[2])
+		}
+		cells = append(cells, jobs[0], jobs[1])
+		if wide {
+			cells = append(cells, jobs[2])
+		}
 		cells = append(cells, secs(x.Starvation))
 		if err := t.Append(cells); err != nil {
 			return err
@@ -112,7 +160,7 @@ func jobCells(x *Jobs) []string {
 	if x.JobsCompleted == 0 {
 		return []string{"0", "-", "-"}
 	}
-	return []string{itoa(x.JobsCompleted), secs(x.JobP50), secs(x.JobP99)}
+	return []string{count(x.JobsCompleted), secs(x.JobP50), secs(x.JobP99)}
 }
 
 // writeClusterTable writes the cluster-level metrics as a two-column
@@ -133,7 +181,7 @@ func (r *Result) writeClusterTable(w io.Writer) error {
 		{"locked mem", pct(c.LockedMem)},
 		{"jain (roles with demand)", jain},
 		{"time with demand", secs(c.DemandSeconds)},
-		{"task waits", itoa(c.WaitCount)},
+		{"task waits", count(c.WaitCount)},
 		{"wait p50", waits[0]},
 		{"wait p95", waits[1]},
 		{"wait p99", waits[2]},
@@ -174,7 +222,30 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func pct(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%" }
 
-func secs(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) + "s" }
+// secs writes a duration in seconds in Go's notation, rounded to the
+// millisecond: 0s, 909ms, 2.5s, 18m51.41s, 1h0m0s.
+func secs(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > 1e9 {
+		return strconv.FormatFloat(x, 'g', 6, 64) + "s"
+	}
+	return time.Duration(math.Round(x*1000) * float64(time.Millisecond)).String()
+}
+
+// count writes a count with thousands separators.
+func count(n int64) string { return thousands(strconv.FormatInt(n, 10)) }
+
+// memory writes a quantity of memory given in MB (Mesos's mem unit, MiB)
+// in MiB below 1 GiB, else GiB, else TiB, with up to 3 significant
+// decimals: 512 MiB, 1.5 GiB, 9.57 TiB.
+func memory(mb float64) string {
+	switch a := math.Abs(mb); {
+	case a >= 1<<20:
+		return strconv.FormatFloat(mb/(1<<20), 'f', 2, 64) + " TiB"
+	case a >= 1<<10:
+		return strconv.FormatFloat(mb/(1<<10), 'f', 1, 64) + " GiB"
+	}
+	return strconv.FormatFloat(mb, 'f', 0, 64) + " MiB"
+}
 
 // fmtFloat formats x in the shortest form that reads back exactly, never
 // with an exponent.
@@ -213,12 +284,17 @@ var CSVHeader = []string{
 
 // WriteCSV writes r as CSV: CSVHeader, then one row per role (scope
 // "role"), one per framework (scope "framework") and one for the cluster
-// (scope "cluster", name "cluster"). The cluster row's starvation is the
+// (scope "cluster", name "cluster"), after "# key: value" provenance
+// comment lines when r has a Provenance. The cluster row's starvation is the
 // longest of all frameworks'; its per-resource utilisation and locked
 // shares are one cell each, as NAME:VALUE pairs joined by ";" in name
 // order (cpus:0.5;mem:0.25).
 func (r *Result) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	bw := bufio.NewWriter(w)
+	if err := r.Provenance.writeComments(bw); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(bw)
 	if err := cw.Write(CSVHeader); err != nil {
 		return err
 	}
@@ -268,7 +344,10 @@ func (r *Result) WriteCSV(w io.Writer) error {
 		return err
 	}
 	cw.Flush()
-	return cw.Error()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 func waitsCSV(x *Waits) []string {

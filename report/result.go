@@ -12,10 +12,35 @@ import (
 // Result is what a Summary found over one run. docs/summary.md defines every
 // field. Roles and Frameworks are sorted by name.
 type Result struct {
+	// Provenance names what made the result (nil: not written).
+	Provenance *Provenance `json:"provenance,omitempty"`
+	// Violations are the invariants the run broke, if any.
+	Violations []ViolationRow `json:"violations,omitempty"`
+
 	Duration   sim.Time   `json:"duration_us"`
 	Roles      []Row      `json:"roles"`
 	Frameworks []Row      `json:"frameworks"`
 	Cluster    ClusterRow `json:"cluster"`
+}
+
+// ViolationRow is one broken invariant in a Result's JSON.
+type ViolationRow struct {
+	T         float64 `json:"t"` // seconds
+	Invariant string  `json:"invariant"`
+	Task      string  `json:"task,omitempty"`
+	Agent     string  `json:"agent,omitempty"`
+	Framework string  `json:"framework,omitempty"`
+	Detail    string  `json:"detail"`
+}
+
+// ViolationRows converts violations for a Result.
+func ViolationRows(v []Violation) []ViolationRow {
+	out := make([]ViolationRow, len(v))
+	for i, x := range v {
+		out[i] = ViolationRow{T: x.T.Seconds(), Invariant: x.Invariant, Task: x.Task, Agent: x.Agent,
+			Framework: x.Framework, Detail: x.Detail}
+	}
+	return out
 }
 
 // Row is one role's or one framework's line of a Result. For a role, Role

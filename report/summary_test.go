@@ -329,7 +329,7 @@ func TestResultWriters(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := buf.String()
-		for _, s := range []string{"f1", "f2", "r1", "r2", "FRAMEWORK", "ROLE", "13.8%", "2.500s", "cluster: 10s simulated, 2 agents"} {
+		for _, s := range []string{"f1", "f2", "r1", "r2", "FRAMEWORK", "ROLE", "13.8%", "2.5s", "cluster: 10s simulated, 2 agents"} {
 			if !strings.Contains(out, s) {
 				t.Errorf("table lacks %q:\n%s", s, out)
 			}

@@ -47,7 +47,7 @@ func benchEvents(cmd *cobra.Command, o *runOptions, name string) error {
 		return err
 	}
 	sc := s.Scenario
-	_, checker := observe(s, o.check, nil)
+	_, checker := observe(s, o.check, nil, nil)
 	loop := s.World.Loop()
 	start := time.Now()
 	var depth uint64 // queue depth summed over the events run

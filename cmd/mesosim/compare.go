@@ -15,6 +15,7 @@ import (
 
 	"github.com/mesosim/mesosim/policies"
 	"github.com/mesosim/mesosim/report"
+	"github.com/mesosim/mesosim/report/htmlreport"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/sweep"
 )
@@ -36,7 +37,16 @@ type compareOptions struct {
 	duration   string
 	metrics    string
 	shard      shardOptions
+	baseline   string
+	wide       bool
+	report     string
 }
+
+// defaultTableMetrics are the comparison table's columns when --metrics
+// is not given and --wide is not set (JSON and CSV carry every metric): the
+// ones that tell the story in 120 columns.
+var defaultTableMetrics = []string{"cpu_util", "mem_util", "jain", "wait_p95", "starvation_max", "offers",
+	"role.wait_p95", "role.mean_dominant_share", "role.starvation", "role.cpu_util"}
 
 func newCompareCmd() *cobra.Command { return compareCommand(&compareOptions{}) }
 
@@ -62,7 +72,10 @@ output is the same whatever the parallelism.`,
 	f.StringVar(&o.format, "format", "table", "output format: table, json or csv")
 	f.IntVar(&o.parallel, "parallel", runtime.GOMAXPROCS(0), "simulations run at once")
 	f.StringVar(&o.duration, "duration", "", "override the scenario's duration (a Go duration)")
-	f.StringVar(&o.metrics, "metrics", "", "comma-separated metrics to show (default: all; see docs/compare.md)")
+	f.StringVar(&o.metrics, "metrics", "", "comma-separated metrics to show, in this order: cluster metrics, role.NAME, role.NAME@ROLE (default: all; the table a few; see docs/compare.md)")
+	f.StringVar(&o.baseline, "baseline", "", "give every other policy's paired difference to this allocator on the same seeds (mean, 95% CI, Wilcoxon signed-rank p)")
+	f.BoolVar(&o.wide, "wide", false, "table: show every metric, not the default few")
+	f.StringVar(&o.report, "report", "", "write a one-file HTML report (per metric each policy's mean and 95% CI as a chart, the paired differences) to FILE")
 	o.shard.register(f)
 	return cmd
 }
@@ -137,6 +150,16 @@ type compareSweep struct {
 	rows  []compareRow
 	first uint64
 	spec  sweep.Spec
+	// file and data are the scenario's file name and text, base the
+	// overrides every row shares, allocs the allocators compared: what
+	// the provenance names.
+	file   string
+	data   []byte
+	base   []scenarios.Override
+	allocs []string
+	// reportOut is the --report file (nil: none), opened before anything
+	// runs.
+	reportOut *streamOut
 }
 
 func (s *compareSweep) cells() int { return len(s.rows) * s.o.seeds }
@@ -155,6 +178,9 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 	if err := o.shard.check(); err != nil {
 		return err
 	}
+	if o.shard.sharded() && o.report != "" {
+		return badInput("--report cannot be used with --shard or --out: a part holds no report")
+	}
 	file, data, err := scenarios.Source(name)
 	if err != nil {
 		return err
@@ -171,6 +197,11 @@ func (o *compareOptions) run(cmd *cobra.Command, name string) error {
 		}
 		defer part.abort()
 	}
+	// Opened now, so that a bad --report fails before anything runs.
+	if s.reportOut, err = openReport(o.report, scenarioInputs(s.rows[0].scenario)); err != nil {
+		return err
+	}
+	defer s.reportOut.abort()
 	start := time.Now()
 	cells := o.shard.shard.Cells(s.cells())
 	got, sig, err := s.runCells(cmd, cells)
@@ -215,7 +246,7 @@ func (o *compareOptions) resolve(cmd *cobra.Command, file string, data []byte, s
 		return nil, err
 	}
 	if o.metrics != "" {
-		if err := (&report.Comparison{}).Keep(splitTopLevel(o.metrics)); err != nil {
+		if err := report.CheckMetrics(splitTopLevel(o.metrics)); err != nil {
 			return nil, badInput("--metrics: %v", err)
 		}
 	}
@@ -224,6 +255,9 @@ func (o *compareOptions) resolve(cmd *cobra.Command, file string, data []byte, s
 		if !slices.Contains(policies.AllocatorNames(), a) {
 			return nil, badInput("--allocators: unknown allocator %q (known: %s)", a, strings.Join(policies.AllocatorNames(), ", "))
 		}
+	}
+	if o.baseline != "" && !slices.Contains(allocs, o.baseline) {
+		return nil, badInput("--baseline: %q is not among --allocators (%s)", o.baseline, strings.Join(allocs, ", "))
 	}
 	var base []scenarios.Override
 	for _, s := range o.sets {
@@ -244,7 +278,7 @@ func (o *compareOptions) resolve(cmd *cobra.Command, file string, data []byte, s
 		return nil, badInput("%d runs requested; at most %d", n, maxCompareRuns)
 	}
 
-	s := &compareSweep{o: o}
+	s := &compareSweep{o: o, file: file, data: data, base: base, allocs: allocs}
 	// Policy-major: for each allocator, one row per --vary combination.
 	for _, a := range allocs {
 		for _, v := range vars {
@@ -305,12 +339,15 @@ func (s *compareSweep) runCells(cmd *cobra.Command, cells []int) ([]*report.Resu
 	var mu sync.Mutex
 	var firstErr error
 	var failed atomic.Bool
+	stderr := cmd.ErrOrStderr()
+	prog := startProgress(stderr, isTerminal(stderr), "compare", "runs", int64(len(cells)), compareProgressText)
 	for w := 0; w < min(s.o.parallel, max(len(cells), 1)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
 				res, err := runOnce(j.scenario)
+				prog.done.Add(1)
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -351,6 +388,7 @@ dispatch:
 		fmt.Fprintf(cmd.ErrOrStderr(), "compare: interrupted by %s: finishing the runs in progress (again to quit now)\n", signalName(sig))
 	}
 	wg.Wait()
+	prog.finish()
 	return results, sig, firstErr
 }
 
@@ -361,7 +399,7 @@ dispatch:
 // and `mesosim merge` of compare parts both print through it.
 func (s *compareSweep) write(w io.Writer, results []*report.Result, sig os.Signal) error {
 	o := s.o
-	cmp := &report.Comparison{}
+	cmp := &report.Comparison{SeedStart: s.first}
 	if sig != nil {
 		cmp.Interrupted = signalName(sig)
 	}
@@ -376,12 +414,44 @@ func (s *compareSweep) write(w io.Writer, results []*report.Result, sig os.Signa
 		runs += len(ran)
 		cmp.Rows = append(cmp.Rows, report.Summarize(spec.allocator, spec.label, ran))
 	}
-	if o.metrics != "" {
+	if o.baseline != "" {
+		if err := cmp.Pair(o.baseline); err != nil {
+			return badInput("--baseline: %v", err)
+		}
+	}
+	prov, text, err := s.provenance()
+	if err != nil {
+		return err
+	}
+	cmp.Provenance = prov
+	shown := *cmp // what the table and the report show
+	shown.Rows = slices.Clone(cmp.Rows)
+	switch {
+	case o.metrics != "":
 		if err := cmp.Keep(splitTopLevel(o.metrics)); err != nil {
 			return badInput("--metrics: %v", err)
 		}
+		shown = *cmp
+	case !o.wide:
+		if err := shown.Keep(defaultTableMetrics); err != nil {
+			return err
+		}
 	}
-	var err error
+	if o.format == "table" {
+		cmp = &shown
+	}
+	if s.reportOut != nil {
+		doc, err := htmlreport.CompareDoc(&shown, "mesosim compare: "+s.rows[0].scenario.Name, firstComment(string(text)))
+		if err == nil {
+			err = doc.Write(s.reportOut.w)
+		}
+		if err == nil {
+			err = s.reportOut.commit()
+		}
+		if err != nil {
+			return fmt.Errorf("--report: %w", err)
+		}
+	}
 	switch o.format {
 	case "json":
 		err = cmp.WriteJSON(w)
@@ -389,7 +459,7 @@ func (s *compareSweep) write(w io.Writer, results []*report.Result, sig os.Signa
 		err = cmp.WriteCSV(w)
 	default:
 		if err = cmp.WriteTable(w); err == nil {
-			_, err = fmt.Fprintf(w, "%d seeds from %d per row; mean and 95%% confidence interval over seeds\n", o.seeds, s.first)
+			_, err = fmt.Fprintf(w, "%d seeds from %d per row; mean and 95%% confidence interval over seeds; - no data\n", o.seeds, s.first)
 		}
 		if err == nil && sig != nil {
 			_, err = fmt.Fprintf(w, "interrupted by %s: incomplete, %d of %d runs done (the SEEDS column says how many per row)\n", signalName(sig), runs, len(results))
@@ -402,6 +472,26 @@ func (s *compareSweep) write(w io.Writer, results []*report.Result, sig os.Signa
 		return interruptedError{sig: sig, what: fmt.Sprintf("%d of %d runs done", runs, len(results))}
 	}
 	return nil
+}
+
+// provenance names a comparison: the scenario text the sweep holds with
+// the overrides every row shares, the allocators, the seed range. It
+// hashes the stored text (s.data), not the file again, so that a merge of
+// parts on another machine names the same scenario.
+func (s *compareSweep) provenance() (*report.Provenance, []byte, error) {
+	text, err := scenarios.ResolvedData(s.file, s.data, s.base)
+	if err != nil {
+		return nil, nil, err
+	}
+	sc := s.rows[0].scenario
+	p := report.NewProvenance(text, version)
+	p.Scenario, p.Seed, p.Allocator = sc.Name, s.first, strings.Join(s.allocs, ",")
+	p.Seeds = fmt.Sprintf("%d-%d", s.first, s.first+uint64(s.o.seeds)-1)
+	for _, ov := range s.base {
+		p.Overrides = append(p.Overrides, ov.String())
+	}
+	p.Duration = sc.Duration.String()
+	return p, text, nil
 }
 
 // runOnce runs one scenario (a private copy) and returns its summary.

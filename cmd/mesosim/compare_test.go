@@ -68,3 +68,60 @@ func TestCompareVaryRows(t *testing.T) {
 		t.Fatalf("unknown metric: exit %d", bad.code)
 	}
 }
+
+// --baseline gives every other policy's paired difference in the JSON
+// (key "paired"), the table and the CSV; --metrics keeps the user's
+// order; a baseline not among the allocators is bad input.
+func TestCompareBaseline(t *testing.T) {
+	args := []string{"compare", "drf-same-share", "--allocators", "random,drf", "--seeds", "3", "--baseline", "drf"}
+	r := mustRun(t, exitOK, append(args, "--format", "json", "--metrics", "offers,cpu_util,role.wait_p95")...)
+	var out struct {
+		Baseline   string
+		Provenance map[string]any
+		Rows       []struct {
+			Allocator string
+			Metrics   []struct {
+				Name, Role string
+				Values     []*float64
+				Paired     *struct {
+					N    int
+					Mean float64
+					P    float64
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Baseline != "drf" || out.Provenance["seeds"] == nil || len(out.Rows) != 2 {
+		t.Fatalf("baseline %q, provenance %v, %d rows", out.Baseline, out.Provenance, len(out.Rows))
+	}
+	var names []string
+	for _, m := range out.Rows[0].Metrics {
+		names = append(names, m.Name)
+		if m.Paired == nil || m.Paired.N > 3 || m.Paired.P < 0 || m.Paired.P > 1 || len(m.Values) != 3 {
+			t.Errorf("random %s: paired %+v, %d values", m.Name, m.Paired, len(m.Values))
+		}
+	}
+	if names[0] != "offers" || names[1] != "cpu_util" {
+		t.Errorf("metrics in order %v, want offers, cpu_util first", names)
+	}
+	for _, m := range out.Rows[1].Metrics {
+		if m.Paired != nil {
+			t.Errorf("the baseline's row has a paired difference for %s", m.Name)
+		}
+	}
+	table := mustRun(t, exitOK, args...)
+	if !strings.Contains(table.stdout, "paired difference to drf") || !strings.Contains(table.stdout, "WILCOXON") && !strings.Contains(table.stdout, "Wilcoxon") {
+		t.Errorf("table without the paired differences:\n%s", table.stdout)
+	}
+	for _, line := range strings.Split(table.stdout, "\n") {
+		if n := len([]rune(line)); n > 120 {
+			t.Errorf("table line of %d columns: %s", n, line)
+		}
+	}
+	if bad := cli(t, "compare", "drf-same-share", "--allocators", "random,fifo", "--baseline", "drf"); bad.code != exitInput {
+		t.Errorf("baseline not compared: exit %d", bad.code)
+	}
+}

@@ -18,21 +18,27 @@ var examples = map[string]string{
   mesosim run reconciliation-under-loss --events log.jsonl`,
 	"mesosim run": `  mesosim run drf-unreserved
   mesosim run my.yaml --seed 7 --duration 30m --events log.jsonl --format json
-  mesosim run reconciliation-under-loss --set frameworks.0.behavior=naive`,
+  mesosim run reconciliation-under-loss --set frameworks.0.behavior=naive
+  mesosim run drf-unreserved --series series.csv.gz --tasks tasks.csv --report run.html`,
 	"mesosim compare": `  mesosim compare policy-shapes --seeds 10
-  mesosim compare omega-think-time --vary frameworks.service.think_time=1s,10s --metrics cpu_util,wait_p50`,
+  mesosim compare omega-think-time --vary frameworks.service.think_time=1s,10s --metrics cpu_util,wait_p50
+  mesosim compare policy-shapes --seeds 20 --baseline drf --metrics wait_p95,role.wait_p95 --report compare.html`,
 	"mesosim fuzz": `  mesosim fuzz reconciliation-under-loss --swarm --seeds 1000
   mesosim fuzz reconciliation-under-loss --set frameworks.0.behavior=naive --shrink --shrink-dir out
-  mesosim fuzz reconciliation-under-loss --duration 12m --skip-invariants convergence,liveness`,
+  mesosim fuzz reconciliation-under-loss --duration 12m --skip-invariants convergence,liveness
+  mesosim fuzz reconciliation-under-loss --swarm --seeds 200 --report fuzz.html`,
 	"mesosim trace": `  mesosim trace inspect task_events-part-00000-of-00500.csv.gz
   mesosim trace convert batch_task.csv --to native --out tasks.jsonl`,
 	"mesosim trace inspect": `  mesosim trace inspect task_events-part-00000-of-00500.csv.gz --format json`,
 	"mesosim trace convert": `  mesosim trace convert batch_task.csv --to native --out tasks.jsonl`,
 	"mesosim replay": `  mesosim replay reconciliation-under-loss --set frameworks.0.behavior=naive --context 50
-  mesosim replay --log log.jsonl`,
+  mesosim replay --log log.jsonl
+  mesosim replay reconciliation-under-loss --seed 7 --report replay.html`,
 	"mesosim serve": `  mesosim serve my.yaml --events log.jsonl
   mesosim serve my.yaml --listen 127.0.0.1:5050 --standby 127.0.0.1:5051 --quiet 100ms
   mesosim serve my.yaml --speed 10`,
+	"mesosim plot": `  mesosim plot series.csv --metric dominant_share --by role -o share.svg
+  mesosim plot series.csv.gz --metric wait_p95 --by framework --names spark,web -o wait.png`,
 	"mesosim validate": `  mesosim validate my.yaml
   mesosim validate my.yaml --deep --set duration=2h`,
 	"mesosim scenarios": `  mesosim scenarios

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -149,9 +147,9 @@ func (o *explainOptions) config() (explain.Config, error) {
 var decisionsHeader = []byte(`{"kind":"header"`)
 
 // isDecisionsFile reports whether name is a file that begins as a
-// decisions file does.
+// decisions file does (plain or gzip).
 func isDecisionsFile(name string) bool {
-	f, err := os.Open(name)
+	f, err := openInput(name)
 	if err != nil {
 		return false
 	}
@@ -173,12 +171,12 @@ func runExplain(cmd *cobra.Command, o *explainOptions, name string) error {
 				return badInput("--%s: %s is a decisions file, a finished run: nothing to override", flag, name)
 			}
 		}
-		f, err := os.Open(name)
+		f, err := openInput(name)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		if err := decisions.Read(bufio.NewReaderSize(f, 1<<20), name, a); err != nil {
+		if err := decisions.Read(f, name, a); err != nil {
 			return inputError{err}
 		}
 	} else {

@@ -51,6 +51,7 @@ type fuzzOptions struct {
 	skip       string
 	skipList   []string // skip, parsed
 	shard      shardOptions
+	report     string
 }
 
 func newFuzzCmd() *cobra.Command { return fuzzCommand(&fuzzOptions{}) }
@@ -87,6 +88,7 @@ and writes it with the replayed records around its violation to
 	f.StringVar(&o.duration, "duration", "", "simulated horizon of every seed, a Go duration such as 30m (same as --set duration=D)")
 	registerSkip(cmd, &o.skip)
 	o.shard.register(f)
+	f.StringVar(&o.report, "report", "", "write a one-file HTML report (violations by invariant, the first failing seed's fault timeline) to FILE")
 	return cmd
 }
 
@@ -139,11 +141,13 @@ type fuzzTiming struct {
 // fuzzReport is the output of `mesosim fuzz` (--format json writes it as
 // is).
 type fuzzReport struct {
-	Scenario       string   `json:"scenario"`
-	Swarm          bool     `json:"swarm"`
-	Overrides      []string `json:"overrides"`
-	SeedStart      uint64   `json:"seed_start"`
-	SeedsRequested int      `json:"seeds_requested"`
+	// Provenance names what made the report.
+	Provenance     *report.Provenance `json:"provenance,omitempty"`
+	Scenario       string             `json:"scenario"`
+	Swarm          bool               `json:"swarm"`
+	Overrides      []string           `json:"overrides"`
+	SeedStart      uint64             `json:"seed_start"`
+	SeedsRequested int                `json:"seeds_requested"`
 	// Stopped is "time-budget" or "interrupt" when the run stopped before
 	// every seed was started, else empty.
 	Stopped string `json:"stopped,omitempty"`
@@ -182,6 +186,9 @@ type fuzzSweep struct {
 	ovs  []scenarios.Override
 	base *scenarios.Scenario
 	spec sweep.Spec
+	// reportOut is the --report file (nil: none), opened before any seed
+	// runs.
+	reportOut *streamOut
 }
 
 // describe names cell c, for errors.
@@ -197,6 +204,9 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 		}
 		if o.shrink {
 			return badInput("--shrink cannot be used with --shard or --out: shrink the sweep's first failing seed with mesosim merge --shrink")
+		}
+		if o.report != "" {
+			return badInput("--report cannot be used with --shard or --out: a part holds no report")
 		}
 	}
 	file, data, err := scenarios.Source(name)
@@ -215,6 +225,11 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 		}
 		defer part.abort()
 	}
+	// Opened now, so that a bad --report fails before any seed runs.
+	if s.reportOut, err = openReport(o.report, scenarioInputs(s.base)); err != nil {
+		return err
+	}
+	defer s.reportOut.abort()
 
 	// SIGINT or SIGTERM stops the dispatch as the time budget does; a
 	// second one (the default handling, restored after the first) ends the
@@ -434,6 +449,10 @@ func (s *fuzzSweep) finish(cmd *cobra.Command, outcomes []fuzzOutcome, stopped s
 	o, name, sets, base := s.o, s.name, s.sets, s.base
 	stderr := cmd.ErrOrStderr()
 	rep := o.summarize(name, base.Name, sets, outcomes)
+	var err error
+	if rep.Provenance, err = s.provenance(); err != nil {
+		return err
+	}
 	rep.Stopped, rep.budget = stopped, o.timeBudget
 	if sig != nil {
 		rep.Signal = signalName(sig)
@@ -446,7 +465,6 @@ func (s *fuzzSweep) finish(cmd *cobra.Command, outcomes []fuzzOutcome, stopped s
 	if s := wall.Seconds(); s > 0 {
 		rep.Timing.SeedsPerSecond = float64(rep.SeedsRun) / s
 	}
-	var err error
 	if o.shrink && rep.FirstFailingSeed != nil {
 		if stopped == "interrupt" {
 			fmt.Fprintln(stderr, "fuzz: interrupted: not shrinking")
@@ -459,6 +477,11 @@ func (s *fuzzSweep) finish(cmd *cobra.Command, outcomes []fuzzOutcome, stopped s
 				// The seeds all ran; the shrink did not finish.
 				sig, rep.Signal = ssig, signalName(ssig)
 			}
+		}
+	}
+	if s.reportOut != nil {
+		if err := s.writeReport(s.reportOut, rep); err != nil {
+			return err
 		}
 	}
 	w := cmd.OutOrStdout()
@@ -640,6 +663,9 @@ func seedsText(r *fuzzRange) string {
 }
 
 func (r *fuzzReport) writeTable(w io.Writer) error {
+	if r.Provenance != nil {
+		fmt.Fprintln(w, r.Provenance.Line())
+	}
 	if len(r.Invariants) > 0 {
 		t := tablewriter.NewTable(w,
 			tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: []tw.Align{

@@ -151,7 +151,7 @@ func (o *fuzzOptions) shrinkSeedWatched(stderr io.Writer, name, file string, dat
 	if err != nil {
 		return nil, fmt.Errorf("shrinking seed %d: the reproducer does not decode (a bug): %w", seed, err)
 	}
-	rr, err := runReplay(sc, replayContext, false)
+	rr, err := runReplay(sc, replayContext, false, nil)
 	if err != nil {
 		return nil, fmt.Errorf("shrinking seed %d: the reproducer does not run (a bug): %w", seed, err)
 	}

@@ -143,7 +143,7 @@ With no subcommand it runs the embedded default scenario (same as
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return flagError{flagWords(err)} })
 	opts.register(root)
 	root.AddCommand(newRunCmd(), newCompareCmd(), newFuzzCmd(), newTraceCmd(), newReplayCmd(), newValidateCmd(), newScenariosCmd(),
-		newVersionCmd(), newBenchCmd(), newMergeCmd(), newSweepCmd(), newExplainCmd(), newServeCmd())
+		newVersionCmd(), newBenchCmd(), newMergeCmd(), newSweepCmd(), newExplainCmd(), newServeCmd(), newPlotCmd())
 	conventions(root)
 	return root
 }

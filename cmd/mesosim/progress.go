@@ -92,22 +92,11 @@ func (p *fuzzProgress) start(t0 time.Time) {
 		p.bar.RenderBlank()
 		p.mu.Unlock()
 	}
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		tick := time.NewTicker(p.every)
-		defer tick.Stop()
-		for {
-			select {
-			case <-p.stop:
-				return
-			case <-tick.C:
-				p.mu.Lock()
-				p.draw()
-				p.mu.Unlock()
-			}
-		}
-	}()
+	tickUntil(&p.wg, p.stop, p.every, func() {
+		p.mu.Lock()
+		p.draw()
+		p.mu.Unlock()
+	})
 }
 
 // fuzzBarDescription is the bar's description for failing seeds with

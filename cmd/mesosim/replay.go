@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/report"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/shrink"
@@ -23,6 +24,7 @@ type replayOptions struct {
 	context int
 	all     bool
 	log     string
+	report  string
 }
 
 func newReplayCmd() *cobra.Command {
@@ -45,6 +47,8 @@ stop it at once, as they stop run (exit status 130 or 143).`,
 		Args: checkArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
+			case o.log != "" && o.report != "":
+				return badInput("replay: --report needs a scenario to re-run, not --log")
 			case o.log != "" && len(args) == 0:
 				return replayLog(cmd, o, o.log)
 			case o.log != "":
@@ -62,6 +66,7 @@ stop it at once, as they stop run (exit status 130 or 143).`,
 	f.IntVar(&o.context, "context", 30, "records to show about the violating task or agent")
 	f.BoolVar(&o.all, "all", false, "show every violation, not only the first")
 	f.StringVar(&o.log, "log", "", "read the violations and the records before them from an event log (run's or serve's --events) instead of re-running")
+	f.StringVar(&o.report, "report", "", "write a one-file HTML report (violations by invariant, the fault timeline) to FILE")
 	return cmd
 }
 
@@ -73,18 +78,23 @@ func replayScenario(cmd *cobra.Command, o *replayOptions, name string) error {
 	if err != nil {
 		return err
 	}
+	reportOut, err := openReport(o.report, scenarioInputs(sc))
+	if err != nil {
+		return err
+	}
+	defer reportOut.abort()
+	var tl *report.Timeline
+	if reportOut != nil {
+		tl = report.NewTimeline()
+	}
 	// A replay is one simulation, like run: a stop signal ends it at once.
 	restore := exitOnStop(cmd.ErrOrStderr(), "replay")
-	rep, err := runReplay(sc, o.context, o.all)
+	rep, err := runReplay(sc, o.context, o.all, tl)
 	restore()
 	if err != nil {
 		return err
 	}
 	w := cmd.OutOrStdout()
-	if len(rep.violations) == 0 {
-		_, err := fmt.Fprintf(w, "%s with seed %d: no invariant violated in %s\n", sc.Name, sc.Seed, sc.Duration)
-		return err
-	}
 	repro := "mesosim replay " + shellQuote(name)
 	if cmd.Flags().Changed("seed") {
 		repro += fmt.Sprintf(" --seed %d", sc.Seed)
@@ -94,6 +104,15 @@ func replayScenario(cmd *cobra.Command, o *replayOptions, name string) error {
 	}
 	if cmd.Flags().Changed("duration") {
 		repro += " --duration " + sc.Duration.String()
+	}
+	if reportOut != nil {
+		if err := o.writeReport(reportOut, name, sc, rep, tl, repro); err != nil {
+			return err
+		}
+	}
+	if len(rep.violations) == 0 {
+		_, err := fmt.Fprintf(w, "%s with seed %d: no invariant violated in %s\n", sc.Name, sc.Seed, sc.Duration)
+		return err
 	}
 	if _, err := io.WriteString(w, rep.text(repro)); err != nil {
 		return err
@@ -116,14 +135,21 @@ type replayResult struct {
 // runReplay runs a scenario with the invariant checker and keeps, for the
 // first violation (each, with all), the last context records about it and
 // the fault records before it.
-func runReplay(sc *scenarios.Scenario, context int, all bool) (*replayResult, error) {
+func runReplay(sc *scenarios.Scenario, context int, all bool, tl *report.Timeline) (*replayResult, error) {
 	rec := timeline.NewRecorder(context, all)
 	// The recorder observes each record before the checker does, so the
 	// record that breaks an invariant is kept before the violation the
 	// checker emits for it reaches the recorder.
-	vs, err := shrink.Violations(sc, rec)
+	obs := []model.Observer{rec}
+	if tl != nil {
+		obs = append(obs, tl)
+	}
+	vs, err := shrink.Violations(sc, obs...)
 	if err != nil {
 		return nil, traceErr(err)
+	}
+	if tl != nil {
+		tl.Finish(sc.Duration)
 	}
 	return &replayResult{sc: sc, context: context, all: all, violations: vs, rec: rec}, nil
 }

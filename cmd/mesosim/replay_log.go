@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -42,7 +41,7 @@ func replayLog(cmd *cobra.Command, o *replayOptions, path string) error {
 	if o.context < 1 || o.context > maxContext {
 		return badInput("--context: %d is out of range [1, %d]", o.context, maxContext)
 	}
-	f, err := os.Open(path)
+	f, err := openInput(path)
 	if err != nil {
 		return badInput("--log: %v", err)
 	}

@@ -7,7 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/report"
+	"github.com/mesosim/mesosim/report/htmlreport"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/sim"
 )
@@ -25,6 +27,14 @@ type runOptions struct {
 	skip       string
 	// decisions: write the allocator's decision records to this file.
 	decisions string
+	// series, tasks, report: the time series, per-task CSV and HTML
+	// report files; interval the series' interval.
+	series   string
+	interval string
+	tasks    string
+	report   string
+	// wide: the table summary has every column.
+	wide bool
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -36,6 +46,11 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.heartbeats, "events-heartbeats", false, "keep HEARTBEAT events (heartbeat records, dropped HEARTBEAT messages) in the --events log")
 	f.StringVar(&o.format, "format", "table", "summary format: table, json or csv")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario value by path, KEY=VALUE (repeatable; see docs/scenarios.md)")
+	f.StringVar(&o.series, "series", "", "write the time series to FILE, .csv or .json (- for stdout as CSV; docs/series.md)")
+	f.StringVar(&o.interval, "interval", "1m", "the time series' interval, a Go duration of at least 1ms")
+	f.StringVar(&o.tasks, "tasks", "", "write one CSV row per task to FILE (- for stdout; docs/series.md)")
+	f.BoolVar(&o.wide, "wide", false, "table: every column, not the ones that fit 120 columns")
+	f.StringVar(&o.report, "report", "", "write a one-file HTML report (summary, plots, fault timeline) to FILE")
 	f.BoolVar(&o.check, "check", true, "check the invariants as the simulation runs (exit status 1 when one breaks)")
 	registerSkip(cmd, &o.skip)
 }
@@ -67,13 +82,9 @@ func scenarioArg(args []string) string {
 
 // load opens a scenario and applies the flag overrides.
 func (o *runOptions) load(cmd *cobra.Command, name string) (*scenarios.Scenario, error) {
-	var ovs []scenarios.Override
-	for _, v := range o.sets {
-		ov, err := scenarios.ParseOverride(v)
-		if err != nil {
-			return nil, badInput("--set: %v", err)
-		}
-		ovs = append(ovs, ov)
+	ovs, err := o.overrides()
+	if err != nil {
+		return nil, err
 	}
 	sc, err := scenarios.OpenWith(name, ovs)
 	if err != nil {
@@ -132,6 +143,9 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 			return err
 		}
 	}
+	if _, err := o.checkOutputs(sc); err != nil {
+		return err
+	}
 	if err := checkTraceFiles(sc, false); err != nil {
 		return err
 	}
@@ -151,33 +165,95 @@ func runScenario(cmd *cobra.Command, o *runOptions, name string) error {
 }
 
 // execute runs a built scenario with run's observers (the event log, the
-// decision records when dec is not nil, the summary, the invariant
-// checker): run runs it and returns the virtual time it ended at. It
-// prints the summary and reports violations as run does; skip lists the
-// invariants not judged.
+// decision records when dec is not nil, the time series, task rows and
+// HTML report of --series, --tasks and --report, the summary, the
+// invariant checker): run runs it and returns the virtual time it ended
+// at. It prints the summary (with the run's provenance) and reports
+// violations as run does; skip lists the invariants not judged.
 func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scenario, s *scenarios.Sim, skip []string,
 	dec *decisionsOut, run func() sim.Time) error {
 	stdout := cmd.OutOrStdout()
-	var err error
+	interval, err := o.checkOutputs(sc)
+	if err != nil {
+		return err
+	}
+	prov, text, err := o.provenance(name, sc)
+	if err != nil {
+		return err
+	}
 
-	// The event log goes to a temporary file renamed into place only when
-	// the run succeeded: never a half-written log.
-	var log *report.EventLog
-	var logOut *streamOut
-	if o.events != "" {
-		if logOut, err = openStream("--events", o.events, stdout, scenarioInputs(sc)); err != nil {
-			return err
+	// Every output file goes to a temporary file renamed into place only
+	// when the run succeeded: never a half-written file.
+	var outs []*streamOut
+	defer func() {
+		for _, f := range outs {
+			f.abort() // on every way out, a panic included
 		}
-		// On every way out, a panic included: no temporary file left.
-		defer logOut.abort()
-		log = report.NewEventLog(logOut.w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version}).WithHeartbeats(o.heartbeats)
+	}()
+	open := func(flag, path string) (*streamOut, error) {
+		if path == "" {
+			return nil, nil
+		}
+		f, err := openStream(flag, path, stdout, scenarioInputs(sc))
+		if err == nil {
+			outs = append(outs, f)
+		}
+		return f, err
+	}
+	logOut, err := open("--events", o.events)
+	if err != nil {
+		return err
+	}
+	seriesOut, err := open("--series", o.series)
+	if err != nil {
+		return err
+	}
+	tasksOut, err := open("--tasks", o.tasks)
+	if err != nil {
+		return err
+	}
+	reportOut, err := open("--report", o.report)
+	if err != nil {
+		return err
+	}
+
+	var log *report.EventLog
+	if logOut != nil {
+		log = report.NewEventLog(logOut.w, &report.Header{Seed: sc.Seed, Scenario: sc.Name, Version: version, Provenance: prov}).WithHeartbeats(o.heartbeats)
 		s.World.Observe(log)
 	}
 	if dec != nil {
 		s.World.Observe(dec.rec)
 	}
-	summary, checker := observe(s, o.check, skip)
+	var series *report.Series
+	var wrap func(*report.Summary) model.Observer
+	if seriesOut != nil || reportOut != nil {
+		wrap = func(sum *report.Summary) model.Observer {
+			series = report.NewSeries(sum, interval, sc.Duration)
+			return series // it hands every record on to the summary
+		}
+	}
+	var extra []model.Observer
+	var tasks *report.TaskLog
+	if tasksOut != nil || reportOut != nil {
+		tasks = report.NewTaskLog()
+		extra = append(extra, tasks)
+	}
+	var tl *report.Timeline
+	if reportOut != nil {
+		tl = report.NewTimeline()
+		extra = append(extra, tl)
+	}
+	summary, checker := observe(s, o.check, skip, wrap, extra...)
 
+	// Progress on stderr only, and not while stderr carries the summary;
+	// none for serve, whose stderr is its log.
+	var prog *workProgress
+	if cmd.Name() != "serve" && !o.stdoutTaken() {
+		stderr := cmd.ErrOrStderr()
+		prog = startProgress(stderr, isTerminal(stderr), "run", "s simulated", int64(sc.Duration/sim.Second), runProgressText)
+		s.World.Observe(prog)
+	}
 	what := "run"
 	if cmd.Name() == "serve" {
 		what = "serve"
@@ -185,6 +261,7 @@ func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scen
 	restore := exitOnStop(cmd.ErrOrStderr(), what)
 	end := run()
 	restore()
+	prog.finish()
 	if err := s.Err(); err != nil {
 		return traceErr(err)
 	}
@@ -215,13 +292,59 @@ func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scen
 			return err
 		}
 	}
+	var rows []report.SeriesRow
+	if series != nil {
+		rows = series.Finish(end)
+	}
+	if seriesOut != nil {
+		var err error
+		if strings.HasSuffix(strings.TrimSuffix(o.series, ".gz"), ".json") {
+			err = report.WriteSeriesJSON(seriesOut.w, rows, interval.Seconds(), prov)
+		} else {
+			err = report.WriteSeriesCSV(seriesOut.w, rows, prov)
+		}
+		if err == nil {
+			err = seriesOut.commit()
+		}
+		if err != nil {
+			return fmt.Errorf("--series: %w", err)
+		}
+	}
+	if tasksOut != nil {
+		err := report.WriteTasksCSV(tasksOut.w, tasks.Rows(), prov)
+		if err == nil {
+			err = tasksOut.commit()
+		}
+		if err != nil {
+			return fmt.Errorf("--tasks: %w", err)
+		}
+	}
 	res := summary.Finish(end)
+	res.Provenance = prov
+	if checker != nil {
+		res.Violations = report.ViolationRows(checker.Violations())
+	}
+	if reportOut != nil {
+		tl.Finish(end)
+		doc, err := htmlreport.RunDoc(&htmlreport.Run{
+			Title: "mesosim " + cmd.Name() + ": " + sc.Name, Description: firstComment(string(text)), Provenance: prov,
+			Result: res, Series: rows, Tasks: tasks.Rows(), Timeline: tl, Repro: o.reproCommand(cmd, name, sc, skip)})
+		if err == nil {
+			err = doc.Write(reportOut.w)
+		}
+		if err == nil {
+			err = reportOut.commit()
+		}
+		if err != nil {
+			return fmt.Errorf("--report: %w", err)
+		}
+	}
 	out := stdout
-	if o.events == "-" || o.decisions == "-" {
-		// The log owns stdout; the summary goes to stderr.
+	if o.stdoutTaken() {
+		// An output file owns stdout; the summary goes to stderr.
 		out = cmd.ErrOrStderr()
 	}
-	if err := writeResult(out, res, o.format); err != nil {
+	if err := writeResult(out, res, o.format, o.wide); err != nil {
 		return err
 	}
 	if checker != nil {
@@ -241,11 +364,21 @@ func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scen
 
 // observe attaches what every run has, the summary and (with check) the
 // invariant checker judging all but the skipped invariants, to a built
-// scenario.
-func observe(s *scenarios.Sim, check bool, skip []string) (*report.Summary, *report.Checker) {
+// scenario. With wrap, the observer wrap returns for the summary (one
+// that hands every record on to it, such as a time series) is attached
+// in its place; extra observers are attached after it, before the
+// checker.
+func observe(s *scenarios.Sim, check bool, skip []string, wrap func(*report.Summary) model.Observer, extra ...model.Observer) (*report.Summary, *report.Checker) {
 	sc := s.Scenario
 	summary := report.NewSummary(summaryConfig(sc))
-	s.World.Observe(summary)
+	if wrap != nil {
+		s.World.Observe(wrap(summary))
+	} else {
+		s.World.Observe(summary)
+	}
+	for _, x := range extra {
+		s.World.Observe(x)
+	}
 	var checker *report.Checker
 	if check {
 		cfg := checkerConfig(sc, skip)
@@ -254,6 +387,107 @@ func observe(s *scenarios.Sim, check bool, skip []string) (*report.Summary, *rep
 		s.World.Observe(checker)
 	}
 	return summary, checker
+}
+
+// checkOutputs checks --interval against sc's horizon (when a series is
+// kept) and that at most one output asks for stdout, and returns the
+// series interval.
+func (o *runOptions) checkOutputs(sc *scenarios.Scenario) (sim.Time, error) {
+	interval, err := o.seriesInterval()
+	if err != nil {
+		return 0, err
+	}
+	if (o.series != "" || o.report != "") && sc.Duration/interval > report.MaxSeriesIntervals {
+		return 0, badInput("--interval: %s over a horizon of %s gives more than %d intervals", interval, sc.Duration, report.MaxSeriesIntervals)
+	}
+	if err := o.checkStdout(); err != nil {
+		return 0, err
+	}
+	return interval, nil
+}
+
+// stdoutTaken is whether an output file writes to stdout (-): the summary
+// then goes to stderr.
+func (o *runOptions) stdoutTaken() bool {
+	return o.events == "-" || o.decisions == "-" || o.series == "-" || o.tasks == "-" || o.report == "-"
+}
+
+// seriesInterval parses --interval: a Go duration of at least 1ms.
+func (o *runOptions) seriesInterval() (sim.Time, error) {
+	d, err := sim.ParseDuration(o.interval)
+	if err != nil {
+		return 0, badInput("--interval: %v", err)
+	}
+	if d < sim.Millisecond {
+		return 0, badInput("--interval: %s is shorter than 1ms", o.interval)
+	}
+	return d, nil
+}
+
+// checkStdout refuses two outputs asking for stdout at once.
+func (o *runOptions) checkStdout() error {
+	var on []string
+	for _, x := range [][2]string{{"--events", o.events}, {"--decisions", o.decisions}, {"--series", o.series}, {"--tasks", o.tasks}, {"--report", o.report}} {
+		if x[1] == "-" {
+			on = append(on, x[0])
+		}
+	}
+	if len(on) > 1 {
+		return badInput("%s all ask for stdout (-): give all but one a file name", strings.Join(on, " and "))
+	}
+	return nil
+}
+
+// overrides parses the --set values.
+func (o *runOptions) overrides() ([]scenarios.Override, error) {
+	var ovs []scenarios.Override
+	for _, v := range o.sets {
+		ov, err := scenarios.ParseOverride(v)
+		if err != nil {
+			return nil, badInput("--set: %v", err)
+		}
+		ovs = append(ovs, ov)
+	}
+	return ovs, nil
+}
+
+// provenance is what names a run of sc: its resolved text's hash, seed,
+// allocator, overrides, horizon and the binary.
+func (o *runOptions) provenance(name string, sc *scenarios.Scenario) (*report.Provenance, []byte, error) {
+	ovs, err := o.overrides()
+	if err != nil {
+		return nil, nil, err
+	}
+	text, err := scenarios.ResolvedText(name, ovs)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := report.NewProvenance(text, version)
+	p.Scenario, p.Seed, p.Allocator = sc.Name, sc.Seed, sc.Master.Allocator
+	p.Overrides = append(p.Overrides, o.sets...)
+	p.Duration = sc.Duration.String()
+	return p, text, nil
+}
+
+// reproCommand is the command line that reruns this run: `mesosim run`,
+// or `mesosim serve` for serve, whose frameworks must be run against it
+// again with the same flags.
+func (*runOptions) reproCommand(cmd *cobra.Command, name string, sc *scenarios.Scenario, skip []string) string {
+	command := "run"
+	if cmd.Name() == "serve" {
+		command = "serve"
+	}
+	repro := fmt.Sprintf("mesosim %s %s --seed %d", command, name, sc.Seed)
+	for _, v := range cmd.Flags().Lookup("set").Value.(interface{ GetSlice() []string }).GetSlice() {
+		repro += fmt.Sprintf(" --set '%s'", v)
+	}
+	if cmd.Flags().Changed("duration") {
+		repro += " --duration " + sc.Duration.String()
+	}
+	if len(skip) > 0 {
+		repro += " --" + skipFlag + " " + strings.Join(skip, ",")
+	}
+	return repro
 }
 
 // violationsError reports broken invariants with the seed and the command
@@ -272,32 +506,20 @@ func violationsError(cmd *cobra.Command, name string, sc *scenarios.Scenario, v 
 		}
 		fmt.Fprintf(w, "  %s %s %s: %s\n", x.T, x.Invariant, subject, x.Detail)
 	}
-	// serve's violations need the framework run again, against mesosim
-	// serve with the same flags.
-	command := "run"
-	if cmd.Name() == "serve" {
-		command = "serve"
-	}
-	repro := fmt.Sprintf("mesosim %s %s --seed %d", command, name, sc.Seed)
-	for _, v := range cmd.Flags().Lookup("set").Value.(interface{ GetSlice() []string }).GetSlice() {
-		repro += fmt.Sprintf(" --set '%s'", v)
-	}
-	if cmd.Flags().Changed("duration") {
-		repro += " --duration " + sc.Duration.String()
-	}
-	if len(skip) > 0 {
-		repro += " --" + skipFlag + " " + strings.Join(skip, ",")
-	}
+	repro := (&runOptions{}).reproCommand(cmd, name, sc, skip)
 	fmt.Fprintf(w, "reproduce: %s --events log.jsonl\n", repro)
 	return fmt.Errorf("%d invariant violation(s); reproduce with: %s", len(v), repro)
 }
 
-func writeResult(w io.Writer, res *report.Result, format string) error {
+func writeResult(w io.Writer, res *report.Result, format string, wide bool) error {
 	switch format {
 	case "json":
 		return res.WriteJSON(w)
 	case "csv":
 		return res.WriteCSV(w)
+	}
+	if wide {
+		return res.WriteWideTable(w)
 	}
 	return res.WriteTable(w)
 }
