@@ -21,6 +21,28 @@ type decisionsOut struct {
 	out *streamOut
 	w   *decisions.Writer
 	rec *decisions.Recorder
+	tee *teeConsumer // the writer, then any analyzer added
+}
+
+// teeConsumer hands every line to each of its consumers in turn.
+type teeConsumer struct{ cs []decisions.Consumer }
+
+// Line implements decisions.Consumer.
+func (t *teeConsumer) Line(l *decisions.Line) error {
+	for _, c := range t.cs {
+		if err := c.Line(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// analyze feeds the lines as they are written to an explain analyzer too
+// (before the run).
+func (d *decisionsOut) analyze(cfg explain.Config) *explain.Analyzer {
+	a := explain.New(cfg)
+	d.tee.cs = append(d.tee.cs, a)
+	return a
 }
 
 func openDecisions(path string, sc *scenarios.Scenario, stdout io.Writer) (*decisionsOut, error) {
@@ -29,7 +51,8 @@ func openDecisions(path string, sc *scenarios.Scenario, stdout io.Writer) (*deci
 		return nil, err
 	}
 	w := decisions.NewWriter(out.w)
-	return &decisionsOut{out: out, w: w, rec: newRecorder(w, sc)}, nil
+	tee := &teeConsumer{cs: []decisions.Consumer{w}}
+	return &decisionsOut{out: out, w: w, rec: newRecorder(tee, sc), tee: tee}, nil
 }
 
 func newRecorder(c decisions.Consumer, sc *scenarios.Scenario) *decisions.Recorder {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/report"
+	"github.com/mesosim/mesosim/report/explain"
 	"github.com/mesosim/mesosim/report/htmlreport"
 	"github.com/mesosim/mesosim/scenarios"
 	"github.com/mesosim/mesosim/sim"
@@ -50,7 +51,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.interval, "interval", "1m", "the time series' interval, a Go duration of at least 1ms")
 	f.StringVar(&o.tasks, "tasks", "", "write one CSV row per task to FILE (- for stdout; docs/series.md)")
 	f.BoolVar(&o.wide, "wide", false, "table: every column, not the ones that fit 120 columns")
-	f.StringVar(&o.report, "report", "", "write a one-file HTML report (summary, plots, fault timeline) to FILE")
+	f.StringVar(&o.report, "report", "", "write a one-file HTML report (summary, plots, fault timeline; with --decisions, starvation by cause) to FILE")
 	f.BoolVar(&o.check, "check", true, "check the invariants as the simulation runs (exit status 1 when one breaks)")
 	registerSkip(cmd, &o.skip)
 }
@@ -240,9 +241,13 @@ func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scen
 		extra = append(extra, tasks)
 	}
 	var tl *report.Timeline
+	var starve *explain.Analyzer
 	if reportOut != nil {
 		tl = report.NewTimeline()
 		extra = append(extra, tl)
+		if dec != nil {
+			starve = dec.analyze(explain.Config{Min: reportStarveMin, Spans: reportStarveSpans})
+		}
 	}
 	summary, checker := observe(s, o.check, skip, wrap, extra...)
 
@@ -326,9 +331,18 @@ func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scen
 	}
 	if reportOut != nil {
 		tl.Finish(end)
-		doc, err := htmlreport.RunDoc(&htmlreport.Run{
+		in := &htmlreport.Run{
 			Title: "mesosim " + cmd.Name() + ": " + sc.Name, Description: firstComment(string(text)), Provenance: prov,
-			Result: res, Series: rows, Tasks: tasks.Rows(), Timeline: tl, Repro: o.reproCommand(cmd, name, sc, skip)})
+			Result: res, Series: rows, Tasks: tasks.Rows(), Timeline: tl, Repro: o.reproCommand(cmd, name, sc, skip),
+			StarvationHint: starveHint}
+		if starve != nil {
+			rep, err := starve.Report()
+			if err != nil {
+				return fmt.Errorf("--report: %w", err)
+			}
+			in.Starvation = &htmlreport.Starvation{Report: rep, End: end, Min: reportStarveMin}
+		}
+		doc, err := htmlreport.RunDoc(in)
 		if err == nil {
 			err = doc.Write(reportOut.w)
 		}
@@ -361,6 +375,18 @@ func (o *runOptions) execute(cmd *cobra.Command, name string, sc *scenarios.Scen
 	}
 	return nil
 }
+
+// The report's starvation section counts episodes as mesosim explain
+// does by default (--min 10s) and draws at most reportStarveSpans of each
+// framework's episodes.
+const (
+	reportStarveMin   = 10 * sim.Second
+	reportStarveSpans = 2000
+)
+
+// starveHint is the report's line when the run has no --decisions.
+const starveHint = "Run with --decisions FILE as well to add a section \"" + htmlreport.StarvationHeading +
+	"\": each framework's starvation episodes coloured by their main cause, as mesosim explain finds them."
 
 // observe attaches what every run has, the summary and (with check) the
 // invariant checker judging all but the skipped invariants, to a built

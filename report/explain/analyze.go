@@ -27,6 +27,11 @@ type Config struct {
 	// Min is the shortest episode reported (the longest is always
 	// measured, as the summary's starvation).
 	Min sim.Time
+	// Spans, when positive, keeps each framework's first Spans reported
+	// episodes as spans (start, end, main cause) in its Row; the rest are
+	// counted in Row.SpansLeft. Memory stays bounded by Spans per
+	// framework.
+	Spans int
 }
 
 // Analyzer is a decisions.Consumer that gathers the episodes. Memory is
@@ -56,6 +61,8 @@ type fw struct {
 	total    sim.Time
 	count    int
 	causes   *acc // summed over reported episodes
+	spans    []Span
+	left     int // reported episodes past Config.Spans
 }
 
 // acc sums one episode's (or many episodes') visits.
@@ -259,6 +266,17 @@ func (a *Analyzer) close(f *fw, t sim.Time) {
 	f.causes.merge(f.cur)
 	if f.name == a.cfg.Framework {
 		f.episodes = append(f.episodes, episode(f, from, to))
+	}
+	if a.cfg.Spans > 0 {
+		if len(f.spans) < a.cfg.Spans {
+			sp := Span{From: from, To: to}
+			if cs := f.cur.list(); len(cs) > 0 {
+				sp.Cause = cs[0].Reason
+			}
+			f.spans = append(f.spans, sp)
+		} else {
+			f.left++
+		}
 	}
 }
 

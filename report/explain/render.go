@@ -50,6 +50,19 @@ type Row struct {
 	MainCause string   `json:"main_cause,omitempty"`
 	Percent   float64  `json:"main_cause_percent,omitempty"`
 	Text      string   `json:"text,omitempty"`
+	// Spans are the reported episodes as spans, the first Config.Spans of
+	// them (none unless Config.Spans is set); SpansLeft counts the rest.
+	Spans     []Span `json:"spans,omitempty"`
+	SpansLeft int    `json:"spans_left,omitempty"`
+}
+
+// Span is one reported episode on a timeline: from From to To, its main
+// cause the reason with the most agent visits ("" when no allocation
+// cycle visited an agent).
+type Span struct {
+	From  sim.Time `json:"from_us"`
+	To    sim.Time `json:"to_us"`
+	Cause string   `json:"cause,omitempty"`
 }
 
 // Report is the analysis of one stream.
@@ -95,7 +108,7 @@ func (a *Analyzer) Report() (*Report, error) {
 	}
 	for _, name := range sortedKeys(a.fws) {
 		f := a.fws[name]
-		row := Row{Framework: name, Role: f.role, Episodes: f.count, Starved: f.total, Longest: f.longest}
+		row := Row{Framework: name, Role: f.role, Episodes: f.count, Starved: f.total, Longest: f.longest, Spans: f.spans, SpansLeft: f.left}
 		if cs := f.causes.list(); len(cs) > 0 {
 			row.MainCause, row.Percent = cs[0].Reason, cs[0].Percent
 			row.Text = causeText(&cs[0], f.role)

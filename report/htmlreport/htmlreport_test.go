@@ -7,6 +7,7 @@ import (
 
 	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/report"
+	"github.com/mesosim/mesosim/report/explain"
 	"github.com/mesosim/mesosim/sim"
 )
 
@@ -135,5 +136,33 @@ func BenchmarkRunDoc(b *testing.B) {
 		if err := d.Write(&buf); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Without Starvation the hint is a line under "Over time" and there is no
+// starvation section; with a report in which nobody starved, the section
+// says so.
+func TestRunDocStarvation(t *testing.T) {
+	in := smallRun(t)
+	in.StarvationHint = "add --decisions"
+	d, err := RunDoc(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range d.Sections {
+		if s.Heading == StarvationHeading {
+			t.Fatal("a starvation section without Starvation")
+		}
+		if s.Heading == "Over time" && s.Text != "add --decisions" {
+			t.Fatalf("Over time says %q, want the hint", s.Text)
+		}
+	}
+	in.Starvation = &Starvation{Report: &explain.Report{Frameworks: []explain.Row{{Framework: "f1"}}}, End: 10 * sim.Second, Min: 10 * sim.Second}
+	if d, err = RunDoc(in); err != nil {
+		t.Fatal(err)
+	}
+	s := d.Sections[len(d.Sections)-2] // before the fault timeline
+	if s.Heading != StarvationHeading || !strings.Contains(s.Text, "No framework starved") || len(s.Figures) != 0 {
+		t.Fatalf("section %+v, want %s saying no framework starved", s, StarvationHeading)
 	}
 }

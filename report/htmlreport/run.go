@@ -22,12 +22,17 @@ type Run struct {
 	Timeline           *report.Timeline // nil: not drawn
 	// Repro is the command that reruns this run; shown with violations.
 	Repro string
+	// Starvation, when set, adds the section StarvationHeading; without
+	// it StarvationHint (if any) is one line under "Over time".
+	Starvation     *Starvation
+	StarvationHint string
 }
 
 // RunDoc builds the report of one run: the summary tables, then
 // cluster utilisation per resource, dominant share per role and per
 // framework, pending tasks, the wait CDF per role, offers and declines per
-// framework over time, and, where faults ran or invariants broke, the
+// framework over time, with in.Starvation each framework's starvation
+// episodes coloured by cause, and, where faults ran or invariants broke, the
 // fault and violation timeline with the violations listed.
 func RunDoc(in *Run) (*Doc, error) {
 	d := &Doc{Title: in.Title, Description: in.Description, Provenance: in.Provenance}
@@ -102,7 +107,18 @@ func RunDoc(in *Run) (*Doc, error) {
 	if e := addFig(p, left, err, "Offers made to, and declined by, each framework in each interval."); e != nil {
 		return nil, e
 	}
-	d.Sections = append(d.Sections, Section{Heading: "Over time", Figures: figs})
+	over := Section{Heading: "Over time", Figures: figs}
+	if in.Starvation == nil {
+		over.Text = in.StarvationHint
+	}
+	d.Sections = append(d.Sections, over)
+	if in.Starvation != nil {
+		s, err := StarvationSection(in.Starvation)
+		if err != nil {
+			return nil, err
+		}
+		d.Sections = append(d.Sections, s)
+	}
 	if in.Timeline != nil && !in.Timeline.Empty() {
 		s, err := TimelineSection(in.Timeline, in.Repro)
 		if err != nil {

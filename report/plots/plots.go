@@ -1,6 +1,7 @@
 // Package plots draws mesosim's figures with gonum.org/v1/plot: a metric
 // of a time series over time, per entity; CDFs; a policy comparison with
-// confidence intervals; a fault and violation timeline in Jepsen's manner.
+// confidence intervals; a fault and violation timeline in Jepsen's manner;
+// starvation episodes per framework coloured by cause.
 // Every figure is built from its data alone, in a fixed order, so the same
 // data give the same SVG and PNG bytes.
 package plots
@@ -18,7 +19,10 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/report"
+	"github.com/mesosim/mesosim/report/explain"
+	"github.com/mesosim/mesosim/sim"
 )
 
 // Default figure size.
@@ -378,4 +382,94 @@ func clip(lanes []string) []string {
 	}
 	out := slices.Clone(lanes[:MaxLanes])
 	return append(out, fmt.Sprintf("%d other actors", len(lanes)-MaxLanes))
+}
+
+// causeColors colour the reasons of model.Reasons, in that order; an
+// episode with no agent visit is grey.
+var causeColors = []color.Color{
+	color.NRGBA{R: 214, G: 39, B: 40, A: 255},   // exhausted
+	color.NRGBA{R: 255, G: 127, B: 14, A: 255},  // offer_locked
+	color.NRGBA{R: 31, G: 119, B: 180, A: 255},  // filtered
+	color.NRGBA{R: 148, G: 103, B: 189, A: 255}, // min_allocatable
+	color.NRGBA{R: 44, G: 160, B: 44, A: 255},   // headroom
+	color.NRGBA{R: 140, G: 86, B: 75, A: 255},   // quota_limit
+	color.NRGBA{R: 227, G: 119, B: 194, A: 255}, // inactive
+	color.NRGBA{R: 23, G: 190, B: 207, A: 255},  // taken
+}
+
+// NoVisit is the legend's name for an episode no allocation cycle
+// visited an agent in.
+const NoVisit = "no agent visit"
+
+// Starvation draws each framework's starvation episodes in the manner of
+// Timeline: one lane per framework with an episode (rows' order, at most
+// MaxLanes; the rest are returned), each episode a bar from its start to
+// its end coloured by its main cause, a legend of the causes drawn. end
+// is the run's horizon, the x axis' extent.
+func Starvation(rows []explain.Row, end sim.Time, title string) (*plot.Plot, []string, error) {
+	var lanes []explain.Row
+	var left []string
+	for _, r := range rows {
+		if r.Episodes == 0 {
+			continue
+		}
+		if len(lanes) == MaxLanes {
+			left = append(left, r.Framework)
+			continue
+		}
+		lanes = append(lanes, r)
+	}
+	if len(lanes) == 0 {
+		return nil, nil, fmt.Errorf("no framework starved")
+	}
+	p := newPlot(title, "time (minutes)", "")
+	p.Legend.Top = true
+	p.Legend.Left = false
+	index := func(cause string) int {
+		if i := slices.Index(model.Reasons, cause); i >= 0 {
+			return i
+		}
+		return len(model.Reasons)
+	}
+	drawn := make([]*plotter.Line, len(model.Reasons)+1)
+	last := end.Seconds() / 60
+	for i, r := range lanes {
+		y := float64(len(lanes) - 1 - i)
+		for _, sp := range r.Spans {
+			l, err := plotter.NewLine(plotter.XYs{{X: sp.From.Seconds() / 60, Y: y}, {X: sp.To.Seconds() / 60, Y: y}})
+			if err != nil {
+				return nil, nil, err
+			}
+			k := index(sp.Cause)
+			l.LineStyle.Width = vg.Points(9)
+			l.LineStyle.Color = color.Gray{Y: 150}
+			if k < len(causeColors) {
+				l.LineStyle.Color = causeColors[k]
+			}
+			p.Add(l)
+			if drawn[k] == nil {
+				drawn[k] = l
+			}
+			last = max(last, sp.To.Seconds()/60)
+		}
+	}
+	// The legend in model.Reasons order, whatever order the bars came in.
+	for k, l := range drawn {
+		if l == nil {
+			continue
+		}
+		name := NoVisit
+		if k < len(model.Reasons) {
+			name = model.Reasons[k]
+		}
+		p.Legend.Add(name, l)
+	}
+	ticks := make([]plot.Tick, len(lanes))
+	for i, r := range lanes {
+		ticks[i] = plot.Tick{Value: float64(len(lanes) - 1 - i), Label: r.Framework}
+	}
+	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
+	p.Y.Min, p.Y.Max = -0.7, float64(len(lanes))-0.3
+	p.X.Min, p.X.Max = 0, last*1.3+0.1
+	return p, left, nil
 }

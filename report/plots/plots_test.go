@@ -10,6 +10,7 @@ import (
 
 	"github.com/mesosim/mesosim/model"
 	"github.com/mesosim/mesosim/report"
+	"github.com/mesosim/mesosim/report/explain"
 	"github.com/mesosim/mesosim/sim"
 )
 
@@ -124,3 +125,44 @@ func TestTimeline(t *testing.T) {
 		}
 	}
 }
+
+// Every reason has its own colour; Starvation draws one lane per
+// framework that starved and a legend of the causes drawn, in
+// model.Reasons order, and the same data give the same bytes.
+func TestStarvation(t *testing.T) {
+	if len(causeColors) != len(model.Reasons) {
+		t.Fatalf("%d cause colours for %d reasons", len(causeColors), len(model.Reasons))
+	}
+	rows := []explain.Row{
+		{Framework: "calm"},
+		{Framework: "v", Episodes: 3, Spans: []explain.Span{{From: sim.Second, To: 20 * sim.Second, Cause: model.ReasonTaken},
+			{From: 30 * sim.Second, To: 50 * sim.Second, Cause: model.ReasonFiltered}, {From: 55 * sim.Second, To: 59 * sim.Second}}},
+	}
+	svg := func() string {
+		p, left, err := Starvation(rows, time60, "starvation")
+		if err != nil || len(left) != 0 {
+			t.Fatal(err, left)
+		}
+		b, err := Render(p, "svg", 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	s := svg()
+	if s != svg() {
+		t.Fatal("two renderings differ")
+	}
+	f, tk, nv := strings.Index(s, ">filtered</text>"), strings.Index(s, ">taken</text>"), strings.Index(s, ">"+NoVisit+"</text>")
+	if f < 0 || tk < 0 || nv < 0 || !(f < tk && tk < nv) {
+		t.Errorf("legend filtered at %d, taken at %d, %s at %d: want all, in that order", f, tk, NoVisit, nv)
+	}
+	if strings.Contains(s, ">calm</text>") || !strings.Contains(s, ">v</text>") {
+		t.Error("want a lane for v only")
+	}
+	if _, _, err := Starvation(rows[:1], time60, "starvation"); err == nil {
+		t.Error("no framework starved: want an error")
+	}
+}
+
+const time60 = 60 * sim.Second
