@@ -132,7 +132,10 @@ func (m *Master) MarkAgentGone(id string) {
 			state, reason = TaskGoneByOperator, ReasonRemovedByOperator
 		}
 		if a.status != agentRecovered {
-			m.goneUpdate(t, state, reason)
+			// A live or UNREACHABLE task takes the terminal state; a
+			// terminal one keeps its own, the update is still sent
+			// (masterStatus).
+			m.masterUpdate(t, state, reason)
 		}
 		m.forgetTask(t)
 	}
@@ -158,18 +161,6 @@ func (m *Master) MarkAgentGone(id string) {
 func (m *Master) KnowsAgent(id string) bool {
 	_, gone := m.registry.Gone[id]
 	return gone || m.agents[id] != nil
-}
-
-// goneUpdate sends a task's TASK_GONE_BY_OPERATOR (or TASK_LOST) when its
-// agent is marked gone. GONE_BY_OPERATOR is terminal, so a task still live
-// (or unreachable) takes it as its state.
-func (m *Master) goneUpdate(t *masterTask, state TaskState, reason string) {
-	if t.unreachable && !t.state.Definitive() {
-		// An unreachable task's UNREACHABLE (or LOST) gives way to the
-		// operator's verdict.
-		t.state = TaskStaging
-	}
-	m.masterUpdate(t, state, reason)
 }
 
 // markUnreachable handles an agent that missed its pings, or its
