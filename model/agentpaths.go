@@ -143,13 +143,11 @@ func (m *Master) MarkAgentGone(id string) {
 	case agentActive:
 		m.send(AgentAddress(id), ShutdownSlave{Agent: id})
 		m.dropAgent(a, "agent_removed", "gone")
-	case agentRecovered:
+	default: // unreachable, or recovered and not re-registered yet
 		if a.hasReregTmr {
 			m.clock.Cancel(a.reregTimer)
 			a.hasReregTmr = false
 		}
-		m.record(Record{Kind: KindAgentRemoved, Agent: id, Reason: "gone"})
-	default:
 		m.record(Record{Kind: KindAgentRemoved, Agent: id, Reason: "gone"})
 	}
 	delete(m.agents, id)
@@ -256,14 +254,10 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 			m.send(FrameworkAddress(f.name), Update{Status: TaskStatus{Task: r.Info.ID, Framework: f.name, Agent: a.name,
 				State: r.State, Reason: ReasonReregistered, Source: SourceMaster}})
 		}
-		m.nextTask++
-		t := &masterTask{seq: m.nextTask, id: r.Info.ID, framework: r.Framework, agent: a.name, res: r.Info.Resources,
-			state: r.State, updateState: r.UpdateState}
-		if old := f.tasks[t.id]; old != nil {
+		if old := f.tasks[r.Info.ID]; old != nil {
 			m.forgetTask(old)
 		}
-		a.tasks[taskKey(t.framework, t.id)] = t
-		f.tasks[t.id] = t
+		t := m.addReported(a, f, r)
 		if announce {
 			m.record(Record{Kind: KindTaskStatus, Task: t.id, Framework: t.framework, Agent: a.name,
 				State: r.State.String(), Reason: ReasonReregistered, Source: SourceMaster, SeenBy: "master"})
@@ -291,6 +285,17 @@ func (m *Master) reportedFramework(r TaskReport) *masterFramework {
 		m.alloc.Suppress(f.name)
 	}
 	return f
+}
+
+// addReported adds a task a re-registering agent reported, in its
+// reported state and stream state, to the agent and its framework.
+func (m *Master) addReported(a *masterAgent, f *masterFramework, r TaskReport) *masterTask {
+	m.nextTask++
+	t := &masterTask{seq: m.nextTask, id: r.Info.ID, framework: r.Framework, agent: a.name, res: r.Info.Resources,
+		state: r.State, updateState: r.UpdateState}
+	a.tasks[taskKey(t.framework, t.id)] = t
+	f.tasks[t.id] = t
+	return t
 }
 
 // reregisterKnown is ___reregisterSlave: an agent the master holds as
@@ -329,13 +334,9 @@ func (m *Master) reregisterKnown(a *masterAgent, msg ReregisterSlave) {
 			continue
 		}
 		f := m.reportedFramework(r)
-		m.nextTask++
-		t := &masterTask{seq: m.nextTask, id: r.Info.ID, framework: r.Framework, agent: a.name, res: r.Info.Resources,
-			state: r.State, updateState: r.UpdateState}
 		// Not in the allocator's view of the agent (held stays false),
 		// as before the re-registration.
-		a.tasks[key] = t
-		f.tasks[t.id] = t
+		m.addReported(a, f, r)
 	}
 	var missing []MissingTask
 	for _, t := range a.sortedTasks() {
