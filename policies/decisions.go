@@ -210,7 +210,7 @@ func (h *Hierarchical) largestHolder(a *agentState) *client {
 	var bestShare float64
 	var q quantities
 	for _, c := range h.subscribed {
-		res, ok := c.byAgent[a.name]
+		res, ok := a.heldBy(c)
 		if !ok {
 			continue
 		}

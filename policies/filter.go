@@ -38,8 +38,10 @@ type agentState struct {
 	// avail is total.Sub(allocated) when availOK (see available).
 	avail   model.Resources
 	availOK bool
-	groups  []*filterGroup
-	filters filterList
+	// holdings is what each framework holds on the agent.
+	holdings []holding
+	groups   []*filterGroup
+	filters  filterList
 	// idle: the agent's last visit (in a stage) made no offer, and nothing
 	// that could change that has happened since, on the agent (changed
 	// is bumped) or anywhere (the allocator's epoch moved). Such an agent

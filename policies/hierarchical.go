@@ -112,10 +112,9 @@ func (h *Hierarchical) RemoveAgent(name string) {
 	if a == nil {
 		return
 	}
-	for _, c := range h.sortedClients() {
-		if res, ok := c.byAgent[name]; ok {
-			h.unallocate(c, a, res)
-		}
+	for _, c := range a.holders() {
+		res, _ := a.heldBy(c)
+		h.unallocate(c, a, res)
 	}
 	for _, f := range a.filters.items {
 		if !f.dead {
@@ -137,7 +136,7 @@ func (h *Hierarchical) RemoveAgent(name string) {
 // AddFramework implements model.Allocator.
 func (h *Hierarchical) AddFramework(info model.FrameworkInfo) {
 	c := &client{name: info.Name, role: info.Role, idx: h.nextIdx, seq: h.nextIdx, active: true,
-		byAgent: map[string]model.Resources{}, minAlloc: info.MinAllocatable}
+		minAlloc: info.MinAllocatable}
 	h.nextIdx++
 	h.clients[c.name] = c
 	h.bump()
@@ -152,8 +151,9 @@ func (h *Hierarchical) RemoveFramework(name string) {
 	if c == nil {
 		return
 	}
-	for _, agent := range sortedNames(c.byAgent) {
-		h.unallocate(c, h.agents[agent], c.byAgent[agent])
+	for _, a := range c.heldAgents() {
+		res, _ := a.heldBy(c)
+		h.unallocate(c, a, res)
 	}
 	h.clearFilters(c)
 	h.bump()
@@ -249,7 +249,7 @@ func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, c
 	}
 	a.allocate(res, 1)
 	h.names.add(&c.alloc, res, 1)
-	c.byAgent[a.name] = c.byAgent[a.name].Add(res)
+	a.hold(c, res)
 	if count {
 		c.count++
 	}
@@ -266,11 +266,7 @@ func (h *Hierarchical) unallocate(c *client, a *agentState, res model.Resources)
 	}
 	a.allocate(res, -1)
 	h.names.add(&c.alloc, res, -1)
-	if left := c.byAgent[a.name].Sub(res); left.IsEmpty() {
-		delete(c.byAgent, a.name)
-	} else {
-		c.byAgent[a.name] = left
-	}
+	a.release(c, res)
 	h.quota.allocated(h, c.role, res, -1)
 	leaf := c.leaf
 	h.roles.allocated(h, leaf, res, true)

@@ -20,8 +20,8 @@ type client struct {
 	minAlloc []model.Resources
 
 	alloc   quantities
-	byAgent map[string]model.Resources
-	count   uint64 // times allocated to; never goes down
+	held    []*agentState // the agents it holds on (see holding)
+	count   uint64        // times allocated to; never goes down
 	filters filterList
 
 	// share and count as of the client's current place in the sorter.

@@ -41,7 +41,7 @@ func TestFrameworkSorterMatchesFlatOrder(t *testing.T) {
 			},
 			"recover": func(t *rapid.T) {
 				c := pick(t)
-				if res, ok := c.byAgent["a0"]; ok {
+				if res, ok := d.agents["a0"].heldBy(c); ok {
 					d.unallocate(c, d.agents["a0"], res)
 				}
 			},
