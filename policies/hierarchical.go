@@ -33,6 +33,8 @@ type Hierarchical struct {
 	weights    map[string]float64
 	quota      quotaState
 	buf        bitset
+	// visit is the agent visit under way, reused (see agentVisit).
+	visit agentVisit
 	// noSkip turns the idle-agent skip and the skip of other roles'
 	// filters (agentState.filtered) off (tests compare both ways).
 	noSkip bool
@@ -309,99 +311,6 @@ func (h *Hierarchical) Allocate(candidates []string) []model.Grant {
 	if h.dec != nil {
 		h.dec.end()
 	}
-	return grants
-}
-
-// offerAgent offers one agent in one stage.
-func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStage bool) []model.Grant {
-	stage := 0
-	if quotaStage {
-		stage = 1
-	}
-	// Not under quota: the headroom an offer is cut to depends on
-	// allocations on every other agent, which the agent's own change
-	// count does not see (a random scenario with a guarantee diverged
-	// with the skip on).
-	if a.idleAt[stage] == h.epoch+1 && a.seenAt[stage] == a.changed && !h.order.drawsPerVisit() && !h.noSkip && !h.quota.active() {
-		if h.dec != nil && !quotaStage {
-			h.dec.replay(h, a)
-		}
-		return grants // no taker last time, and nothing changed since
-	}
-	// rec collects why pairs get no offer: in the fair-share stage only,
-	// which visits every role on every agent.
-	var rec *decisions
-	if h.dec != nil && !quotaStage {
-		rec = h.dec
-		rec.startAgent(a)
-	}
-	before := len(grants)
-	defer func() {
-		if len(grants) == before {
-			a.idleAt[stage], a.seenAt[stage] = h.epoch+1, a.changed
-		} else {
-			a.idleAt[stage] = 0
-		}
-	}()
-	avail := a.available()
-	if rec != nil {
-		defer func() { rec.endAgent(h, avail) }()
-	}
-	if avail.IsEmpty() {
-		return grants
-	}
-	h.order.visit(h, func(leaf *roleNode, clients [][]*client) bool {
-		fs := leaf.frameworks
-		if fs.nActive == 0 {
-			if rec != nil {
-				h.skipAll(rec, clients, func(*client) model.Skip { return model.Skip{Reason: model.ReasonInactive} })
-			}
-			return false
-		}
-		offer := h.offerable(avail, leaf.path, quotaStage)
-		if offer.IsEmpty() {
-			if rec != nil {
-				h.skipAll(rec, clients, func(c *client) model.Skip { return h.emptySkip(rec, c, avail) })
-			}
-			return false
-		}
-		mask := fs.active
-		if h.noSkip {
-			mask = nil
-		}
-		h.buf = a.filtered(offer, mask, h.buf)
-		if andCount(h.buf, fs.active) == fs.nActive {
-			if rec != nil {
-				h.skipAll(rec, clients, func(c *client) model.Skip { return h.clientSkip(a, c, avail, offer) })
-			}
-			return false // every active framework of the role filters this
-		}
-	blocks:
-		for _, blk := range clients {
-			for _, c := range blk {
-				if !c.active || h.buf.has(c.idx) || !allocatable(offer, h.minAllocatable(c)) {
-					if rec != nil {
-						rec.skip(c, h.clientSkip(a, c, avail, offer))
-					}
-					continue
-				}
-				if h.dec != nil {
-					h.dec.granted(h, c, a, quotaStage)
-				}
-				grants = append(grants, model.Grant{Framework: c.name, Role: c.role, Agent: a.name, Resources: offer})
-				if h.quota.active() {
-					h.quota.offered(h, c.role, offer, quotaStage)
-				}
-				h.allocate(c, a, offer, true)
-				avail = avail.Sub(offer)
-				if rec != nil { // the rest of the role: taken by c
-					h.skipAll(rec, clients, func(c *client) model.Skip { return rec.nothingLeft(h, c) })
-				}
-				break blocks
-			}
-		}
-		return avail.IsEmpty()
-	})
 	return grants
 }
 

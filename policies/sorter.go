@@ -289,26 +289,43 @@ func (t *roleTree) leaves(d *Hierarchical) []*roleNode {
 		return t.order
 	}
 	t.order = t.order[:0]
-	var walk func(n *roleNode)
-	walk = func(n *roleNode) {
-		if n.unsorted {
-			for _, c := range n.children {
-				c.share = d.share(c.alloc, d.weight(c.path))
-			}
-			sort.Slice(n.children, func(i, j int) bool { return n.children[i].less(n.children[j]) })
-			n.unsorted = false
-		}
-		for _, c := range n.children {
-			if c.isLeaf {
-				t.order = append(t.order, c)
-			} else {
-				walk(c)
-			}
-		}
-	}
-	walk(&t.root)
+	t.walk(d, &t.root)
 	t.stale = false
 	return t.order
+}
+
+// walk appends the leaves under n to t.order in DRF order, sorting the
+// children of each level that needs it.
+func (t *roleTree) walk(d *Hierarchical, n *roleNode) {
+	if n.unsorted {
+		for _, c := range n.children {
+			c.share = d.share(c.alloc, d.weight(c.path))
+		}
+		// The order is total (paths differ between siblings), so any
+		// sort gives the same result; a single child needs none.
+		if len(n.children) > 1 {
+			slices.SortFunc(n.children, compareNodes)
+		}
+		n.unsorted = false
+	}
+	for _, c := range n.children {
+		if c.isLeaf {
+			t.order = append(t.order, c)
+		} else {
+			t.walk(d, c)
+		}
+	}
+}
+
+// compareNodes orders siblings for slices.SortFunc (see roleNode.less).
+func compareNodes(a, b *roleNode) int {
+	switch {
+	case a.less(b):
+		return -1
+	case b.less(a):
+		return 1
+	}
+	return 0
 }
 
 // leafList returns every role leaf, sorted by path.
