@@ -76,11 +76,10 @@ func (r *decisions) order(h *Hierarchical) {
 		ro := model.RoleOrder{Role: leaf.path, Weight: h.weight(leaf.path), Share: h.share(leaf.alloc, h.weight(leaf.path))}
 		var cs []*client
 		if drf {
-			for _, blk := range leaf.frameworks.sorted(h) {
-				cs = append(cs, blk...)
-			}
+			leaf.frameworks.sorted(h)
+			cs = leaf.frameworks.list(h)
 		} else {
-			cs = leaf.frameworks.list()
+			cs = leaf.frameworks.list(h)
 			slices.SortFunc(cs, func(a, b *client) int { return a.seq - b.seq })
 		}
 		for _, c := range cs {
@@ -291,12 +290,10 @@ func (q *quotaState) mostUnmet() string {
 
 // skipAll records s(c) for every client of a visited role that has no
 // reason or offer on the agent yet.
-func (h *Hierarchical) skipAll(rec *decisions, clients [][]*client, s func(*client) model.Skip) {
-	for _, blk := range clients {
-		for _, c := range blk {
-			if !rec.marked.has(c.idx) {
-				rec.skip(c, s(c))
-			}
+func (h *Hierarchical) skipAll(rec *decisions, clients clientBlocks, s func(*client) model.Skip) {
+	for c := range clients.all {
+		if !rec.marked.has(c.idx) {
+			rec.skip(c, s(c))
 		}
 	}
 }

@@ -28,11 +28,13 @@ type Hierarchical struct {
 	clients map[string]*client
 	// subscribed holds the frameworks in subscription order.
 	subscribed []*client
-	nextIdx    int
-	roles      *roleTree
-	weights    map[string]float64
-	quota      quotaState
-	buf        bitset
+	// clientAt holds every framework by its idx (nil once removed).
+	clientAt []*client
+	nextIdx  int
+	roles    *roleTree
+	weights  map[string]float64
+	quota    quotaState
+	buf      bitset
 	// visit is the agent visit under way, reused (see agentVisit).
 	visit agentVisit
 	// cycleAgents is the scratch list of a cycle's agents, and lastGrants
@@ -145,6 +147,7 @@ func (h *Hierarchical) AddFramework(info model.FrameworkInfo) {
 		minAlloc: info.MinAllocatable}
 	h.nextIdx++
 	h.clients[c.name] = c
+	h.clientAt = append(h.clientAt, c)
 	h.bump()
 	h.subscribed = append(h.subscribed, c)
 	c.leaf = h.roles.leaf(c.role)
@@ -165,6 +168,7 @@ func (h *Hierarchical) RemoveFramework(name string) {
 	h.bump()
 	c.leaf.frameworks.remove(c, h)
 	delete(h.clients, name)
+	h.clientAt[c.idx] = nil
 	for i, x := range h.subscribed {
 		if x == c {
 			h.subscribed = append(h.subscribed[:i], h.subscribed[i+1:]...)

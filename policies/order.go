@@ -80,10 +80,10 @@ func (randomOrder) visit(h *Hierarchical, v *agentVisit) {
 				}
 				continue
 			}
-			clients := k.frameworks.list()
+			clients := k.frameworks.list(h)
 			sort.Slice(clients, func(i, j int) bool { return clients[i].name < clients[j].name })
 			h.rng.Shuffle(len(clients), func(i, j int) { clients[i], clients[j] = clients[j], clients[i] })
-			if v.try(k, [][]*client{clients}) {
+			if v.try(k, clientBlocks{list: clients}) {
 				return true
 			}
 		}
@@ -122,10 +122,10 @@ type fifoOrder struct {
 }
 
 func (fifoOrder) visit(h *Hierarchical, v *agentVisit) {
-	one := [][]*client{make([]*client, 1)}
+	one := make([]*client, 1)
 	for _, c := range h.subscribed {
-		one[0][0] = c
-		if v.try(c.leaf, one) {
+		one[0] = c
+		if v.try(c.leaf, clientBlocks{list: one}) {
 			return
 		}
 	}
@@ -192,9 +192,9 @@ func (o capacityOrder) visit(h *Hierarchical, v *agentVisit) {
 	byRatio(elastic)
 	for _, group := range [][]ranked{below, elastic} {
 		for _, r := range group {
-			clients := r.leaf.frameworks.list()
+			clients := r.leaf.frameworks.list(h)
 			sort.Slice(clients, func(i, j int) bool { return clients[i].seq < clients[j].seq })
-			if v.try(r.leaf, [][]*client{clients}) {
+			if v.try(r.leaf, clientBlocks{list: clients}) {
 				return
 			}
 		}

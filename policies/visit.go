@@ -59,7 +59,7 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 
 // try offers the agent to one role's frameworks, read block after block,
 // and reports whether nothing of the agent is left.
-func (v *agentVisit) try(leaf *roleNode, clients [][]*client) bool {
+func (v *agentVisit) try(leaf *roleNode, clients clientBlocks) bool {
 	h, a, rec := v.h, v.a, v.rec
 	fs := leaf.frameworks
 	if fs.nActive == 0 {
@@ -86,24 +86,22 @@ func (v *agentVisit) try(leaf *roleNode, clients [][]*client) bool {
 		}
 		return false // every active framework of the role filters this
 	}
-	for _, blk := range clients {
-		for _, c := range blk {
-			if !c.active || h.buf.has(c.idx) || !allocatable(offer, h.minAllocatable(c)) {
-				if rec != nil {
-					rec.skip(c, h.clientSkip(a, c, v.avail, offer))
-				}
-				continue
+	for c := range clients.all {
+		if !c.active || h.buf.has(c.idx) || !allocatable(offer, h.minAllocatable(c)) {
+			if rec != nil {
+				rec.skip(c, h.clientSkip(a, c, v.avail, offer))
 			}
-			v.grant(c, offer, clients)
-			return v.avail.IsEmpty()
+			continue
 		}
+		v.grant(c, offer, clients)
+		return v.avail.IsEmpty()
 	}
 	return false
 }
 
 // grant offers offer to c, books it, and gives the rest of the role's
 // frameworks their reason (taken by c).
-func (v *agentVisit) grant(c *client, offer model.Resources, clients [][]*client) {
+func (v *agentVisit) grant(c *client, offer model.Resources, clients clientBlocks) {
 	h, a, rec := v.h, v.a, v.rec
 	if h.dec != nil {
 		h.dec.granted(h, c, a, v.quotaStage)
