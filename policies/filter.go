@@ -35,9 +35,13 @@ type agentState struct {
 	total model.Resources
 	// allocated is owned by the agent's state and updated in place.
 	allocated model.Tally
-	// avail is total.Sub(allocated) when availOK (see available).
-	avail   model.Resources
-	availOK bool
+	// avail is total.Sub(availFor): what was available when the
+	// allocation was last availFor (see available). availOK: the
+	// allocation has not changed since; availSet: avail was computed once.
+	avail    model.Resources
+	availFor model.Tally
+	availOK  bool
+	availSet bool
 	// holdings is what each framework holds on the agent.
 	holdings []holding
 	groups   []*filterGroup
@@ -63,11 +67,21 @@ func (a *agentState) allocate(res model.Resources, sign int) {
 }
 
 // available returns what of the agent is not allocated, computed once per
-// change of its allocation rather than on every visit.
+// change of its allocation rather than on every visit, and not even then
+// if the allocation came back to what it was (an offer declined, a task
+// ended that had been launched since): avail is a function of the
+// allocation's content, which availFor keeps. BenchmarkDeclineOffers
+// visits every agent after a decline.
 func (a *agentState) available() model.Resources {
-	if !a.availOK {
-		a.avail, a.availOK = a.total.Sub(a.allocated.View()), true
+	if a.availOK {
+		return a.avail
 	}
+	if !a.availSet || !a.allocated.View().Equal(a.availFor.View()) {
+		a.avail = a.total.Sub(a.allocated.View())
+		a.availFor.Set(a.allocated.View())
+		a.availSet = true
+	}
+	a.availOK = true
 	return a.avail
 }
 
