@@ -33,6 +33,8 @@ type filterGroup struct {
 type agentState struct {
 	name  string
 	total model.Resources
+	// reserved: total has entries reserved to some role.
+	reserved bool
 	// allocated is owned by the agent's state and updated in place.
 	allocated model.Tally
 	// avail is total.Sub(availFor): what was available when the

@@ -101,7 +101,7 @@ func (h *Hierarchical) totalsChanged() {
 
 // AddAgent implements model.Allocator.
 func (h *Hierarchical) AddAgent(name string, total model.Resources, used []model.Usage) {
-	a := &agentState{name: name, total: total}
+	a := &agentState{name: name, total: total, reserved: !total.Reserved().IsEmpty()}
 	h.agents[name] = a
 	h.bump()
 	h.names.add(&h.totalQ, total, 1)
@@ -333,8 +333,13 @@ func (h *Hierarchical) Allocate(candidates []string) []model.Grant {
 // offerable is what of avail an offer to role may hold in a stage: the
 // role's reservations (and its ancestors'), non-scalars, and unreserved
 // scalars as quota allows (quotaStageOffer, fairShareChop).
-func (h *Hierarchical) offerable(avail model.Resources, role string, quotaStage bool) model.Resources {
-	offer := avail.AllocatableTo(role)
+// An agent with no reservations needs no filtering by role: what is
+// available of it is all unreserved.
+func (h *Hierarchical) offerable(a *agentState, avail model.Resources, role string, quotaStage bool) model.Resources {
+	offer := avail
+	if a.reserved {
+		offer = avail.AllocatableTo(role)
+	}
 	switch {
 	case quotaStage:
 		offer = h.quota.quotaStageOffer(h, offer, role)

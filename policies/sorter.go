@@ -331,17 +331,17 @@ func (t *roleTree) leaves(d *Hierarchical) []*roleNode {
 // walk appends the leaves under n to t.order in DRF order, sorting the
 // children of each level that needs it.
 func (t *roleTree) walk(d *Hierarchical, n *roleNode) {
-	if n.unsorted {
+	// A single child needs no sorting, nor its share (read only here, and
+	// recomputed for every child whenever a level is sorted). The order
+	// is total (paths differ between siblings), so any sort gives the
+	// same result.
+	if n.unsorted && len(n.children) > 1 {
 		for _, c := range n.children {
 			c.share = d.share(c.alloc, d.weight(c.path))
 		}
-		// The order is total (paths differ between siblings), so any
-		// sort gives the same result; a single child needs none.
-		if len(n.children) > 1 {
-			slices.SortFunc(n.children, compareNodes)
-		}
-		n.unsorted = false
+		slices.SortFunc(n.children, compareNodes)
 	}
+	n.unsorted = false
 	for _, c := range n.children {
 		if c.isLeaf {
 			t.order = append(t.order, c)

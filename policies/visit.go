@@ -68,7 +68,7 @@ func (v *agentVisit) try(leaf *roleNode, clients clientBlocks) bool {
 		}
 		return false
 	}
-	offer := h.offerable(v.avail, leaf.path, v.quotaStage)
+	offer := h.offerable(a, v.avail, leaf.path, v.quotaStage)
 	if offer.IsEmpty() {
 		if rec != nil {
 			h.skipAll(rec, clients, func(c *client) model.Skip { return h.emptySkip(rec, c, v.avail) })
