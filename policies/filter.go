@@ -48,13 +48,8 @@ type agentState struct {
 	holdings []holding
 	groups   []*filterGroup
 	filters  filterList
-	// idle: the agent's last visit (in a stage) made no offer, and nothing
-	// that could change that has happened since, on the agent (changed
-	// is bumped) or anywhere (the allocator's epoch moved). Such an agent
-	// is skipped: visiting it again would give no taker either.
-	idleAt  [2]uint64 // epoch+1 of the idle visit per stage (0: not idle)
-	changed uint64
-	seenAt  [2]uint64 // changed at the idle visit per stage
+	// num is the agent's number in the allocator's agentTable.
+	num int32
 }
 
 // allocate adds res to what of the agent is allocated (sign 1), or takes
@@ -87,9 +82,6 @@ func (a *agentState) available() model.Resources {
 	return a.avail
 }
 
-// touch marks a change on the agent that may make it offerable again.
-func (a *agentState) touch() { a.changed++ }
-
 func (a *agentState) addFilter(f *filter, res model.Resources) {
 	var g *filterGroup
 	for _, x := range a.groups {
@@ -115,8 +107,8 @@ func (a *agentState) addFilter(f *filter, res model.Resources) {
 	a.filters.add(f)
 }
 
+// dropFilter removes f from its group; the caller touches the agent.
 func (a *agentState) dropFilter(f *filter) {
-	a.touch()
 	g := f.group
 	g.size--
 	if n := g.extra[f.c.idx]; n > 0 {

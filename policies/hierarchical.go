@@ -37,10 +37,10 @@ type Hierarchical struct {
 	buf      bitset
 	// visit is the agent visit under way, reused (see agentVisit).
 	visit agentVisit
-	// cycleAgents is the scratch list of a cycle's agents, and lastGrants
-	// how many grants the last cycle made (a capacity hint).
-	cycleAgents []*agentState
-	lastGrants  int
+	// table numbers the agents (see agentTable); lastGrants is how many
+	// grants the last cycle made (a capacity hint).
+	table      agentTable
+	lastGrants int
 	// noSkip turns the idle-agent skip and the skip of other roles'
 	// filters (agentState.filtered) off (tests compare both ways).
 	noSkip bool
@@ -103,6 +103,7 @@ func (h *Hierarchical) totalsChanged() {
 func (h *Hierarchical) AddAgent(name string, total model.Resources, used []model.Usage) {
 	a := &agentState{name: name, total: total, reserved: !total.Reserved().IsEmpty()}
 	h.agents[name] = a
+	h.table.add(a)
 	h.bump()
 	h.names.add(&h.totalQ, total, 1)
 	h.quota.agentChanged(h, total, 1)
@@ -132,6 +133,7 @@ func (h *Hierarchical) RemoveAgent(name string) {
 		}
 	}
 	delete(h.agents, name)
+	h.table.remove(a)
 	if h.dec != nil {
 		delete(h.dec.cache, name)
 	}
@@ -235,6 +237,7 @@ func (h *Hierarchical) expire(f *filter) {
 		return
 	}
 	f.dead = true
+	h.table.touch(f.agent)
 	f.agent.dropFilter(f)
 	f.agent.filters.died()
 	f.c.filters.died()
@@ -245,6 +248,7 @@ func (h *Hierarchical) clearFilters(c *client) {
 		if !f.dead {
 			f.dead = true
 			h.clock.Cancel(f.timer)
+			h.table.touch(f.agent)
 			f.agent.dropFilter(f)
 			f.agent.filters.died()
 		}
@@ -253,7 +257,7 @@ func (h *Hierarchical) clearFilters(c *client) {
 }
 
 func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, count bool) {
-	a.touch()
+	h.table.touch(a)
 	if h.quota.active() || h.order.capped() {
 		h.bump()
 	}
@@ -270,7 +274,7 @@ func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, c
 }
 
 func (h *Hierarchical) unallocate(c *client, a *agentState, res model.Resources) {
-	a.touch()
+	h.table.touch(a)
 	if h.quota.active() || h.order.capped() {
 		h.bump()
 	}
@@ -285,12 +289,7 @@ func (h *Hierarchical) unallocate(c *client, a *agentState, res model.Resources)
 
 // Allocate implements model.Allocator: one cycle over the candidates.
 func (h *Hierarchical) Allocate(candidates []string) []model.Grant {
-	agents := h.cycleAgents[:0]
-	for _, n := range candidates {
-		if a := h.agents[n]; a != nil {
-			agents = append(agents, a)
-		}
-	}
+	agents := h.table.resolve(candidates, h.agents)
 	// As many grants as last cycle made, at most one per agent, are
 	// likely: growing the slice to them costs more (BenchmarkDeclineOffers).
 	var grants []model.Grant
@@ -324,8 +323,6 @@ func (h *Hierarchical) Allocate(candidates []string) []model.Grant {
 	if h.dec != nil {
 		h.dec.end()
 	}
-	clear(agents)
-	h.cycleAgents = agents[:0]
 	h.lastGrants = len(grants)
 	return grants
 }
@@ -359,7 +356,7 @@ func (h *Hierarchical) minAllocatable(c *client) []model.Resources {
 	return h.cfg.MinAllocatable
 }
 
-func (h *Hierarchical) shuffle(agents []*agentState) {
+func (h *Hierarchical) shuffle(agents []int32) {
 	h.rng.Shuffle(len(agents), func(i, j int) { agents[i], agents[j] = agents[j], agents[i] })
 }
 

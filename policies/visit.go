@@ -19,7 +19,7 @@ type agentVisit struct {
 }
 
 // offerAgent offers one agent in one stage, appending its grants.
-func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStage bool) []model.Grant {
+func (h *Hierarchical) offerAgent(num int32, grants []model.Grant, quotaStage bool) []model.Grant {
 	stage := 0
 	if quotaStage {
 		stage = 1
@@ -28,12 +28,14 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 	// allocations on every other agent, which the agent's own change
 	// count does not see (a random scenario with a guarantee diverged
 	// with the skip on).
-	if a.idleAt[stage] == h.epoch+1 && a.seenAt[stage] == a.changed && !h.order.drawsPerVisit() && !h.noSkip && !h.quota.active() {
+	idle := &h.table.idle[num]
+	if idle[stage] == h.epoch+1 && !h.order.drawsPerVisit() && !h.noSkip && !h.quota.active() {
 		if h.dec != nil && !quotaStage {
-			h.dec.replay(h, a)
+			h.dec.replay(h, h.table.at[num])
 		}
 		return grants // no taker last time, and nothing changed since
 	}
+	a := h.table.at[num]
 	v := &h.visit
 	*v = agentVisit{h: h, a: a, quotaStage: quotaStage, grants: grants}
 	if h.dec != nil && !quotaStage {
@@ -47,10 +49,11 @@ func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStag
 	if v.rec != nil {
 		v.rec.endAgent(h, v.avail)
 	}
+	idle = &h.table.idle[num]
 	if len(v.grants) == len(grants) {
-		a.idleAt[stage], a.seenAt[stage] = h.epoch+1, a.changed
+		idle[stage] = h.epoch + 1
 	} else {
-		a.idleAt[stage] = 0
+		idle[stage] = 0
 	}
 	grants = v.grants
 	*v = agentVisit{}
