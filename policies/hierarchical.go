@@ -189,7 +189,7 @@ func (h *Hierarchical) Suppress(name string) {
 
 // Revive implements model.Allocator. Only a framework that was suppressed
 // moves the epoch: reviving an active one only clears its filters, and
-// that touches each agent it filtered (agentState.dropFilter).
+// that touches each agent it filtered (clearFilters).
 func (h *Hierarchical) Revive(name string) {
 	if c := h.clients[name]; c != nil {
 		if !c.active {

@@ -25,9 +25,9 @@ func (h *Hierarchical) offerAgent(num int32, grants []model.Grant, quotaStage bo
 		stage = 1
 	}
 	// Not under quota: the headroom an offer is cut to depends on
-	// allocations on every other agent, which the agent's own change
-	// count does not see (a random scenario with a guarantee diverged
-	// with the skip on).
+	// allocations on every other agent, which the agent's own idle marks
+	// do not see (a random scenario with a guarantee diverged with the
+	// skip on).
 	idle := &h.table.idle[num]
 	if idle[stage] == h.epoch+1 && !h.order.drawsPerVisit() && !h.noSkip && !h.quota.active() {
 		if h.dec != nil && !quotaStage {
