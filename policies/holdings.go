@@ -15,15 +15,10 @@ import (
 //
 // A holding exists from the first allocation of the pair until a recovery
 // leaves it empty, even if the resources allocated were empty, as an
-// entry of a map would. Its resources are a Tally updated in place (an
-// immutable sum allocated on most recoveries: the default scenario).
-// Holdings swap places within a.holdings, each Tally keeping one owner:
-// a dropped holding's empty Tally stays in the slice's spare capacity
-// and serves the next holding (a fresh Tally per offer allocated more
-// than the immutable sums did).
+// entry of a map would.
 type holding struct {
 	c   *client
-	res model.Tally
+	res model.Resources
 	at  int // index of the agent in c.held
 }
 
@@ -37,29 +32,22 @@ func (a *agentState) holdingOf(c *client) int {
 	return -1
 }
 
-// heldBy returns a copy of what c holds on a and whether it holds
-// anything there.
+// heldBy returns what c holds on a and whether it holds anything there.
 func (a *agentState) heldBy(c *client) (model.Resources, bool) {
 	if i := a.holdingOf(c); i >= 0 {
-		return a.holdings[i].res.Resources(), true
+		return a.holdings[i].res, true
 	}
 	return model.Resources{}, false
 }
 
 // hold adds res to c's holding on a.
 func (a *agentState) hold(c *client, res model.Resources) {
-	i := a.holdingOf(c)
-	if i < 0 {
-		i = len(a.holdings)
-		if i < cap(a.holdings) {
-			a.holdings = a.holdings[:i+1] // a spare slot, its Tally empty
-		} else {
-			a.holdings = append(a.holdings, holding{})
-		}
-		a.holdings[i].c, a.holdings[i].at = c, len(c.held)
-		c.held = append(c.held, a)
+	if i := a.holdingOf(c); i >= 0 {
+		a.holdings[i].res = a.holdings[i].res.Add(res)
+		return
 	}
-	a.holdings[i].res.Add(res)
+	a.holdings = append(a.holdings, holding{c: c, res: res, at: len(c.held)})
+	c.held = append(c.held, a)
 }
 
 // release takes res from c's holding on a, dropping the holding when
@@ -69,7 +57,9 @@ func (a *agentState) release(c *client, res model.Resources) {
 	if i < 0 {
 		return
 	}
-	if a.holdings[i].res.Sub(res); !a.holdings[i].res.IsEmpty() {
+	left := a.holdings[i].res.Sub(res)
+	if !left.IsEmpty() {
+		a.holdings[i].res = left
 		return
 	}
 	// Swap the agent out of c.held, telling the agent moved into its
@@ -82,11 +72,9 @@ func (a *agentState) release(c *client, res model.Resources) {
 	}
 	c.held[last] = nil
 	c.held = c.held[:last]
-	// Swap the empty holding to the end, keeping its Tally as a spare.
-	end := len(a.holdings) - 1
-	a.holdings[i], a.holdings[end] = a.holdings[end], a.holdings[i]
-	a.holdings[end].c = nil
-	a.holdings = a.holdings[:end]
+	a.holdings[i] = a.holdings[len(a.holdings)-1]
+	a.holdings[len(a.holdings)-1] = holding{}
+	a.holdings = a.holdings[:len(a.holdings)-1]
 }
 
 // heldAgents returns the agents c holds on, sorted by name.
