@@ -76,11 +76,10 @@ func (r *decisions) order(h *Hierarchical) {
 		ro := model.RoleOrder{Role: leaf.path, Weight: h.weight(leaf.path), Share: h.share(leaf.alloc, h.weight(leaf.path))}
 		var cs []*client
 		if drf {
-			for _, blk := range leaf.frameworks.sorted(h) {
-				cs = append(cs, blk...)
-			}
+			leaf.frameworks.sorted(h)
+			cs = leaf.frameworks.list(h)
 		} else {
-			cs = leaf.frameworks.list()
+			cs = leaf.frameworks.list(h)
 			slices.SortFunc(cs, func(a, b *client) int { return a.seq - b.seq })
 		}
 		for _, c := range cs {
@@ -210,7 +209,7 @@ func (h *Hierarchical) largestHolder(a *agentState) *client {
 	var bestShare float64
 	var q quantities
 	for _, c := range h.subscribed {
-		res, ok := c.byAgent[a.name]
+		res, ok := a.heldBy(c)
 		if !ok {
 			continue
 		}
@@ -291,12 +290,10 @@ func (q *quotaState) mostUnmet() string {
 
 // skipAll records s(c) for every client of a visited role that has no
 // reason or offer on the agent yet.
-func (h *Hierarchical) skipAll(rec *decisions, clients [][]*client, s func(*client) model.Skip) {
-	for _, blk := range clients {
-		for _, c := range blk {
-			if !rec.marked.has(c.idx) {
-				rec.skip(c, s(c))
-			}
+func (h *Hierarchical) skipAll(rec *decisions, clients clientBlocks, s func(*client) model.Skip) {
+	for c := range clients.all {
+		if !rec.marked.has(c.idx) {
+			rec.skip(c, s(c))
 		}
 	}
 }

@@ -38,7 +38,7 @@ func TestDRFPaperExample(t *testing.T) {
 		launched := false
 		for _, leaf := range d.roles.leaves(d) {
 			leaf.frameworks.sorted(d)
-			c := leaf.frameworks.list()[0]
+			c := leaf.frameworks.list(d)[0]
 			free := a.available()
 			if !free.Contains(demand[c.name]) {
 				continue
@@ -92,7 +92,7 @@ func TestDominantShare(t *testing.T) {
 func fwOrder(d *Hierarchical, role string) string {
 	var names []string
 	d.roles.leaf(role).frameworks.sorted(d)
-	for _, c := range d.roles.leaf(role).frameworks.list() {
+	for _, c := range d.roles.leaf(role).frameworks.list(d) {
 		names = append(names, c.name)
 	}
 	return strings.Join(names, ",")

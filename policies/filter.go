@@ -33,20 +33,23 @@ type filterGroup struct {
 type agentState struct {
 	name  string
 	total model.Resources
+	// reserved: total has entries reserved to some role.
+	reserved bool
 	// allocated is owned by the agent's state and updated in place.
 	allocated model.Tally
-	// avail is total.Sub(allocated) when availOK (see available).
-	avail   model.Resources
-	availOK bool
-	groups  []*filterGroup
-	filters filterList
-	// idle: the agent's last visit (in a stage) made no offer, and nothing
-	// that could change that has happened since, on the agent (changed
-	// is bumped) or anywhere (the allocator's epoch moved). Such an agent
-	// is skipped: visiting it again would give no taker either.
-	idleAt  [2]uint64 // epoch+1 of the idle visit per stage (0: not idle)
-	changed uint64
-	seenAt  [2]uint64 // changed at the idle visit per stage
+	// avail is total.Sub(availFor): what was available when the
+	// allocation was last availFor (see available). availOK: the
+	// allocation has not changed since; availSet: avail was computed once.
+	avail    model.Resources
+	availFor model.Tally
+	availOK  bool
+	availSet bool
+	// holdings is what each framework holds on the agent.
+	holdings []holding
+	groups   []*filterGroup
+	filters  filterList
+	// num is the agent's number in the allocator's agentTable.
+	num int32
 }
 
 // allocate adds res to what of the agent is allocated (sign 1), or takes
@@ -61,16 +64,23 @@ func (a *agentState) allocate(res model.Resources, sign int) {
 }
 
 // available returns what of the agent is not allocated, computed once per
-// change of its allocation rather than on every visit.
+// change of its allocation rather than on every visit, and not even then
+// if the allocation came back to what it was (an offer declined, a task
+// ended that had been launched since): avail is a function of the
+// allocation's content, which availFor keeps. BenchmarkDeclineOffers
+// visits every agent after a decline.
 func (a *agentState) available() model.Resources {
-	if !a.availOK {
-		a.avail, a.availOK = a.total.Sub(a.allocated.View()), true
+	if a.availOK {
+		return a.avail
 	}
+	if !a.availSet || !a.allocated.View().Equal(a.availFor.View()) {
+		a.avail = a.total.Sub(a.allocated.View())
+		a.availFor.Set(a.allocated.View())
+		a.availSet = true
+	}
+	a.availOK = true
 	return a.avail
 }
-
-// touch marks a change on the agent that may make it offerable again.
-func (a *agentState) touch() { a.changed++ }
 
 func (a *agentState) addFilter(f *filter, res model.Resources) {
 	var g *filterGroup
@@ -97,8 +107,8 @@ func (a *agentState) addFilter(f *filter, res model.Resources) {
 	a.filters.add(f)
 }
 
+// dropFilter removes f from its group; the caller touches the agent.
 func (a *agentState) dropFilter(f *filter) {
-	a.touch()
 	g := f.group
 	g.size--
 	if n := g.extra[f.c.idx]; n > 0 {

@@ -28,11 +28,19 @@ type Hierarchical struct {
 	clients map[string]*client
 	// subscribed holds the frameworks in subscription order.
 	subscribed []*client
-	nextIdx    int
-	roles      *roleTree
-	weights    map[string]float64
-	quota      quotaState
-	buf        bitset
+	// clientAt holds every framework by its idx (nil once removed).
+	clientAt []*client
+	nextIdx  int
+	roles    *roleTree
+	weights  map[string]float64
+	quota    quotaState
+	buf      bitset
+	// visit is the agent visit under way, reused (see agentVisit).
+	visit agentVisit
+	// table numbers the agents (see agentTable); lastGrants is how many
+	// grants the last cycle made (a capacity hint).
+	table      agentTable
+	lastGrants int
 	// noSkip turns the idle-agent skip and the skip of other roles'
 	// filters (agentState.filtered) off (tests compare both ways).
 	noSkip bool
@@ -93,8 +101,9 @@ func (h *Hierarchical) totalsChanged() {
 
 // AddAgent implements model.Allocator.
 func (h *Hierarchical) AddAgent(name string, total model.Resources, used []model.Usage) {
-	a := &agentState{name: name, total: total}
+	a := &agentState{name: name, total: total, reserved: !total.Reserved().IsEmpty()}
 	h.agents[name] = a
+	h.table.add(a)
 	h.bump()
 	h.names.add(&h.totalQ, total, 1)
 	h.quota.agentChanged(h, total, 1)
@@ -112,10 +121,9 @@ func (h *Hierarchical) RemoveAgent(name string) {
 	if a == nil {
 		return
 	}
-	for _, c := range h.sortedClients() {
-		if res, ok := c.byAgent[name]; ok {
-			h.unallocate(c, a, res)
-		}
+	for _, c := range a.holders() {
+		res, _ := a.heldBy(c)
+		h.unallocate(c, a, res)
 	}
 	for _, f := range a.filters.items {
 		if !f.dead {
@@ -125,6 +133,7 @@ func (h *Hierarchical) RemoveAgent(name string) {
 		}
 	}
 	delete(h.agents, name)
+	h.table.remove(a)
 	if h.dec != nil {
 		delete(h.dec.cache, name)
 	}
@@ -137,9 +146,10 @@ func (h *Hierarchical) RemoveAgent(name string) {
 // AddFramework implements model.Allocator.
 func (h *Hierarchical) AddFramework(info model.FrameworkInfo) {
 	c := &client{name: info.Name, role: info.Role, idx: h.nextIdx, seq: h.nextIdx, active: true,
-		byAgent: map[string]model.Resources{}, minAlloc: info.MinAllocatable}
+		minAlloc: info.MinAllocatable}
 	h.nextIdx++
 	h.clients[c.name] = c
+	h.clientAt = append(h.clientAt, c)
 	h.bump()
 	h.subscribed = append(h.subscribed, c)
 	c.leaf = h.roles.leaf(c.role)
@@ -152,13 +162,15 @@ func (h *Hierarchical) RemoveFramework(name string) {
 	if c == nil {
 		return
 	}
-	for _, agent := range sortedNames(c.byAgent) {
-		h.unallocate(c, h.agents[agent], c.byAgent[agent])
+	for _, a := range c.heldAgents() {
+		res, _ := a.heldBy(c)
+		h.unallocate(c, a, res)
 	}
 	h.clearFilters(c)
 	h.bump()
 	c.leaf.frameworks.remove(c, h)
 	delete(h.clients, name)
+	h.clientAt[c.idx] = nil
 	for i, x := range h.subscribed {
 		if x == c {
 			h.subscribed = append(h.subscribed[:i], h.subscribed[i+1:]...)
@@ -177,7 +189,7 @@ func (h *Hierarchical) Suppress(name string) {
 
 // Revive implements model.Allocator. Only a framework that was suppressed
 // moves the epoch: reviving an active one only clears its filters, and
-// that touches each agent it filtered (agentState.dropFilter).
+// that touches each agent it filtered (clearFilters).
 func (h *Hierarchical) Revive(name string) {
 	if c := h.clients[name]; c != nil {
 		if !c.active {
@@ -225,6 +237,7 @@ func (h *Hierarchical) expire(f *filter) {
 		return
 	}
 	f.dead = true
+	h.table.touch(f.agent)
 	f.agent.dropFilter(f)
 	f.agent.filters.died()
 	f.c.filters.died()
@@ -235,6 +248,7 @@ func (h *Hierarchical) clearFilters(c *client) {
 		if !f.dead {
 			f.dead = true
 			h.clock.Cancel(f.timer)
+			h.table.touch(f.agent)
 			f.agent.dropFilter(f)
 			f.agent.filters.died()
 		}
@@ -243,13 +257,13 @@ func (h *Hierarchical) clearFilters(c *client) {
 }
 
 func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, count bool) {
-	a.touch()
+	h.table.touch(a)
 	if h.quota.active() || h.order.capped() {
 		h.bump()
 	}
 	a.allocate(res, 1)
 	h.names.add(&c.alloc, res, 1)
-	c.byAgent[a.name] = c.byAgent[a.name].Add(res)
+	a.hold(c, res)
 	if count {
 		c.count++
 	}
@@ -260,17 +274,13 @@ func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, c
 }
 
 func (h *Hierarchical) unallocate(c *client, a *agentState, res model.Resources) {
-	a.touch()
+	h.table.touch(a)
 	if h.quota.active() || h.order.capped() {
 		h.bump()
 	}
 	a.allocate(res, -1)
 	h.names.add(&c.alloc, res, -1)
-	if left := c.byAgent[a.name].Sub(res); left.IsEmpty() {
-		delete(c.byAgent, a.name)
-	} else {
-		c.byAgent[a.name] = left
-	}
+	a.release(c, res)
 	h.quota.allocated(h, c.role, res, -1)
 	leaf := c.leaf
 	h.roles.allocated(h, leaf, res, true)
@@ -279,13 +289,13 @@ func (h *Hierarchical) unallocate(c *client, a *agentState, res model.Resources)
 
 // Allocate implements model.Allocator: one cycle over the candidates.
 func (h *Hierarchical) Allocate(candidates []string) []model.Grant {
-	agents := make([]*agentState, 0, len(candidates))
-	for _, n := range candidates {
-		if a := h.agents[n]; a != nil {
-			agents = append(agents, a)
-		}
-	}
+	agents := h.table.resolve(candidates, h.agents)
+	// As many grants as last cycle made, at most one per agent, are
+	// likely: growing the slice to them costs more (BenchmarkDeclineOffers).
 	var grants []model.Grant
+	if n := min(h.lastGrants, len(agents)); n > 0 {
+		grants = make([]model.Grant, 0, n)
+	}
 	if h.dec != nil {
 		h.dec.begin()
 	}
@@ -313,107 +323,20 @@ func (h *Hierarchical) Allocate(candidates []string) []model.Grant {
 	if h.dec != nil {
 		h.dec.end()
 	}
-	return grants
-}
-
-// offerAgent offers one agent in one stage.
-func (h *Hierarchical) offerAgent(a *agentState, grants []model.Grant, quotaStage bool) []model.Grant {
-	stage := 0
-	if quotaStage {
-		stage = 1
-	}
-	// Not under quota: the headroom an offer is cut to depends on
-	// allocations on every other agent, which the agent's own change
-	// count does not see (a random scenario with a guarantee diverged
-	// with the skip on).
-	if a.idleAt[stage] == h.epoch+1 && a.seenAt[stage] == a.changed && !h.order.drawsPerVisit() && !h.noSkip && !h.quota.active() {
-		if h.dec != nil && !quotaStage {
-			h.dec.replay(h, a)
-		}
-		return grants // no taker last time, and nothing changed since
-	}
-	// rec collects why pairs get no offer: in the fair-share stage only,
-	// which visits every role on every agent.
-	var rec *decisions
-	if h.dec != nil && !quotaStage {
-		rec = h.dec
-		rec.startAgent(a)
-	}
-	before := len(grants)
-	defer func() {
-		if len(grants) == before {
-			a.idleAt[stage], a.seenAt[stage] = h.epoch+1, a.changed
-		} else {
-			a.idleAt[stage] = 0
-		}
-	}()
-	avail := a.available()
-	if rec != nil {
-		defer func() { rec.endAgent(h, avail) }()
-	}
-	if avail.IsEmpty() {
-		return grants
-	}
-	h.order.visit(h, func(leaf *roleNode, clients [][]*client) bool {
-		fs := leaf.frameworks
-		if fs.nActive == 0 {
-			if rec != nil {
-				h.skipAll(rec, clients, func(*client) model.Skip { return model.Skip{Reason: model.ReasonInactive} })
-			}
-			return false
-		}
-		offer := h.offerable(avail, leaf.path, quotaStage)
-		if offer.IsEmpty() {
-			if rec != nil {
-				h.skipAll(rec, clients, func(c *client) model.Skip { return h.emptySkip(rec, c, avail) })
-			}
-			return false
-		}
-		mask := fs.active
-		if h.noSkip {
-			mask = nil
-		}
-		h.buf = a.filtered(offer, mask, h.buf)
-		if andCount(h.buf, fs.active) == fs.nActive {
-			if rec != nil {
-				h.skipAll(rec, clients, func(c *client) model.Skip { return h.clientSkip(a, c, avail, offer) })
-			}
-			return false // every active framework of the role filters this
-		}
-	blocks:
-		for _, blk := range clients {
-			for _, c := range blk {
-				if !c.active || h.buf.has(c.idx) || !allocatable(offer, h.minAllocatable(c)) {
-					if rec != nil {
-						rec.skip(c, h.clientSkip(a, c, avail, offer))
-					}
-					continue
-				}
-				if h.dec != nil {
-					h.dec.granted(h, c, a, quotaStage)
-				}
-				grants = append(grants, model.Grant{Framework: c.name, Role: c.role, Agent: a.name, Resources: offer})
-				if h.quota.active() {
-					h.quota.offered(h, c.role, offer, quotaStage)
-				}
-				h.allocate(c, a, offer, true)
-				avail = avail.Sub(offer)
-				if rec != nil { // the rest of the role: taken by c
-					h.skipAll(rec, clients, func(c *client) model.Skip { return rec.nothingLeft(h, c) })
-				}
-				break blocks
-			}
-		}
-		return avail.IsEmpty()
-	})
+	h.lastGrants = len(grants)
 	return grants
 }
 
 // offerable is what of avail an offer to role may hold in a stage: the
 // role's reservations (and its ancestors'), non-scalars, and unreserved
 // scalars as quota allows (quotaStageOffer, fairShareChop).
-func (h *Hierarchical) offerable(avail model.Resources, role string, quotaStage bool) model.Resources {
-	offer := avail.AllocatableTo(role)
+// An agent with no reservations needs no filtering by role: what is
+// available of it is all unreserved.
+func (h *Hierarchical) offerable(a *agentState, avail model.Resources, role string, quotaStage bool) model.Resources {
+	offer := avail
+	if a.reserved {
+		offer = avail.AllocatableTo(role)
+	}
 	switch {
 	case quotaStage:
 		offer = h.quota.quotaStageOffer(h, offer, role)
@@ -433,7 +356,7 @@ func (h *Hierarchical) minAllocatable(c *client) []model.Resources {
 	return h.cfg.MinAllocatable
 }
 
-func (h *Hierarchical) shuffle(agents []*agentState) {
+func (h *Hierarchical) shuffle(agents []int32) {
 	h.rng.Shuffle(len(agents), func(i, j int) { agents[i], agents[j] = agents[j], agents[i] })
 }
 

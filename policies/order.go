@@ -10,11 +10,11 @@ import (
 // order is what distinguishes one policy from another: the order in which
 // an agent's offer is tried by roles and, within a role, by frameworks.
 type order interface {
-	// visit calls try with each role leaf and its frameworks in order,
+	// visit calls v.try with each role leaf and its frameworks in order,
 	// until try returns true (the agent has nothing left).
 	// The clients are in blocks, read one after the other; try may change
 	// the allocator only as the last thing before it stops reading them.
-	visit(h *Hierarchical, try func(leaf *roleNode, clients [][]*client) bool)
+	visit(h *Hierarchical, v *agentVisit)
 	// cap trims an offer to role further (capacity ceilings); most orders
 	// return it as it is.
 	cap(h *Hierarchical, offer model.Resources, role string) model.Resources
@@ -44,9 +44,9 @@ type drfOrder struct {
 	noDraws
 }
 
-func (drfOrder) visit(h *Hierarchical, try func(*roleNode, [][]*client) bool) {
+func (drfOrder) visit(h *Hierarchical, v *agentVisit) {
 	for _, leaf := range h.roles.leaves(h) {
-		if try(leaf, leaf.frameworks.sorted(h)) {
+		if v.try(leaf, leaf.frameworks.sorted(h)) {
 			return
 		}
 	}
@@ -60,7 +60,7 @@ type randomOrder struct{ uncapped }
 
 func (randomOrder) drawsPerVisit() bool { return true }
 
-func (randomOrder) visit(h *Hierarchical, try func(*roleNode, [][]*client) bool) {
+func (randomOrder) visit(h *Hierarchical, v *agentVisit) {
 	var walk func(n *roleNode) bool
 	walk = func(n *roleNode) bool {
 		kids := append([]*roleNode(nil), n.children...)
@@ -80,10 +80,10 @@ func (randomOrder) visit(h *Hierarchical, try func(*roleNode, [][]*client) bool)
 				}
 				continue
 			}
-			clients := k.frameworks.list()
+			clients := k.frameworks.list(h)
 			sort.Slice(clients, func(i, j int) bool { return clients[i].name < clients[j].name })
 			h.rng.Shuffle(len(clients), func(i, j int) { clients[i], clients[j] = clients[j], clients[i] })
-			if try(k, [][]*client{clients}) {
+			if v.try(k, clientBlocks{list: clients}) {
 				return true
 			}
 		}
@@ -121,11 +121,11 @@ type fifoOrder struct {
 	noDraws
 }
 
-func (fifoOrder) visit(h *Hierarchical, try func(*roleNode, [][]*client) bool) {
-	one := [][]*client{make([]*client, 1)}
+func (fifoOrder) visit(h *Hierarchical, v *agentVisit) {
+	one := make([]*client, 1)
 	for _, c := range h.subscribed {
-		one[0][0] = c
-		if try(c.leaf, one) {
+		one[0] = c
+		if v.try(c.leaf, clientBlocks{list: one}) {
 			return
 		}
 	}
@@ -153,7 +153,7 @@ func (capacityOrder) limits(h *Hierarchical, role string) (capacity, maxCapacity
 	return 0, 1
 }
 
-func (o capacityOrder) visit(h *Hierarchical, try func(*roleNode, [][]*client) bool) {
+func (o capacityOrder) visit(h *Hierarchical, v *agentVisit) {
 	type ranked struct {
 		leaf  *roleNode
 		ratio float64
@@ -192,9 +192,9 @@ func (o capacityOrder) visit(h *Hierarchical, try func(*roleNode, [][]*client) b
 	byRatio(elastic)
 	for _, group := range [][]ranked{below, elastic} {
 		for _, r := range group {
-			clients := r.leaf.frameworks.list()
+			clients := r.leaf.frameworks.list(h)
 			sort.Slice(clients, func(i, j int) bool { return clients[i].seq < clients[j].seq })
-			if try(r.leaf, [][]*client{clients}) {
+			if v.try(r.leaf, clientBlocks{list: clients}) {
 				return
 			}
 		}

@@ -86,8 +86,9 @@ func (q *quotaState) rebuild(h *Hierarchical) {
 	clear(q.unreservedAlloc)
 	q.unreservedAllocated = q.unreservedAllocated[:0]
 	for _, c := range h.sortedClients() {
-		for _, agent := range sortedNames(c.byAgent) {
-			q.allocated(h, c.role, c.byAgent[agent], 1)
+		for _, a := range c.heldAgents() {
+			res, _ := a.heldBy(c)
+			q.allocated(h, c.role, res, 1)
 		}
 	}
 }

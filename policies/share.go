@@ -34,7 +34,9 @@ func (n *names) id(name string) int {
 
 // add adds (sign 1) or removes (sign -1) the scalars of res to q.
 func (n *names) add(q *quantities, res model.Resources, sign model.Milli) {
-	for _, it := range res.Items() {
+	items := res.Items()
+	for k := range items {
+		it := &items[k] // not a copy of the entry
 		if !it.IsScalar() {
 			continue
 		}
@@ -87,8 +89,9 @@ func allocatable(res model.Resources, min []model.Resources) bool {
 	}
 	for _, set := range min {
 		ok := true
-		for _, it := range set.Items() {
-			if it.IsScalar() && res.Scalar(it.Name) < it.Scalar {
+		items := set.Items()
+		for k := range items {
+			if it := &items[k]; it.IsScalar() && res.Scalar(it.Name) < it.Scalar {
 				ok = false
 				break
 			}

@@ -20,8 +20,8 @@ type client struct {
 	minAlloc []model.Resources
 
 	alloc   quantities
-	byAgent map[string]model.Resources
-	count   uint64 // times allocated to; never goes down
+	held    []*agentState // the agents it holds on (see holding)
+	count   uint64        // times allocated to; never goes down
 	filters filterList
 
 	// share and count as of the client's current place in the sorter.
@@ -50,16 +50,44 @@ const sorterBlock = 128
 // blocks: the blocks concatenated are the order, and each holds between 1
 // and sorterBlock clients. An allocation moves one client: a binary search
 // over the blocks' last clients, one within a block, and a copy of at most
-// sorterBlock pointers, where one flat slice would shift O(frameworks)
-// pointers twice per allocation and recovery. A change of cluster totals
-// re-sorts all on the next use. Shares are unweighted (weights apply in the
-// role sorter only).
+// sorterBlock entries, where one flat slice would shift O(frameworks)
+// entries twice per allocation and recovery. The blocks hold client
+// indices (Hierarchical.clientAt), not pointers: a copy of pointers pays a
+// write barrier per pointer while the collector runs, most of the cost of
+// a move in BenchmarkDeclineOffers. A change of cluster totals re-sorts
+// all on the next use. Shares are unweighted (weights apply in the role
+// sorter only).
 type frameworkSorter struct {
-	blocks  [][]*client
+	blocks  [][]int32
 	n       int // clients in all blocks
 	dirty   bool
 	active  bitset
 	nActive int
+}
+
+// clientBlocks is a role's frameworks in the order an agent is offered to
+// them: the DRF sorter's blocks of client indices into table, read one
+// after the other, or (other orders) the clients in list.
+type clientBlocks struct {
+	blocks [][]int32
+	table  []*client
+	list   []*client
+}
+
+// all yields the clients in order (for range).
+func (cb *clientBlocks) all(yield func(*client) bool) {
+	for _, c := range cb.list {
+		if !yield(c) {
+			return
+		}
+	}
+	for _, blk := range cb.blocks {
+		for _, i := range blk {
+			if !yield(cb.table[i]) {
+				return
+			}
+		}
+	}
 }
 
 // afterKey reports whether c is not before the key (share, count, name).
@@ -70,10 +98,11 @@ func afterKey(c *client, share float64, count uint64, name string) bool {
 // search returns the block, and the position in it, where a client with
 // this key sits (or would sit): the first client not before the key, or
 // the end of the last block.
-func (s *frameworkSorter) search(share float64, count uint64, name string) (int, int) {
+func (s *frameworkSorter) search(d *Hierarchical, share float64, count uint64, name string) (int, int) {
+	at := d.clientAt
 	b := sort.Search(len(s.blocks), func(i int) bool {
 		blk := s.blocks[i]
-		return afterKey(blk[len(blk)-1], share, count, name)
+		return afterKey(at[blk[len(blk)-1]], share, count, name)
 	})
 	if b == len(s.blocks) {
 		if b == 0 {
@@ -82,18 +111,18 @@ func (s *frameworkSorter) search(share float64, count uint64, name string) (int,
 		return b - 1, len(s.blocks[b-1])
 	}
 	blk := s.blocks[b]
-	return b, sort.Search(len(blk), func(i int) bool { return afterKey(blk[i], share, count, name) })
+	return b, sort.Search(len(blk), func(i int) bool { return afterKey(at[blk[i]], share, count, name) })
 }
 
 func (s *frameworkSorter) insert(c *client, d *Hierarchical) {
 	c.sortedShare, c.sortedCount = d.share(c.alloc, 1), c.count
 	s.n++
 	if len(s.blocks) == 0 {
-		s.blocks = append(s.blocks, []*client{c})
+		s.blocks = append(s.blocks, []int32{int32(c.idx)})
 		return
 	}
-	b, i := s.search(c.sortedShare, c.sortedCount, c.name)
-	blk := slices.Insert(s.blocks[b], i, c)
+	b, i := s.search(d, c.sortedShare, c.sortedCount, c.name)
+	blk := slices.Insert(s.blocks[b], i, int32(c.idx))
 	if len(blk) <= sorterBlock {
 		s.blocks[b] = blk
 		return
@@ -101,14 +130,13 @@ func (s *frameworkSorter) insert(c *client, d *Hierarchical) {
 	// Split: the upper half moves to a new block of its own.
 	half := len(blk) / 2
 	upper := slices.Clone(blk[half:])
-	clear(blk[half:])
 	s.blocks[b] = blk[:half]
 	s.blocks = slices.Insert(s.blocks, b+1, upper)
 }
 
-func (s *frameworkSorter) take(c *client) {
-	b, i := s.search(c.sortedShare, c.sortedCount, c.name)
-	if b >= len(s.blocks) || i >= len(s.blocks[b]) || s.blocks[b][i] != c {
+func (s *frameworkSorter) take(c *client, d *Hierarchical) {
+	b, i := s.search(d, c.sortedShare, c.sortedCount, c.name)
+	if b >= len(s.blocks) || i >= len(s.blocks[b]) || s.blocks[b][i] != int32(c.idx) {
 		panic("policies: framework sorter out of order")
 	}
 	s.n--
@@ -120,10 +148,12 @@ func (s *frameworkSorter) take(c *client) {
 }
 
 // list returns a copy of the clients in the sorter's order.
-func (s *frameworkSorter) list() []*client {
+func (s *frameworkSorter) list(d *Hierarchical) []*client {
 	out := make([]*client, 0, s.n)
 	for _, blk := range s.blocks {
-		out = append(out, blk...)
+		for _, i := range blk {
+			out = append(out, d.clientAt[i])
+		}
 	}
 	return out
 }
@@ -139,7 +169,7 @@ func (s *frameworkSorter) add(c *client, d *Hierarchical) {
 
 func (s *frameworkSorter) remove(c *client, d *Hierarchical) {
 	s.sorted(d)
-	s.take(c)
+	s.take(c, d)
 	if c.active {
 		s.active.clear(c.idx)
 		s.nActive--
@@ -169,15 +199,15 @@ func (s *frameworkSorter) update(c *client, d *Hierarchical) {
 	if share == c.sortedShare && c.count == c.sortedCount {
 		return
 	}
-	s.take(c)
+	s.take(c, d)
 	s.insert(c, d)
 }
 
-// sorted returns the clients in DRF order, as blocks to be read one after
-// the other. A change to the sorter invalidates them.
-func (s *frameworkSorter) sorted(d *Hierarchical) [][]*client {
+// sorted returns the clients in DRF order. A change to the sorter
+// invalidates them.
+func (s *frameworkSorter) sorted(d *Hierarchical) clientBlocks {
 	if s.dirty {
-		flat := s.list()
+		flat := s.list(d)
 		for _, c := range flat {
 			c.sortedShare, c.sortedCount = d.share(c.alloc, 1), c.count
 		}
@@ -185,15 +215,19 @@ func (s *frameworkSorter) sorted(d *Hierarchical) [][]*client {
 			a, b := flat[i], flat[j]
 			return before(a.sortedShare, a.sortedCount, a.name, b.sortedShare, b.sortedCount, b.name)
 		})
+		ids := make([]int32, len(flat))
+		for i, c := range flat {
+			ids[i] = int32(c.idx)
+		}
 		s.blocks = s.blocks[:0]
-		for len(flat) > 0 {
-			k := min(len(flat), sorterBlock/2)
-			s.blocks = append(s.blocks, slices.Clip(flat[:k]))
-			flat = flat[k:]
+		for len(ids) > 0 {
+			k := min(len(ids), sorterBlock/2)
+			s.blocks = append(s.blocks, slices.Clip(ids[:k]))
+			ids = ids[k:]
 		}
 		s.dirty = false
 	}
-	return s.blocks
+	return clientBlocks{blocks: s.blocks, table: d.clientAt}
 }
 
 // roleNode is a node of the role tree. A role that has frameworks has a
@@ -289,26 +323,43 @@ func (t *roleTree) leaves(d *Hierarchical) []*roleNode {
 		return t.order
 	}
 	t.order = t.order[:0]
-	var walk func(n *roleNode)
-	walk = func(n *roleNode) {
-		if n.unsorted {
-			for _, c := range n.children {
-				c.share = d.share(c.alloc, d.weight(c.path))
-			}
-			sort.Slice(n.children, func(i, j int) bool { return n.children[i].less(n.children[j]) })
-			n.unsorted = false
-		}
-		for _, c := range n.children {
-			if c.isLeaf {
-				t.order = append(t.order, c)
-			} else {
-				walk(c)
-			}
-		}
-	}
-	walk(&t.root)
+	t.walk(d, &t.root)
 	t.stale = false
 	return t.order
+}
+
+// walk appends the leaves under n to t.order in DRF order, sorting the
+// children of each level that needs it.
+func (t *roleTree) walk(d *Hierarchical, n *roleNode) {
+	// A single child needs no sorting, nor its share (read only here, and
+	// recomputed for every child whenever a level is sorted). The order
+	// is total (paths differ between siblings), so any sort gives the
+	// same result.
+	if n.unsorted && len(n.children) > 1 {
+		for _, c := range n.children {
+			c.share = d.share(c.alloc, d.weight(c.path))
+		}
+		slices.SortFunc(n.children, compareNodes)
+	}
+	n.unsorted = false
+	for _, c := range n.children {
+		if c.isLeaf {
+			t.order = append(t.order, c)
+		} else {
+			t.walk(d, c)
+		}
+	}
+}
+
+// compareNodes orders siblings for slices.SortFunc (see roleNode.less).
+func compareNodes(a, b *roleNode) int {
+	switch {
+	case a.less(b):
+		return -1
+	case b.less(a):
+		return 1
+	}
+	return 0
 }
 
 // leafList returns every role leaf, sorted by path.

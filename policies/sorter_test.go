@@ -41,7 +41,7 @@ func TestFrameworkSorterMatchesFlatOrder(t *testing.T) {
 			},
 			"recover": func(t *rapid.T) {
 				c := pick(t)
-				if res, ok := c.byAgent["a0"]; ok {
+				if res, ok := d.agents["a0"].heldBy(c); ok {
 					d.unallocate(c, d.agents["a0"], res)
 				}
 			},
@@ -60,7 +60,8 @@ func TestFrameworkSorterMatchesFlatOrder(t *testing.T) {
 			},
 			"": func(t *rapid.T) {
 				s := d.roles.leaf("r").frameworks
-				got := slices.Concat(s.sorted(d)...)
+				s.sorted(d)
+				got := s.list(d)
 				want := make([]*client, 0, len(names))
 				for _, n := range names {
 					want = append(want, d.clients[n])

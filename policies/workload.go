@@ -77,7 +77,17 @@ type Workload struct {
 	// minCPUs and minMem are the smallest task the distributions can draw:
 	// an offer with less left cannot take any more.
 	minCPUs, minMem model.Milli
-	desk            desk
+	// window is how many pending tasks an offer is tried with
+	// (ScanWindow; tests make it small).
+	window int
+	// noFit, when noFitOK, is an offer's (cpus, mem) that fit none of the
+	// tasks in the window, which has not changed since: an offer with no
+	// more of either fits none either, and decide declines it without
+	// scanning the window again. In the Google replay most offers fit
+	// nothing and each scanned ~660 tasks. noMemo turns this off (tests).
+	noFitCPUs, noFitMem model.Milli
+	noFitOK, noMemo     bool
+	desk                desk
 	// inflight holds the tasks of accepts sent, until their first update.
 	inflight map[string]*pendingTask
 	// retried holds the tasks put back after an INVALID_OFFERS failure,
@@ -126,7 +136,7 @@ func newWorkload(cfg BehaviorConfig, reconciling bool) (*Workload, error) {
 	}
 	wl := *cfg.Workload
 	w := &Workload{cfg: wl, refuse: cfg.RefuseSeconds, think: cfg.Think, suppressIdle: cfg.SuppressWhenIdle,
-		minCPUs: lowest(wl.TaskCPUs), minMem: lowest(wl.TaskMem),
+		minCPUs: lowest(wl.TaskCPUs), minMem: lowest(wl.TaskMem), window: ScanWindow,
 		inflight: map[string]*pendingTask{}, retried: map[string]*pendingTask{}, launchedIDs: map[string]bool{}}
 	if reconciling {
 		w.rec = newReconciler(func(task string) bool { return w.launchedIDs[task] })
@@ -182,7 +192,11 @@ func (w *Workload) arrive(d model.Driver) {
 func (w *Workload) enqueue(d model.Driver, t model.TaskInfo) {
 	t.Submitted = d.Now()
 	w.seq++
-	w.pending = append(w.pending, &pendingTask{info: t, cpus: t.Resources.Scalar("cpus"), mem: t.Resources.Scalar("mem"), seq: w.seq})
+	p := &pendingTask{info: t, cpus: t.Resources.Scalar("cpus"), mem: t.Resources.Scalar("mem"), seq: w.seq}
+	if w.live < w.window {
+		w.joins(p)
+	}
+	w.pending = append(w.pending, p)
 	w.live++
 	d.Submitted(t.ID, t.Job, t.Resources)
 }
@@ -240,6 +254,9 @@ func (w *Workload) unqueue(t *pendingTask) {
 	if i := slices.Index(w.pending, t); i >= 0 {
 		w.pending[i] = nil
 		w.live--
+		if w.live >= w.window {
+			w.noFitOK = false // the first task beyond the window joins it
+		}
 		w.compact()
 	}
 }
@@ -248,9 +265,12 @@ func (w *Workload) decide(_ model.Driver, o model.OfferOut) thought {
 	free := o.Resources.Unreserved()
 	cpus, mem := free.Scalar("cpus"), free.Scalar("mem")
 	th := thought{offer: o}
-	seen := 0
+	if w.noFitOK && !w.noMemo && cpus <= w.noFitCPUs && mem <= w.noFitMem {
+		return th // every task of the window needs more of one of them
+	}
+	seen, before := 0, w.live
 	for i, t := range w.pending {
-		if seen >= ScanWindow || cpus < w.minCPUs || mem < w.minMem {
+		if seen >= w.window || cpus < w.minCPUs || mem < w.minMem {
 			break
 		}
 		if t == nil {
@@ -266,8 +286,14 @@ func (w *Workload) decide(_ model.Driver, o model.OfferOut) thought {
 			w.live--
 		}
 	}
-	if len(th.launch) > 0 {
+	switch {
+	case len(th.launch) > 0:
+		if before > w.window {
+			w.noFitOK = false // tasks beyond the window join it
+		}
 		w.compact()
+	case !w.noFitOK || cpus >= w.noFitCPUs && mem >= w.noFitMem:
+		w.noFitCPUs, w.noFitMem, w.noFitOK = cpus, mem, true
 	}
 	return th
 }
@@ -334,7 +360,18 @@ func (w *Workload) requeue(d model.Driver, ts []*pendingTask) {
 	out = append(out, ts[i:]...)
 	w.pending = out
 	w.live += len(ts)
+	for _, t := range ts {
+		w.joins(t) // it may join the window (pushing others out)
+	}
 	w.wake(d)
+}
+
+// joins notes that t joins the scan window: the no-fit memo stays true
+// only if t too needs more cpus or mem than the memo's offer had.
+func (w *Workload) joins(t *pendingTask) {
+	if t.cpus <= w.noFitCPUs && t.mem <= w.noFitMem {
+		w.noFitOK = false
+	}
 }
 
 // compact drops launched entries once they are half the queue (amortised
