@@ -26,9 +26,7 @@ func (m *Master) AgentExited(id string) {
 	a.disconnected = true
 	// Master::deactivate: out of allocation, offers rescinded.
 	m.leaveOrder(a)
-	for _, oid := range sortedKeys(a.offers) {
-		m.rescind(m.offers[oid], "agent_disconnected", true)
-	}
+	m.rescindAll(&a.offers, "agent_disconnected", true)
 	m.record(Record{Kind: KindAgentDisconnected, Agent: id})
 	for _, t := range a.sortedTasks() {
 		f := m.frameworks[t.framework]
@@ -83,9 +81,7 @@ func (m *Master) RemoveAgent(name, reason string) {
 // removal is recorded and every connected framework gets FAILURE
 // (Master::sendSlaveLost, sent to all frameworks, as Mesos does).
 func (m *Master) dropAgent(a *masterAgent, rescindReason, reason string) {
-	for _, id := range sortedKeys(a.offers) {
-		m.rescind(m.offers[id], rescindReason, true)
-	}
+	m.rescindAll(&a.offers, rescindReason, true)
 	m.stopPings(a)
 	if a.hasReregTmr {
 		m.clock.Cancel(a.reregTimer)
@@ -238,7 +234,7 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 			m.forgetTask(t)
 		}
 	} else {
-		a = &masterAgent{name: msg.Agent, tasks: map[string]*masterTask{}, offers: map[string]bool{}}
+		a = newMasterAgent(msg.Agent, Resources{})
 		m.agents[a.name] = a
 	}
 	a.status = agentRecovered
@@ -279,7 +275,7 @@ func (m *Master) reportedFramework(r TaskReport) *masterFramework {
 	f := m.frameworks[r.Framework]
 	if f == nil {
 		f = &masterFramework{name: r.Framework, role: r.Role, partitionAware: r.PartitionAware, checkpoint: r.Checkpoint,
-			tasks: map[string]*masterTask{}, offers: map[string]bool{}}
+			tasks: map[string]*masterTask{}}
 		m.frameworks[f.name] = f
 		m.alloc.AddFramework(FrameworkInfo{Name: f.name, Role: f.role})
 		m.alloc.Suppress(f.name)

@@ -45,9 +45,7 @@ func (m *Master) FrameworkDisconnected(name string) {
 		return
 	}
 	f.connected = false
-	for _, id := range sortedKeys(f.offers) {
-		m.rescind(m.offers[id], "framework_disconnected", false)
-	}
+	m.rescindAll(&f.offers, "framework_disconnected", false)
 	m.alloc.Suppress(name)
 	if f.failoverTimeout <= 0 {
 		m.RemoveFramework(name, "failover_timeout")

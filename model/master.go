@@ -2,7 +2,6 @@ package model
 
 import (
 	"sort"
-	"strconv"
 
 	"github.com/mesosim/mesosim/sim"
 )
@@ -55,9 +54,11 @@ type Master struct {
 	agents     map[string]*masterAgent
 	agentOrder []string
 	frameworks map[string]*masterFramework
-	offers     map[string]*masterOffer
-	nextOffer  uint64
-	nextTask   uint64
+	// offers holds the outstanding offers by sequence number (the N of
+	// their ID "oN"), which restarts at 1 in every new master.
+	offers    map[uint64]*masterOffer
+	nextOffer uint64
+	nextTask  uint64
 
 	// registry is what survives a master failover (agents admitted,
 	// unreachable and gone; weights; quota), shared with the next leader.
@@ -75,13 +76,21 @@ type Master struct {
 	pendingAll    bool
 	pendingAgents map[string]bool
 	started       bool
+
+	// Scratch of runCycle, reused from cycle to cycle, and the timer
+	// events of the cycles as method values made once.
+	candidates   []string
+	cycleGrants  []cycleGrant
+	cycleOrder   []*masterFramework
+	tickFn       func()
+	runPendingFn func()
 }
 
 type masterAgent struct {
 	name   string // the agent ID
 	total  Resources
 	tasks  map[string]*masterTask // by framework/task
-	offers map[string]bool
+	offers offerSet
 	status agentStatus
 	// disconnected: registered, but its connection broke (Master::exited
 	// -> disconnect: Mesos's !slave->connected); deactivated meanwhile.
@@ -109,7 +118,7 @@ type masterFramework struct {
 	role           string
 	partitionAware bool
 	tasks          map[string]*masterTask
-	offers         map[string]bool
+	offers         offerSet
 	// connected is false for a framework known only from re-registering
 	// agents after a failover, or one whose scheduler disconnected.
 	connected       bool
@@ -120,6 +129,9 @@ type masterFramework struct {
 	hasFailover     bool
 	heartbeatTimer  sim.Timer
 	hasHeartbeat    bool
+	// runCycle's count of the framework's grants in the cycle, and where
+	// its offers start and are filled in the cycle's array.
+	cycleOffers, cycleStart, cycleFill int
 }
 
 type masterTask struct {
@@ -145,10 +157,19 @@ type masterTask struct {
 }
 
 type masterOffer struct {
+	seq                        uint64 // the N of id "oN"
 	id, framework, role, agent string
 	res                        Resources
 	timer                      sim.Timer
 	hasTimer                   bool
+	// pos is where the offer is in its framework's and its agent's
+	// offerSet, by offerSide.
+	pos [2]int
+}
+
+// newMasterAgent returns a master's agent record with no task and no offer.
+func newMasterAgent(name string, total Resources) *masterAgent {
+	return &masterAgent{name: name, total: total, tasks: map[string]*masterTask{}, offers: offerSet{side: agentSide}}
 }
 
 // NewMaster returns a master that allocates with alloc and reports records
@@ -169,16 +190,18 @@ func NewMaster(cfg MasterConfig, clock Clock, alloc Allocator, emit func(*Record
 	if cfg.RegistryMaxAgentCount <= 0 {
 		cfg.RegistryMaxAgentCount = DefaultRegistryMaxAgentCount
 	}
-	return &Master{
+	m := &Master{
 		cfg: cfg, clock: clock, alloc: alloc, emit: emit,
 		agents:        map[string]*masterAgent{},
 		frameworks:    map[string]*masterFramework{},
-		offers:        map[string]*masterOffer{},
+		offers:        map[uint64]*masterOffer{},
 		pendingAgents: map[string]bool{},
 		registry:      NewRegistry(),
 		removed:       map[string]bool{},
 		agentLost:     map[string]string{},
 	}
+	m.tickFn, m.runPendingFn = m.tick, m.runPending
+	return m
 }
 
 // Start arms the periodic allocation: as in Mesos, the first batch cycle
@@ -188,7 +211,7 @@ func (m *Master) Start() {
 		return
 	}
 	m.started = true
-	m.clock.After(m.cfg.AllocationInterval, m.tick)
+	m.clock.After(m.cfg.AllocationInterval, m.tickFn)
 	m.startRegistryGC()
 }
 
@@ -297,7 +320,7 @@ func (m *Master) registerAgent(msg RegisterSlave) {
 		m.send(AgentAddress(msg.Agent), ShutdownSlave{Agent: msg.Agent})
 		return
 	}
-	a := &masterAgent{name: msg.Agent, total: msg.Resources, tasks: map[string]*masterTask{}, offers: map[string]bool{}}
+	a := newMasterAgent(msg.Agent, msg.Resources)
 	m.agents[a.name] = a
 	m.admit(a)
 	m.send(AgentAddress(a.name), SlaveRegistered{Agent: a.name})
@@ -387,7 +410,7 @@ func (m *Master) subscribe(msg Subscribe) {
 		return
 	}
 	f := &masterFramework{name: msg.Framework, role: msg.Role, partitionAware: msg.PartitionAware,
-		tasks: map[string]*masterTask{}, offers: map[string]bool{}, connected: true, subscribed: true,
+		tasks: map[string]*masterTask{}, connected: true, subscribed: true,
 		failoverTimeout: msg.FailoverTimeout, checkpoint: msg.Checkpoint}
 	m.frameworks[f.name] = f
 	m.record(Record{Kind: KindFrameworkAdded, Framework: f.name, Role: f.role})
@@ -422,9 +445,7 @@ func (m *Master) RemoveFramework(name, reason string) {
 	if f == nil {
 		return
 	}
-	for _, id := range sortedKeys(f.offers) {
-		m.rescind(m.offers[id], "framework_removed", false)
-	}
+	m.rescindAll(&f.offers, "framework_removed", false)
 	agents := map[string]bool{}
 	tasks := make([]*masterTask, 0, len(f.tasks))
 	for _, t := range f.tasks {
@@ -469,7 +490,7 @@ func refuse(seconds float64) sim.Time {
 
 func (m *Master) decline(msg Decline) {
 	for _, id := range msg.Offers {
-		o := m.offers[id]
+		o := m.offer(id)
 		if o == nil || o.framework != msg.Framework {
 			continue
 		}
@@ -495,7 +516,7 @@ func (m *Master) accept(msg Accept) {
 			// REASON_SLAVE_DISCONNECTED).
 			reason = r
 		}
-		o := m.offers[id]
+		o := m.offer(id)
 		if o == nil || o.framework != msg.Framework || (len(offers) > 0 && o.agent != offers[0].agent) {
 			valid = false
 			continue
@@ -696,12 +717,12 @@ func (m *Master) forgetTask(t *masterTask) {
 }
 
 func (m *Master) removeOffer(o *masterOffer) {
-	delete(m.offers, o.id)
+	delete(m.offers, o.seq)
 	if f := m.frameworks[o.framework]; f != nil {
-		delete(f.offers, o.id)
+		f.offers.remove(o)
 	}
 	if a := m.agents[o.agent]; a != nil {
-		delete(a.offers, o.id)
+		a.offers.remove(o)
 	}
 	if o.hasTimer {
 		m.clock.Cancel(o.timer)
@@ -728,93 +749,15 @@ func (m *Master) rescind(o *masterOffer, reason string, notify bool) {
 	}
 }
 
-// trigger asks for an event-driven cycle over one agent ("" for all),
-// batched with any cycle already pending at this instant.
-func (m *Master) trigger(agent string) {
-	if agent == "" {
-		m.pendingAll = true
-	} else {
-		m.pendingAgents[agent] = true
-	}
-	if !m.hasPending {
-		m.hasPending = true
-		m.pending = m.clock.After(0, func() {
-			m.hasPending = false
-			m.runCycle()
-		})
-	}
-}
-
-// tick is the periodic batch allocation. It runs the cycle within its own
-// timer event (so a filter expiring at the same instant but armed later
-// still hides this cycle) and merges a pending event-driven cycle; the next
-// tick is armed after the cycle, as Mesos's batch() does.
-func (m *Master) tick() {
-	if m.hasPending {
-		m.clock.Cancel(m.pending)
-		m.hasPending = false
-	}
-	m.pendingAll = true
-	m.runCycle()
-	m.clock.After(m.cfg.AllocationInterval, m.tick)
-}
-
-func (m *Master) runCycle() {
-	var candidates []string
-	if m.pendingAll {
-		candidates = append(candidates, m.agentOrder...)
-	} else {
-		for _, n := range m.agentOrder {
-			if m.pendingAgents[n] {
-				candidates = append(candidates, n)
-			}
-		}
-	}
-	m.pendingAll = false
-	clear(m.pendingAgents)
-	m.cycle++
-	m.record(Record{Kind: KindAllocation, Cycle: m.cycle, Agents: len(candidates)})
-	grants := m.alloc.Allocate(candidates)
-	if len(grants) == 0 {
-		return
-	}
-	// One OFFERS callback per framework per cycle, in the order frameworks
-	// first received a grant.
-	var order []string
-	byFramework := map[string][]OfferOut{}
-	for _, g := range grants {
-		f := m.frameworks[g.Framework]
-		a := m.agents[g.Agent]
-		if f == nil || a == nil {
-			continue
-		}
-		m.nextOffer++
-		o := &masterOffer{id: "o" + strconv.FormatUint(m.nextOffer, 10), framework: g.Framework, role: g.Role, agent: g.Agent, res: g.Resources}
-		m.offers[o.id] = o
-		f.offers[o.id] = true
-		a.offers[o.id] = true
-		if m.cfg.OfferTimeout > 0 {
-			o.hasTimer = true
-			o.timer = m.clock.After(m.cfg.OfferTimeout, func() {
-				if m.offers[o.id] == o {
-					o.hasTimer = false
-					m.rescind(o, "offer_timeout", true)
-				}
-			})
-		}
-		m.record(Record{Kind: KindOffer, Offer: o.id, Framework: o.framework, Role: o.role, Agent: o.agent, Resources: o.res})
-		if _, ok := byFramework[g.Framework]; !ok {
-			order = append(order, g.Framework)
-		}
-		byFramework[g.Framework] = append(byFramework[g.Framework], OfferOut{ID: o.id, Agent: o.agent, Role: o.role, Resources: o.res})
-	}
-	for _, fw := range order {
-		m.send(FrameworkAddress(fw), Offers{Offers: byFramework[fw]})
-	}
-}
-
 // OutstandingOffers returns the ids of the offers not yet answered, sorted.
-func (m *Master) OutstandingOffers() []string { return sortedKeys(m.offers) }
+func (m *Master) OutstandingOffers() []string {
+	out := make([]string, 0, len(m.offers))
+	for _, o := range m.offers {
+		out = append(out, o.id)
+	}
+	sort.Strings(out)
+	return out
+}
 
 func taskKey(framework, task string) string { return framework + "/" + task }
 
