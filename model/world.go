@@ -110,22 +110,25 @@ type worldClock struct {
 	alive func() bool
 }
 
-func (c worldClock) Now() sim.Time           { return c.w.loop.Now() }
-func (c worldClock) Cancel(t sim.Timer) bool { return c.w.loop.Cancel(t) }
-func (c worldClock) After(d sim.Time, fn func()) sim.Timer {
-	return c.w.loop.After(d, func() {
-		if c.alive != nil && !c.alive() {
-			return
-		}
-		fn()
-		if c.drain != nil {
-			c.w.send(c.drain())
-		}
-	})
+func (c *worldClock) Now() sim.Time           { return c.w.loop.Now() }
+func (c *worldClock) Cancel(t sim.Timer) bool { return c.w.loop.Cancel(t) }
+func (c *worldClock) After(d sim.Time, fn func()) sim.Timer {
+	return c.w.loop.AfterVia(d, c, fn)
+}
+
+// RunEvent implements sim.Runner: it runs one of c's timer events.
+func (c *worldClock) RunEvent(fn func()) {
+	if c.alive != nil && !c.alive() {
+		return
+	}
+	fn()
+	if c.drain != nil {
+		c.w.send(c.drain())
+	}
 }
 
 func (w *World) clock(drain func() []sim.Envelope, alive func() bool) Clock {
-	return worldClock{w: w, drain: drain, alive: alive}
+	return &worldClock{w: w, drain: drain, alive: alive}
 }
 
 func (w *World) send(out []sim.Envelope) {

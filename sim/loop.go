@@ -13,6 +13,7 @@ type Loop struct {
 // closure (and no allocation) of its own.
 type event struct {
 	fn        func()
+	via       Runner // runs fn, when set (AfterVia)
 	net       *Network
 	env       Envelope
 	unordered bool // a delivery outside per-pair order (Route.Unordered)
@@ -57,6 +58,23 @@ func (l *Loop) inFlight(n *Network, fn func(at Time, e Envelope)) {
 
 // After schedules fn d after now, saturating at Never.
 func (l *Loop) After(d Time, fn func()) Timer {
+	return l.queue.Push(l.after(d), event{fn: fn})
+}
+
+// Runner runs the events scheduled through it (AfterVia): it wraps each
+// one in what its owner does around every timer event, without a closure
+// per event.
+type Runner interface {
+	RunEvent(fn func())
+}
+
+// AfterVia schedules r.RunEvent(fn) d after now, saturating at Never.
+func (l *Loop) AfterVia(d Time, r Runner, fn func()) Timer {
+	return l.queue.Push(l.after(d), event{fn: fn, via: r})
+}
+
+// after returns the time d after now, saturating at Never.
+func (l *Loop) after(d Time) Time {
 	if d < 0 {
 		d = 0
 	}
@@ -64,7 +82,7 @@ func (l *Loop) After(d Time, fn func()) Timer {
 	if at < l.now { // overflow
 		at = Never
 	}
-	return l.queue.Push(at, event{fn: fn})
+	return at
 }
 
 // Cancel removes a scheduled event; it reports false if it already ran or
@@ -85,9 +103,12 @@ func (l *Loop) Step(until Time) bool {
 	at, ev, _ := l.queue.Pop()
 	l.now = at
 	l.events++
-	if ev.fn != nil {
+	switch {
+	case ev.via != nil:
+		ev.via.RunEvent(ev.fn)
+	case ev.fn != nil:
 		ev.fn()
-	} else {
+	default:
 		ev.net.deliver(ev.env)
 	}
 	return true
