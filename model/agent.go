@@ -32,8 +32,9 @@ type Agent struct {
 	res   Resources
 	clock Clock
 	rng   *rand.Rand
-	emit  func(*Record)
-	out   []sim.Envelope
+	rec   recorder
+	out   outbox
+	addr  sim.Address // AgentAddress(id)
 
 	// everRegistered: the agent registered once, so it re-registers (with
 	// its tasks) rather than registering anew.
@@ -77,7 +78,8 @@ type agentTask struct {
 // NewAgent returns an agent that has not registered yet; rng drives its
 // registration backoff.
 func NewAgent(name string, res Resources, clock Clock, rng *rand.Rand, emit func(*Record)) *Agent {
-	return &Agent{name: name, id: name, res: res, clock: clock, rng: rng, emit: emit, tasks: map[string]*agentTask{}, incarn: 1}
+	return &Agent{name: name, id: name, addr: AgentAddress(name), res: res, clock: clock, rng: rng, rec: recorder{emit: emit},
+		tasks: map[string]*agentTask{}, incarn: 1}
 }
 
 // Name returns the agent's host name (the scenario's name).
@@ -92,15 +94,15 @@ func (a *Agent) Resources() Resources { return a.res }
 // Down reports whether the agent process is crashed or stopped.
 func (a *Agent) Down() bool { return a.down || a.stopped }
 
-// Outbox returns the messages produced by timers and clears it.
+// Outbox returns the messages produced by timers and empties it; the
+// slice (like those of the other methods returning messages) is valid
+// until the agent's next call: its array is reused.
 func (a *Agent) Outbox() []sim.Envelope {
-	out := a.out
-	a.out = nil
-	return out
+	return a.out.take()
 }
 
 func (a *Agent) send(msg sim.Message) {
-	a.out = append(a.out, sim.Envelope{From: AgentAddress(a.id), To: MasterAddress, Msg: msg})
+	a.out.add(a.addr, MasterAddress, msg)
 }
 
 // after arms a timer that does nothing if the agent crashed since.
@@ -242,6 +244,7 @@ func (a *Agent) Reboot() []sim.Envelope {
 	a.down = false
 	a.incarn++
 	a.id = a.name + "#" + itoa(a.incarn)
+	a.addr = AgentAddress(a.id)
 	a.everRegistered = false
 	a.attempts = 0
 	a.register()
@@ -439,7 +442,7 @@ func (a *Agent) update(t *agentTask, state TaskState, reason, source string) {
 	a.nextUUID++
 	st := TaskStatus{Task: t.info.ID, Framework: t.framework, Agent: a.id, State: state,
 		Reason: reason, Source: source, UUID: updateUUID(a.id, a.nextUUID)}
-	a.emit(&Record{T: a.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: a.id,
+	a.rec.record(Record{T: a.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: a.id,
 		State: state.String(), Reason: reason, Source: st.Source, SeenBy: "agent", UUID: st.UUID})
 	t.stream = append(t.stream, st)
 	if len(t.stream) == 1 && a.connected {

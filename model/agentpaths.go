@@ -247,7 +247,7 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 		}
 		f := m.reportedFramework(r)
 		if announce && f.connected {
-			m.send(FrameworkAddress(f.name), Update{Status: TaskStatus{Task: r.Info.ID, Framework: f.name, Agent: a.name,
+			m.send(f.addr, Update{Status: TaskStatus{Task: r.Info.ID, Framework: f.name, Agent: a.name,
 				State: r.State, Reason: ReasonReregistered, Source: SourceMaster}})
 		}
 		if old := f.tasks[r.Info.ID]; old != nil {
@@ -261,9 +261,9 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 	}
 	a.total = msg.Resources
 	m.admit(a)
-	m.send(AgentAddress(a.name), SlaveReregistered{Agent: a.name})
+	m.send(a.addr, SlaveReregistered{Agent: a.name})
 	for _, fw := range sortedKeys(shutdown) {
-		m.send(AgentAddress(a.name), ShutdownFramework{Framework: fw})
+		m.send(a.addr, ShutdownFramework{Framework: fw})
 	}
 }
 
@@ -274,7 +274,7 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 func (m *Master) reportedFramework(r TaskReport) *masterFramework {
 	f := m.frameworks[r.Framework]
 	if f == nil {
-		f = &masterFramework{name: r.Framework, role: r.Role, partitionAware: r.PartitionAware, checkpoint: r.Checkpoint,
+		f = &masterFramework{name: r.Framework, addr: FrameworkAddress(r.Framework), role: r.Role, partitionAware: r.PartitionAware, checkpoint: r.Checkpoint,
 			tasks: map[string]*masterTask{}}
 		m.frameworks[f.name] = f
 		m.alloc.AddFramework(FrameworkInfo{Name: f.name, Role: f.role})
@@ -359,13 +359,13 @@ func (m *Master) reregisterKnown(a *masterAgent, msg ReregisterSlave) {
 		if t.updateState != t.state {
 			t.updateState = t.state
 			if f := m.frameworks[t.framework]; f != nil && f.connected {
-				m.send(FrameworkAddress(f.name), Update{Status: TaskStatus{Task: t.id, Framework: t.framework, Agent: a.name,
+				m.send(f.addr, Update{Status: TaskStatus{Task: t.id, Framework: t.framework, Agent: a.name,
 					State: t.state, Reason: ReasonReconciliation, Source: SourceMaster}})
 			}
 		}
 	}
-	m.send(AgentAddress(a.name), SlaveReregistered{Agent: a.name, Missing: missing})
+	m.send(a.addr, SlaveReregistered{Agent: a.name, Missing: missing})
 	for _, fw := range sortedKeys(shutdown) {
-		m.send(AgentAddress(a.name), ShutdownFramework{Framework: fw})
+		m.send(a.addr, ShutdownFramework{Framework: fw})
 	}
 }

@@ -113,7 +113,7 @@ func (m *Master) runCycle() {
 	m.cycleGrants = valid[:0]
 	for _, f := range order {
 		end := f.cycleStart + f.cycleOffers
-		m.send(FrameworkAddress(f.name), Offers{Offers: all[f.cycleStart:end:end]})
+		m.send(f.addr, Offers{Offers: all[f.cycleStart:end:end]})
 		f.cycleOffers = 0
 	}
 	clear(order)

@@ -21,7 +21,7 @@ func (m *Master) startPings(a *masterAgent) {
 			}
 		}
 		a.awaitPong = true
-		m.send(AgentAddress(a.name), PingSlave{Agent: a.name})
+		m.send(a.addr, PingSlave{Agent: a.name})
 		a.pingTimer = m.clock.After(PingInterval, tick)
 	}
 	a.hasPing = true

@@ -43,13 +43,8 @@ type Master struct {
 	cfg   MasterConfig
 	clock Clock
 	alloc Allocator
-	emit  func(*Record)
-	out   []sim.Envelope
-	// rec is record's scratch Record, handed to emit by pointer so that a
-	// record does not escape to the heap; recording is set while emit
-	// runs (a nested record gets a copy of its own).
-	rec       Record
-	recording bool
+	rec   recorder
+	out   outbox
 
 	agents     map[string]*masterAgent
 	agentOrder []string
@@ -87,7 +82,8 @@ type Master struct {
 }
 
 type masterAgent struct {
-	name   string // the agent ID
+	name   string      // the agent ID
+	addr   sim.Address // AgentAddress(name)
 	total  Resources
 	tasks  map[string]*masterTask // by framework/task
 	offers offerSet
@@ -115,6 +111,7 @@ const (
 
 type masterFramework struct {
 	name           string
+	addr           sim.Address // FrameworkAddress(name)
 	role           string
 	partitionAware bool
 	tasks          map[string]*masterTask
@@ -169,7 +166,7 @@ type masterOffer struct {
 
 // newMasterAgent returns a master's agent record with no task and no offer.
 func newMasterAgent(name string, total Resources) *masterAgent {
-	return &masterAgent{name: name, total: total, tasks: map[string]*masterTask{}, offers: offerSet{side: agentSide}}
+	return &masterAgent{name: name, addr: AgentAddress(name), total: total, tasks: map[string]*masterTask{}, offers: offerSet{side: agentSide}}
 }
 
 // NewMaster returns a master that allocates with alloc and reports records
@@ -191,7 +188,7 @@ func NewMaster(cfg MasterConfig, clock Clock, alloc Allocator, emit func(*Record
 		cfg.RegistryMaxAgentCount = DefaultRegistryMaxAgentCount
 	}
 	m := &Master{
-		cfg: cfg, clock: clock, alloc: alloc, emit: emit,
+		cfg: cfg, clock: clock, alloc: alloc, rec: recorder{emit: emit},
 		agents:        map[string]*masterAgent{},
 		frameworks:    map[string]*masterFramework{},
 		offers:        map[uint64]*masterOffer{},
@@ -219,37 +216,18 @@ func (m *Master) Start() {
 func (m *Master) Cycles() int64 { return m.cycle }
 
 // Outbox returns the messages produced outside Handle (by timers) and
-// clears it.
-func (m *Master) Outbox() []sim.Envelope {
-	out := m.out
-	m.out = nil
-	return out
-}
+// empties it. The slice (like Handle's) is valid until the master's next
+// call: its array is reused.
+func (m *Master) Outbox() []sim.Envelope { return m.out.take() }
 
-func (m *Master) send(to sim.Address, msg sim.Message) {
-	m.out = append(m.out, sim.Envelope{From: MasterAddress, To: to, Msg: msg})
-}
+func (m *Master) send(to sim.Address, msg sim.Message) { m.out.add(MasterAddress, to, msg) }
 
-// record stamps r with the time and hands it to the observers, through
-// the scratch m.rec: observers must not keep the pointer (Observer).
+// record stamps r with the time and hands it to the observers (through a
+// scratch Record: observers must not keep the pointer, see Observer).
 func (m *Master) record(r Record) {
 	r.T = m.clock.Now()
-	if m.recording {
-		emitCopy(m.emit, r)
-		return
-	}
-	m.recording = true
-	m.rec = r
-	m.emit(&m.rec)
-	m.rec = Record{}
-	m.recording = false
+	m.rec.record(r)
 }
-
-// emitCopy hands emit a Record of its own (it escapes to the heap). Not
-// inlined: inlined, its escaping copy would make record's r escape too.
-//
-//go:noinline
-func emitCopy(emit func(*Record), r Record) { emit(&r) }
 
 // Handle processes one message and returns the messages the master sends.
 func (m *Master) Handle(e sim.Envelope) []sim.Envelope {
@@ -323,7 +301,7 @@ func (m *Master) registerAgent(msg RegisterSlave) {
 	a := newMasterAgent(msg.Agent, msg.Resources)
 	m.agents[a.name] = a
 	m.admit(a)
-	m.send(AgentAddress(a.name), SlaveRegistered{Agent: a.name})
+	m.send(a.addr, SlaveRegistered{Agent: a.name})
 }
 
 // admit makes a (re-)registered agent active: in the registry, in the
@@ -409,7 +387,7 @@ func (m *Master) subscribe(msg Subscribe) {
 		m.sendFrameworkUpdates(msg)
 		return
 	}
-	f := &masterFramework{name: msg.Framework, role: msg.Role, partitionAware: msg.PartitionAware,
+	f := &masterFramework{name: msg.Framework, addr: FrameworkAddress(msg.Framework), role: msg.Role, partitionAware: msg.PartitionAware,
 		tasks: map[string]*masterTask{}, connected: true, subscribed: true,
 		failoverTimeout: msg.FailoverTimeout, checkpoint: msg.Checkpoint}
 	m.frameworks[f.name] = f
@@ -540,7 +518,7 @@ func (m *Master) accept(msg Accept) {
 			st := TaskStatus{Task: ti.ID, Framework: f.name, State: state, Reason: reason, Source: SourceMaster}
 			m.record(Record{Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, State: st.State.String(),
 				Reason: st.Reason, Source: st.Source, SeenBy: "master"})
-			m.send(FrameworkAddress(f.name), Update{Status: st})
+			m.send(f.addr, Update{Status: st})
 		}
 		return
 	}
@@ -558,7 +536,7 @@ func (m *Master) accept(msg Accept) {
 			st := TaskStatus{Task: ti.ID, Framework: f.name, Agent: agent, State: TaskError, Reason: "REASON_TASK_INVALID", Source: SourceMaster}
 			m.record(Record{Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: agent, State: st.State.String(),
 				Reason: st.Reason, Source: st.Source, SeenBy: "master"})
-			m.send(FrameworkAddress(f.name), Update{Status: st})
+			m.send(f.addr, Update{Status: st})
 			continue
 		}
 		remaining = remaining.Sub(ti.Resources)
@@ -568,7 +546,7 @@ func (m *Master) accept(msg Accept) {
 		f.tasks[t.id] = t
 		a.tasks[taskKey(f.name, t.id)] = t
 		m.record(Record{Kind: KindTaskLaunched, Task: t.id, Job: ti.Job, Framework: f.name, Agent: agent, Resources: t.res, Submitted: ti.Submitted})
-		m.send(AgentAddress(agent), RunTask{Framework: f.name, Role: f.role, PartitionAware: f.partitionAware, Checkpoint: f.checkpoint, Task: ti})
+		m.send(a.addr, RunTask{Framework: f.name, Role: f.role, PartitionAware: f.partitionAware, Checkpoint: f.checkpoint, Task: ti})
 	}
 	left := used
 	for _, o := range offers {
@@ -623,7 +601,7 @@ func (m *Master) statusUpdate(st TaskStatus) {
 		// update was acknowledged while this retry was under way) still
 		// reaches a connected framework.
 		if f.connected {
-			m.send(FrameworkAddress(f.name), Update{Status: st})
+			m.send(f.addr, Update{Status: st})
 		}
 		return
 	}
@@ -635,13 +613,13 @@ func (m *Master) statusUpdate(st TaskStatus) {
 		// updateTask, the master keeps its state, and it forwards the
 		// update so that the framework sees the agent's stream in order.
 		if f.connected {
-			m.send(FrameworkAddress(f.name), Update{Status: st})
+			m.send(f.addr, Update{Status: st})
 		}
 		return
 	}
 	m.transition(t, st)
 	if f.connected {
-		m.send(FrameworkAddress(f.name), Update{Status: st})
+		m.send(f.addr, Update{Status: st})
 	}
 }
 
@@ -683,7 +661,7 @@ func (m *Master) masterStatus(t *masterTask, st TaskStatus) {
 			UnreachableTime: st.UnreachableTime})
 	}
 	if f, ok := m.frameworks[t.framework]; ok && f.connected {
-		m.send(FrameworkAddress(t.framework), Update{Status: st})
+		m.send(f.addr, Update{Status: st})
 	}
 }
 
@@ -695,7 +673,8 @@ func (m *Master) acknowledge(msg Acknowledge) {
 	// Master::acknowledge: nothing goes to an agent that is not
 	// registered or whose connection broke; otherwise the acknowledgement
 	// is passed on, whether the master still holds the task or not.
-	if a := m.agents[msg.Agent]; a == nil || a.status != agentActive || a.disconnected {
+	a := m.agents[msg.Agent]
+	if a == nil || a.status != agentActive || a.disconnected {
 		return
 	}
 	if t := f.tasks[msg.Task]; t != nil && t.agent == msg.Agent {
@@ -704,7 +683,7 @@ func (m *Master) acknowledge(msg Acknowledge) {
 			m.forgetTask(t)
 		}
 	}
-	m.send(AgentAddress(msg.Agent), StatusUpdateAcknowledgement{Framework: f.name, Task: msg.Task, UUID: msg.UUID})
+	m.send(a.addr, StatusUpdateAcknowledgement{Framework: f.name, Task: msg.Task, UUID: msg.UUID})
 }
 
 func (m *Master) forgetTask(t *masterTask) {

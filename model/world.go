@@ -131,10 +131,13 @@ func (w *World) clock(drain func() []sim.Envelope, alive func() bool) Clock {
 	return &worldClock{w: w, drain: drain, alive: alive}
 }
 
+// send puts an actor's outbox on the network and clears it: the actor
+// reuses its array for its next messages (outbox).
 func (w *World) send(out []sim.Envelope) {
 	for _, e := range out {
 		w.net.Send(e)
 	}
+	clear(out)
 }
 
 func (w *World) deliver(e sim.Envelope) {
