@@ -291,6 +291,7 @@ func (m *Master) addReported(a *masterAgent, f *masterFramework, r TaskReport) *
 		state: r.State, updateState: r.UpdateState}
 	a.tasks[taskKey(t.framework, t.id)] = t
 	f.tasks[t.id] = t
+	m.taskViews.changed(t.framework, t.id)
 	return t
 }
 

@@ -71,6 +71,8 @@ type Master struct {
 	pendingAll    bool
 	pendingAgents map[string]bool
 	started       bool
+	// taskViews caches Tasks between changes of the frameworks' tasks.
+	taskViews taskViewCache
 
 	// Scratch of runCycle, reused from cycle to cycle, and the timer
 	// events of the cycles as method values made once.
@@ -544,6 +546,7 @@ func (m *Master) accept(msg Accept) {
 		m.nextTask++
 		t := &masterTask{seq: m.nextTask, id: ti.ID, framework: f.name, agent: agent, res: ti.Resources, state: TaskStaging, updateState: TaskStaging, held: true}
 		f.tasks[t.id] = t
+		m.taskViews.changed(t.framework, t.id)
 		a.tasks[taskKey(f.name, t.id)] = t
 		m.record(Record{Kind: KindTaskLaunched, Task: t.id, Job: ti.Job, Framework: f.name, Agent: agent, Resources: t.res, Submitted: ti.Submitted})
 		m.send(a.addr, RunTask{Framework: f.name, Role: f.role, PartitionAware: f.partitionAware, Checkpoint: f.checkpoint, Task: ti})
@@ -630,6 +633,9 @@ func (m *Master) transition(t *masterTask, st TaskStatus) {
 	m.record(Record{Kind: KindTaskStatus, Task: t.id, Framework: t.framework, Agent: t.agent,
 		State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "master", UUID: st.UUID,
 		UnreachableTime: st.UnreachableTime})
+	if t.state != st.State {
+		m.taskViews.changed(t.framework, t.id)
+	}
 	t.state = st.State
 	t.updateState = st.State
 	if st.State.Terminal() {
@@ -689,6 +695,7 @@ func (m *Master) acknowledge(msg Acknowledge) {
 func (m *Master) forgetTask(t *masterTask) {
 	if f := m.frameworks[t.framework]; f != nil && f.tasks[t.id] == t {
 		delete(f.tasks, t.id)
+		m.taskViews.changed(t.framework, t.id)
 	}
 	if a := m.agents[t.agent]; a != nil {
 		delete(a.tasks, taskKey(t.framework, t.id))
@@ -743,20 +750,6 @@ func taskKey(framework, task string) string { return framework + "/" + task }
 // sortTasksBySeq puts tasks in launch order.
 func sortTasksBySeq(tasks []*masterTask) {
 	sort.Slice(tasks, func(i, j int) bool { return tasks[i].seq < tasks[j].seq })
-}
-
-// Tasks returns the master's view of its tasks, sorted by framework and
-// task.
-func (m *Master) Tasks() []TaskView {
-	var out []TaskView
-	for _, fw := range sortedKeys(m.frameworks) {
-		f := m.frameworks[fw]
-		for _, id := range sortedKeys(f.tasks) {
-			t := f.tasks[id]
-			out = append(out, TaskView{Framework: fw, Task: id, Agent: t.agent, State: t.state})
-		}
-	}
-	return out
 }
 
 func (m *Master) allAgentsActive() bool {
