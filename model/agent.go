@@ -35,6 +35,10 @@ type Agent struct {
 	rec   recorder
 	out   outbox
 	addr  sim.Address // AgentAddress(id)
+	// pong is PongSlave{Agent: id}, boxed once per agent ID.
+	pong sim.Message
+	// pingTimeoutFn is pingTimeout as a method value, made once.
+	pingTimeoutFn func()
 
 	// everRegistered: the agent registered once, so it re-registers (with
 	// its tasks) rather than registering anew.
@@ -78,8 +82,10 @@ type agentTask struct {
 // NewAgent returns an agent that has not registered yet; rng drives its
 // registration backoff.
 func NewAgent(name string, res Resources, clock Clock, rng *rand.Rand, emit func(*Record)) *Agent {
-	return &Agent{name: name, id: name, addr: AgentAddress(name), res: res, clock: clock, rng: rng, rec: recorder{emit: emit},
-		tasks: map[string]*agentTask{}, incarn: 1}
+	a := &Agent{name: name, id: name, addr: AgentAddress(name), pong: PongSlave{Agent: name}, res: res, clock: clock, rng: rng,
+		rec: recorder{emit: emit}, tasks: map[string]*agentTask{}, incarn: 1}
+	a.pingTimeoutFn = a.pingTimeout
+	return a
 }
 
 // Name returns the agent's host name (the scenario's name).
@@ -245,6 +251,7 @@ func (a *Agent) Reboot() []sim.Envelope {
 	a.incarn++
 	a.id = a.name + "#" + itoa(a.incarn)
 	a.addr = AgentAddress(a.id)
+	a.pong = PongSlave{Agent: a.id}
 	a.everRegistered = false
 	a.attempts = 0
 	a.register()
@@ -313,7 +320,7 @@ func (a *Agent) Handle(e sim.Envelope) []sim.Envelope {
 		if a.connected {
 			a.armPingTimeout()
 		}
-		a.send(PongSlave{Agent: a.id})
+		a.send(a.pong)
 	case RunTask:
 		a.runTask(msg)
 	case KillTask:
@@ -367,11 +374,15 @@ func (a *Agent) armPingTimeout() {
 		a.clock.Cancel(a.pingTimer)
 	}
 	a.hasPing = true
-	a.pingTimer = a.after(PingInterval*MaxMissedPings, func() {
-		a.hasPing = false
-		a.disconnect()
-		a.register()
-	})
+	a.pingTimer = a.after(PingInterval*MaxMissedPings, a.pingTimeoutFn)
+}
+
+// pingTimeout is the agent deciding the master is gone: no ping for
+// MaxMissedPings intervals. It registers again.
+func (a *Agent) pingTimeout() {
+	a.hasPing = false
+	a.disconnect()
+	a.register()
 }
 
 func (a *Agent) runTask(msg RunTask) {

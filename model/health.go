@@ -21,7 +21,7 @@ func (m *Master) startPings(a *masterAgent) {
 			}
 		}
 		a.awaitPong = true
-		m.send(a.addr, PingSlave{Agent: a.name})
+		m.send(a.addr, a.ping)
 		a.pingTimer = m.clock.After(PingInterval, tick)
 	}
 	a.hasPing = true

@@ -86,6 +86,7 @@ type Master struct {
 type masterAgent struct {
 	name   string      // the agent ID
 	addr   sim.Address // AgentAddress(name)
+	ping   sim.Message // PingSlave{Agent: name}, boxed once
 	total  Resources
 	tasks  map[string]*masterTask // by framework/task
 	offers offerSet
@@ -168,7 +169,7 @@ type masterOffer struct {
 
 // newMasterAgent returns a master's agent record with no task and no offer.
 func newMasterAgent(name string, total Resources) *masterAgent {
-	return &masterAgent{name: name, addr: AgentAddress(name), total: total, tasks: map[string]*masterTask{}, offers: offerSet{side: agentSide}}
+	return &masterAgent{name: name, addr: AgentAddress(name), ping: PingSlave{Agent: name}, total: total, tasks: map[string]*masterTask{}, offers: offerSet{side: agentSide}}
 }
 
 // NewMaster returns a master that allocates with alloc and reports records

@@ -34,6 +34,8 @@ type World struct {
 	byID       map[string]*Agent // by current agent ID
 	frameworks map[string]*Framework
 	observers  []Observer
+	// rec hands Emit's records to the observers without a heap copy.
+	rec recorder
 }
 
 // NewWorld builds a world whose master allocates with the allocator that
@@ -48,6 +50,7 @@ func NewWorld(cfg WorldConfig, newAlloc func(clock Clock, streams sim.Streams) A
 		byID:       map[string]*Agent{},
 		frameworks: map[string]*Framework{},
 	}
+	w.rec.emit = w.record
 	w.net = sim.NewNetwork(w.loop, w.deliver)
 	w.net.SetDelay(cfg.NetworkDelay)
 	w.net.OnDropReason(func(e sim.Envelope, reason string) {
@@ -93,7 +96,7 @@ func (w *World) Now() sim.Time { return w.loop.Now() }
 // Emit sends a record to every observer, stamped with the current time.
 func (w *World) Emit(r Record) {
 	r.T = w.loop.Now()
-	w.record(&r)
+	w.rec.record(r)
 }
 
 func (w *World) record(r *Record) {
