@@ -92,7 +92,8 @@ func (m *Master) runCycle() {
 	for _, v := range valid {
 		g, f := v.g, v.f
 		m.nextOffer++
-		o := &masterOffer{seq: m.nextOffer, id: offerID(m.nextOffer), framework: g.Framework, role: g.Role, agent: g.Agent, res: g.Resources}
+		o := m.offerPool.get()
+		*o = masterOffer{seq: m.nextOffer, id: offerID(m.nextOffer), framework: g.Framework, role: g.Role, agent: g.Agent, res: g.Resources}
 		m.offers[o.seq] = o
 		f.offers.add(o)
 		v.a.offers.add(o)

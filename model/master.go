@@ -53,6 +53,7 @@ type Master struct {
 	// their ID "oN"), which restarts at 1 in every new master.
 	offers    map[uint64]*masterOffer
 	nextOffer uint64
+	offerPool offerPool
 	nextTask  uint64
 
 	// registry is what survives a master failover (agents admitted,
@@ -479,6 +480,7 @@ func (m *Master) decline(msg Decline) {
 		m.record(Record{Kind: KindOfferDeclined, Offer: o.id, Framework: o.framework, Agent: o.agent,
 			RefuseSeconds: refuse(msg.RefuseSeconds).Seconds(), Resources: o.res})
 		m.alloc.Recover(o.framework, o.agent, o.res, refuse(msg.RefuseSeconds))
+		m.offerPool.put(o)
 	}
 }
 
@@ -512,6 +514,7 @@ func (m *Master) accept(msg Accept) {
 			m.removeOffer(o)
 			m.record(Record{Kind: KindOfferDeclined, Offer: o.id, Framework: o.framework, Agent: o.agent, Resources: o.res})
 			m.alloc.Recover(o.framework, o.agent, o.res, 0)
+			m.offerPool.put(o)
 		}
 		state := TaskLost
 		if f.partitionAware {
@@ -557,6 +560,7 @@ func (m *Master) accept(msg Accept) {
 		part := o.res.Sub(o.res.Sub(left))
 		left = left.Sub(part)
 		m.record(Record{Kind: KindOfferAccepted, Offer: o.id, Framework: f.name, Agent: agent, Tasks: len(msg.Launch), Resources: part})
+		m.offerPool.put(o)
 	}
 	if !remaining.IsEmpty() {
 		m.alloc.Recover(f.name, agent, remaining, refuse(msg.RefuseSeconds))
@@ -734,6 +738,7 @@ func (m *Master) rescind(o *masterOffer, reason string, notify bool) {
 	if notify {
 		m.send(FrameworkAddress(o.framework), Rescind{Offer: o.id})
 	}
+	m.offerPool.put(o)
 }
 
 // OutstandingOffers returns the ids of the offers not yet answered, sorted.

@@ -48,6 +48,28 @@ func (s *offerSet) sorted() []*masterOffer {
 	return out
 }
 
+// offerPool keeps the records of ended offers for the next ones (an offer
+// is made and ended about once per agent per cycle). An offer goes back
+// once its handler is done with it: removed from the master's sets, its
+// timer cancelled, and no longer read.
+type offerPool struct{ free []*masterOffer }
+
+// get returns an offer record to fill in.
+func (p *offerPool) get() *masterOffer {
+	if n := len(p.free); n > 0 {
+		o := p.free[n-1]
+		p.free = p.free[:n-1]
+		return o
+	}
+	return new(masterOffer)
+}
+
+// put takes back an ended offer's record.
+func (p *offerPool) put(o *masterOffer) {
+	*o = masterOffer{}
+	p.free = append(p.free, o)
+}
+
 // offerID returns the ID of the master's n-th offer ("o1", "o2", ...).
 func offerID(n uint64) string { return "o" + strconv.FormatUint(n, 10) }
 
