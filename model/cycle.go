@@ -93,7 +93,8 @@ func (m *Master) runCycle() {
 		g, f := v.g, v.f
 		m.nextOffer++
 		o := m.offerPool.get()
-		*o = masterOffer{seq: m.nextOffer, id: offerID(m.nextOffer), framework: g.Framework, role: g.Role, agent: g.Agent, res: g.Resources}
+		*o = masterOffer{seq: m.nextOffer, id: offerID(m.nextOffer), framework: g.Framework, role: g.Role, agent: g.Agent, res: g.Resources,
+			f: f, a: v.a}
 		m.offers[o.seq] = o
 		f.offers.add(o)
 		v.a.offers.add(o)

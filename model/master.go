@@ -163,8 +163,11 @@ type masterOffer struct {
 	res                        Resources
 	timer                      sim.Timer
 	hasTimer                   bool
-	// pos is where the offer is in its framework's and its agent's
-	// offerSet, by offerSide.
+	// f and a are the offer's framework and agent, whose sets hold it
+	// (their records outlive the offer: removing either rescinds it
+	// first); pos is where it is in their offerSets, by offerSide.
+	f   *masterFramework
+	a   *masterAgent
 	pos [2]int
 }
 
@@ -709,12 +712,8 @@ func (m *Master) forgetTask(t *masterTask) {
 
 func (m *Master) removeOffer(o *masterOffer) {
 	delete(m.offers, o.seq)
-	if f := m.frameworks[o.framework]; f != nil {
-		f.offers.remove(o)
-	}
-	if a := m.agents[o.agent]; a != nil {
-		a.offers.remove(o)
-	}
+	o.f.offers.remove(o)
+	o.a.offers.remove(o)
 	if o.hasTimer {
 		m.clock.Cancel(o.timer)
 	}

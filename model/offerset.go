@@ -70,8 +70,12 @@ func (p *offerPool) put(o *masterOffer) {
 	p.free = append(p.free, o)
 }
 
-// offerID returns the ID of the master's n-th offer ("o1", "o2", ...).
-func offerID(n uint64) string { return "o" + strconv.FormatUint(n, 10) }
+// offerID returns the ID of the master's n-th offer ("o1", "o2", ...), in
+// one allocation.
+func offerID(n uint64) string {
+	var b [24]byte
+	return string(strconv.AppendUint(append(b[:0], 'o'), n, 10))
+}
 
 // offerSeq returns the sequence number that an ID of offerID's form names,
 // or 0 when id is not of that form.
