@@ -111,15 +111,21 @@ func (a *Agent) send(msg sim.Message) {
 	a.out.add(a.addr, MasterAddress, msg)
 }
 
-// after arms a timer that does nothing if the agent crashed since.
+// after arms a timer that does nothing if the agent crashed since. The
+// hot timers (a task's end, an update's retry) check live themselves, in
+// their own closure, and save after's.
 func (a *Agent) after(d sim.Time, fn func()) sim.Timer {
 	epoch := a.epoch
 	return a.clock.After(d, func() {
-		if a.epoch == epoch && !a.down && !a.stopped {
+		if a.live(epoch) {
 			fn()
 		}
 	})
 }
+
+// live reports whether a timer armed in epoch may run: the agent has not
+// crashed since and is up.
+func (a *Agent) live(epoch uint64) bool { return a.epoch == epoch && !a.down && !a.stopped }
 
 // Start registers the agent with the master.
 func (a *Agent) Start() []sim.Envelope {
@@ -408,7 +414,11 @@ func (a *Agent) runTask(msg RunTask) {
 
 func (a *Agent) armFinish(key string, t *agentTask, d sim.Time) {
 	t.hasTimer = true
-	t.timer = a.after(d, func() {
+	epoch := a.epoch
+	t.timer = a.clock.After(d, func() {
+		if !a.live(epoch) {
+			return
+		}
 		t.hasTimer = false
 		if a.tasks[key] == t && !t.state.Terminal() {
 			if end := t.info.EndState; end.Terminal() {
@@ -479,7 +489,11 @@ func (a *Agent) sendHead(t *agentTask) {
 	}
 	t.hasRetry = true
 	head := t.stream[0].UUID
-	t.retry = a.after(t.retryDelay, func() {
+	epoch := a.epoch
+	t.retry = a.clock.After(t.retryDelay, func() {
+		if !a.live(epoch) {
+			return
+		}
 		t.hasRetry = false
 		if len(t.stream) > 0 && t.stream[0].UUID == head {
 			a.sendHead(t)

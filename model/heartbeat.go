@@ -25,7 +25,10 @@ func (m *Master) sendSubscribed(f *masterFramework) {
 			f.hasHeartbeat = false
 			return
 		}
-		m.send(f.addr, Heartbeat{Framework: f.name})
+		if f.heartbeat == nil {
+			f.heartbeat = Heartbeat{Framework: f.name}
+		}
+		m.send(f.addr, f.heartbeat)
 		f.heartbeatTimer = m.clock.After(HeartbeatInterval, beat)
 	}
 	f.hasHeartbeat = true

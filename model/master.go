@@ -116,6 +116,7 @@ const (
 type masterFramework struct {
 	name           string
 	addr           sim.Address // FrameworkAddress(name)
+	heartbeat      sim.Message // Heartbeat{Framework: name}, boxed once
 	role           string
 	partitionAware bool
 	tasks          map[string]*masterTask
