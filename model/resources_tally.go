@@ -18,7 +18,14 @@ func (t *Tally) Add(o Resources) {
 	for j := range o.items {
 		b := &o.items[j]
 		var found bool
-		if i, found = t.seek(i, b); found {
+		i, found = t.seek(i, b)
+		if i == len(t.items) {
+			// Past every entry of t: the rest of o goes at the end as it
+			// is (o is sorted), in one append.
+			t.items = append(t.items, o.items[j:]...)
+			return
+		}
+		if found {
 			if e := &t.items[i]; e.kind() == kindScalar {
 				e.Scalar = addMilli(e.Scalar, b.Scalar) // combine's scalar case, in place
 			} else {
