@@ -5,6 +5,7 @@ package sim
 type Loop struct {
 	now    Time
 	queue  Heap[event]
+	lane   nowLane // deliveries due now, outside the heap
 	events uint64
 }
 
@@ -32,7 +33,7 @@ func (l *Loop) Now() Time { return l.now }
 func (l *Loop) Events() uint64 { return l.events }
 
 // Pending returns how many events are scheduled.
-func (l *Loop) Pending() int { return l.queue.Len() }
+func (l *Loop) Pending() int { return l.queue.Len() + l.lane.len() }
 
 // At schedules fn at time at. A time in the past is taken as now, so the
 // event still runs after everything already scheduled for now.
@@ -43,7 +44,12 @@ func (l *Loop) At(at Time, fn func()) Timer {
 // deliverAt schedules n's delivery of e at time at, which must not be in
 // the past.
 func (l *Loop) deliverAt(at Time, n *Network, e Envelope, unordered bool) {
-	l.queue.Push(at, event{net: n, env: e, unordered: unordered})
+	ev := event{net: n, env: e, unordered: unordered}
+	if at == l.now {
+		l.lane.push(l.queue.nextSeq(), ev)
+		return
+	}
+	l.queue.Push(at, ev)
 }
 
 // inFlight calls fn for every delivery of n in per-pair order still
@@ -52,6 +58,11 @@ func (l *Loop) inFlight(n *Network, fn func(at Time, e Envelope)) {
 	for _, en := range l.queue.entries {
 		if ev := &l.queue.slots[en.slot].value; ev.net == n && !ev.unordered {
 			fn(en.at, ev.env)
+		}
+	}
+	for _, le := range l.lane.entries[l.lane.head:] {
+		if le.ev.net == n && !le.ev.unordered {
+			fn(l.now, le.ev.env)
 		}
 	}
 }
@@ -96,12 +107,22 @@ func (l *Loop) Scheduled(t Timer) bool { return l.queue.Pending(t) }
 // an event ran. Events at Never never run: Never is later than any time a
 // simulation reaches.
 func (l *Loop) Step(until Time) bool {
-	at, ok := l.queue.Peek()
-	if !ok || at > until || at == Never {
-		return false
+	var ev event
+	if l.lane.len() > 0 && (l.queue.Len() == 0 || !l.queue.before(l.now, l.lane.headSeq())) {
+		// The lane's head is the earliest event: every heap entry is
+		// later than now, or at now but pushed after it.
+		if l.now > until {
+			return false
+		}
+		ev = l.lane.pop()
+	} else {
+		at, ok := l.queue.Peek()
+		if !ok || at > until || at == Never {
+			return false
+		}
+		at, ev, _ = l.queue.Pop()
+		l.now = at
 	}
-	at, ev, _ := l.queue.Pop()
-	l.now = at
 	l.events++
 	switch {
 	case ev.via != nil:
