@@ -22,10 +22,16 @@ type laneEntry struct {
 // len returns how many deliveries wait in the lane.
 func (q *nowLane) len() int { return len(q.entries) - q.head }
 
-// push appends a delivery with its seq.
+// push appends a delivery with its seq. Before the array would grow, the
+// waiting entries move to its front if the ones already run take half of
+// it: one instant can cascade through many deliveries (a cycle's offers
+// and their answers), and the lane's memory follows how many wait at
+// once, not how many ran.
 func (q *nowLane) push(seq uint64, ev event) {
-	if q.head > 0 && q.head == len(q.entries) {
-		q.entries, q.head = q.entries[:0], 0
+	if q.head > 0 && (q.head == len(q.entries) || (len(q.entries) == cap(q.entries) && 2*q.head >= len(q.entries))) {
+		n := copy(q.entries, q.entries[q.head:])
+		clear(q.entries[n:]) // the moved entries' old copies
+		q.entries, q.head = q.entries[:n], 0
 	}
 	q.entries = append(q.entries, laneEntry{seq: seq, ev: ev})
 }

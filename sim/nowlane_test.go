@@ -37,3 +37,28 @@ func TestNowLaneKeepsOrder(t *testing.T) {
 		t.Fatalf("order %v, want %v", got, want)
 	}
 }
+
+// TestNowLaneMemoryFollowsWaiting checks that a long cascade of
+// deliveries within one instant, each sending the next, keeps the lane's
+// array as small as what waits at once.
+func TestNowLaneMemoryFollowsWaiting(t *testing.T) {
+	l := NewLoop()
+	left := 100_000
+	var n *Network
+	n = NewNetwork(l, func(e Envelope) {
+		if left > 0 {
+			left--
+			n.Send(e) // each delivery sends the next: ten wait at once
+		}
+	})
+	for i := range 10 {
+		n.Send(Envelope{From: "a", To: "b", Msg: fmsg{"X", i}})
+	}
+	l.Run(0)
+	if left != 0 || l.Pending() != 0 {
+		t.Fatalf("%d sends left, %d pending; want none", left, l.Pending())
+	}
+	if c := cap(l.lane.entries); c > 64 {
+		t.Fatalf("lane array of %d entries after a cascade that never had more than a few waiting", c)
+	}
+}
