@@ -32,8 +32,13 @@ type Agent struct {
 	res   Resources
 	clock Clock
 	rng   *rand.Rand
-	emit  func(*Record)
-	out   []sim.Envelope
+	rec   recorder
+	out   outbox
+	addr  sim.Address // AgentAddress(id)
+	// pong is PongSlave{Agent: id}, boxed once per agent ID.
+	pong sim.Message
+	// pingTimeoutFn is pingTimeout as a method value, made once.
+	pingTimeoutFn func()
 
 	// everRegistered: the agent registered once, so it re-registers (with
 	// its tasks) rather than registering anew.
@@ -77,7 +82,10 @@ type agentTask struct {
 // NewAgent returns an agent that has not registered yet; rng drives its
 // registration backoff.
 func NewAgent(name string, res Resources, clock Clock, rng *rand.Rand, emit func(*Record)) *Agent {
-	return &Agent{name: name, id: name, res: res, clock: clock, rng: rng, emit: emit, tasks: map[string]*agentTask{}, incarn: 1}
+	a := &Agent{name: name, id: name, addr: AgentAddress(name), pong: PongSlave{Agent: name}, res: res, clock: clock, rng: rng,
+		rec: recorder{emit: emit}, tasks: map[string]*agentTask{}, incarn: 1}
+	a.pingTimeoutFn = a.pingTimeout
+	return a
 }
 
 // Name returns the agent's host name (the scenario's name).
@@ -92,26 +100,32 @@ func (a *Agent) Resources() Resources { return a.res }
 // Down reports whether the agent process is crashed or stopped.
 func (a *Agent) Down() bool { return a.down || a.stopped }
 
-// Outbox returns the messages produced by timers and clears it.
+// Outbox returns the messages produced by timers and empties it; the
+// slice (like those of the other methods returning messages) is valid
+// until the agent's next call: its array is reused.
 func (a *Agent) Outbox() []sim.Envelope {
-	out := a.out
-	a.out = nil
-	return out
+	return a.out.take()
 }
 
 func (a *Agent) send(msg sim.Message) {
-	a.out = append(a.out, sim.Envelope{From: AgentAddress(a.id), To: MasterAddress, Msg: msg})
+	a.out.add(a.addr, MasterAddress, msg)
 }
 
-// after arms a timer that does nothing if the agent crashed since.
+// after arms a timer that does nothing if the agent crashed since. The
+// hot timers (a task's end, an update's retry) check live themselves, in
+// their own closure, and save after's.
 func (a *Agent) after(d sim.Time, fn func()) sim.Timer {
 	epoch := a.epoch
 	return a.clock.After(d, func() {
-		if a.epoch == epoch && !a.down && !a.stopped {
+		if a.live(epoch) {
 			fn()
 		}
 	})
 }
+
+// live reports whether a timer armed in epoch may run: the agent has not
+// crashed since and is up.
+func (a *Agent) live(epoch uint64) bool { return a.epoch == epoch && !a.down && !a.stopped }
 
 // Start registers the agent with the master.
 func (a *Agent) Start() []sim.Envelope {
@@ -242,6 +256,8 @@ func (a *Agent) Reboot() []sim.Envelope {
 	a.down = false
 	a.incarn++
 	a.id = a.name + "#" + itoa(a.incarn)
+	a.addr = AgentAddress(a.id)
+	a.pong = PongSlave{Agent: a.id}
 	a.everRegistered = false
 	a.attempts = 0
 	a.register()
@@ -310,7 +326,7 @@ func (a *Agent) Handle(e sim.Envelope) []sim.Envelope {
 		if a.connected {
 			a.armPingTimeout()
 		}
-		a.send(PongSlave{Agent: a.id})
+		a.send(a.pong)
 	case RunTask:
 		a.runTask(msg)
 	case KillTask:
@@ -364,11 +380,15 @@ func (a *Agent) armPingTimeout() {
 		a.clock.Cancel(a.pingTimer)
 	}
 	a.hasPing = true
-	a.pingTimer = a.after(PingInterval*MaxMissedPings, func() {
-		a.hasPing = false
-		a.disconnect()
-		a.register()
-	})
+	a.pingTimer = a.after(PingInterval*MaxMissedPings, a.pingTimeoutFn)
+}
+
+// pingTimeout is the agent deciding the master is gone: no ping for
+// MaxMissedPings intervals. It registers again.
+func (a *Agent) pingTimeout() {
+	a.hasPing = false
+	a.disconnect()
+	a.register()
 }
 
 func (a *Agent) runTask(msg RunTask) {
@@ -394,7 +414,11 @@ func (a *Agent) runTask(msg RunTask) {
 
 func (a *Agent) armFinish(key string, t *agentTask, d sim.Time) {
 	t.hasTimer = true
-	t.timer = a.after(d, func() {
+	epoch := a.epoch
+	t.timer = a.clock.After(d, func() {
+		if !a.live(epoch) {
+			return
+		}
 		t.hasTimer = false
 		if a.tasks[key] == t && !t.state.Terminal() {
 			if end := t.info.EndState; end.Terminal() {
@@ -439,7 +463,7 @@ func (a *Agent) update(t *agentTask, state TaskState, reason, source string) {
 	a.nextUUID++
 	st := TaskStatus{Task: t.info.ID, Framework: t.framework, Agent: a.id, State: state,
 		Reason: reason, Source: source, UUID: updateUUID(a.id, a.nextUUID)}
-	a.emit(&Record{T: a.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: a.id,
+	a.rec.record(Record{T: a.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: a.id,
 		State: state.String(), Reason: reason, Source: st.Source, SeenBy: "agent", UUID: st.UUID})
 	t.stream = append(t.stream, st)
 	if len(t.stream) == 1 && a.connected {
@@ -465,7 +489,11 @@ func (a *Agent) sendHead(t *agentTask) {
 	}
 	t.hasRetry = true
 	head := t.stream[0].UUID
-	t.retry = a.after(t.retryDelay, func() {
+	epoch := a.epoch
+	t.retry = a.clock.After(t.retryDelay, func() {
+		if !a.live(epoch) {
+			return
+		}
 		t.hasRetry = false
 		if len(t.stream) > 0 && t.stream[0].UUID == head {
 			a.sendHead(t)

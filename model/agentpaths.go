@@ -26,9 +26,7 @@ func (m *Master) AgentExited(id string) {
 	a.disconnected = true
 	// Master::deactivate: out of allocation, offers rescinded.
 	m.leaveOrder(a)
-	for _, oid := range sortedKeys(a.offers) {
-		m.rescind(m.offers[oid], "agent_disconnected", true)
-	}
+	m.rescindAll(&a.offers, "agent_disconnected", true)
 	m.record(Record{Kind: KindAgentDisconnected, Agent: id})
 	for _, t := range a.sortedTasks() {
 		f := m.frameworks[t.framework]
@@ -83,9 +81,7 @@ func (m *Master) RemoveAgent(name, reason string) {
 // removal is recorded and every connected framework gets FAILURE
 // (Master::sendSlaveLost, sent to all frameworks, as Mesos does).
 func (m *Master) dropAgent(a *masterAgent, rescindReason, reason string) {
-	for _, id := range sortedKeys(a.offers) {
-		m.rescind(m.offers[id], rescindReason, true)
-	}
+	m.rescindAll(&a.offers, rescindReason, true)
 	m.stopPings(a)
 	if a.hasReregTmr {
 		m.clock.Cancel(a.reregTimer)
@@ -238,7 +234,7 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 			m.forgetTask(t)
 		}
 	} else {
-		a = &masterAgent{name: msg.Agent, tasks: map[string]*masterTask{}, offers: map[string]bool{}}
+		a = newMasterAgent(msg.Agent, Resources{})
 		m.agents[a.name] = a
 	}
 	a.status = agentRecovered
@@ -251,7 +247,7 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 		}
 		f := m.reportedFramework(r)
 		if announce && f.connected {
-			m.send(FrameworkAddress(f.name), Update{Status: TaskStatus{Task: r.Info.ID, Framework: f.name, Agent: a.name,
+			m.send(f.addr, Update{Status: TaskStatus{Task: r.Info.ID, Framework: f.name, Agent: a.name,
 				State: r.State, Reason: ReasonReregistered, Source: SourceMaster}})
 		}
 		if old := f.tasks[r.Info.ID]; old != nil {
@@ -265,9 +261,9 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 	}
 	a.total = msg.Resources
 	m.admit(a)
-	m.send(AgentAddress(a.name), SlaveReregistered{Agent: a.name})
+	m.send(a.addr, SlaveReregistered{Agent: a.name})
 	for _, fw := range sortedKeys(shutdown) {
-		m.send(AgentAddress(a.name), ShutdownFramework{Framework: fw})
+		m.send(a.addr, ShutdownFramework{Framework: fw})
 	}
 }
 
@@ -278,8 +274,8 @@ func (m *Master) reregisterAgent(msg ReregisterSlave) {
 func (m *Master) reportedFramework(r TaskReport) *masterFramework {
 	f := m.frameworks[r.Framework]
 	if f == nil {
-		f = &masterFramework{name: r.Framework, role: r.Role, partitionAware: r.PartitionAware, checkpoint: r.Checkpoint,
-			tasks: map[string]*masterTask{}, offers: map[string]bool{}}
+		f = &masterFramework{name: r.Framework, addr: FrameworkAddress(r.Framework), role: r.Role, partitionAware: r.PartitionAware, checkpoint: r.Checkpoint,
+			tasks: map[string]*masterTask{}}
 		m.frameworks[f.name] = f
 		m.alloc.AddFramework(FrameworkInfo{Name: f.name, Role: f.role})
 		m.alloc.Suppress(f.name)
@@ -295,6 +291,7 @@ func (m *Master) addReported(a *masterAgent, f *masterFramework, r TaskReport) *
 		state: r.State, updateState: r.UpdateState}
 	a.tasks[taskKey(t.framework, t.id)] = t
 	f.tasks[t.id] = t
+	m.taskViews.changed(t.framework, t.id)
 	return t
 }
 
@@ -363,13 +360,13 @@ func (m *Master) reregisterKnown(a *masterAgent, msg ReregisterSlave) {
 		if t.updateState != t.state {
 			t.updateState = t.state
 			if f := m.frameworks[t.framework]; f != nil && f.connected {
-				m.send(FrameworkAddress(f.name), Update{Status: TaskStatus{Task: t.id, Framework: t.framework, Agent: a.name,
+				m.send(f.addr, Update{Status: TaskStatus{Task: t.id, Framework: t.framework, Agent: a.name,
 					State: t.state, Reason: ReasonReconciliation, Source: SourceMaster}})
 			}
 		}
 	}
-	m.send(AgentAddress(a.name), SlaveReregistered{Agent: a.name, Missing: missing})
+	m.send(a.addr, SlaveReregistered{Agent: a.name, Missing: missing})
 	for _, fw := range sortedKeys(shutdown) {
-		m.send(AgentAddress(a.name), ShutdownFramework{Framework: fw})
+		m.send(a.addr, ShutdownFramework{Framework: fw})
 	}
 }

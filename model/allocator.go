@@ -93,6 +93,7 @@ type Allocator interface {
 	SetQuota(role string, q Quota)
 	// Allocate runs one allocation cycle over the candidate agents (in the
 	// order the master knows them) and returns the grants in the order
-	// they were made.
+	// they were made. The master reuses candidates' array for its next cycle:
+	// the allocator must not keep it.
 	Allocate(candidates []string) []Grant
 }

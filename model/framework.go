@@ -105,8 +105,9 @@ type Framework struct {
 	// backoff is the driver's own stream (subscription backoff), apart
 	// from the scheduler's.
 	backoff *rand.Rand
-	emit    func(*Record)
-	out     []sim.Envelope
+	rec     recorder
+	out     outbox
+	addr    sim.Address // FrameworkAddress(cfg.Name)
 
 	subscribed bool
 	// hasID: a SUBSCRIBED arrived once, so the framework has its ID and
@@ -128,25 +129,26 @@ type frameworkTask struct {
 
 // NewFramework returns a framework actor that has not subscribed yet.
 func NewFramework(cfg FrameworkConfig, sched Scheduler, clock Clock, rng, backoff *rand.Rand, emit func(*Record)) *Framework {
-	return &Framework{cfg: cfg, sched: sched, clock: clock, rng: rng, backoff: backoff, emit: emit,
+	return &Framework{cfg: cfg, sched: sched, clock: clock, rng: rng, backoff: backoff, rec: recorder{emit: emit},
+		addr:   FrameworkAddress(cfg.Name),
 		offers: map[string]OfferOut{}, tasks: map[string]*frameworkTask{}}
 }
 
 // Config returns the framework's configuration.
 func (f *Framework) Config() FrameworkConfig { return f.cfg }
 
-// Outbox returns messages produced by timers and clears it.
+// Outbox returns messages produced by timers and empties it; the slice
+// (like those of the other methods returning messages) is valid until the
+// framework's next call: its array is reused.
 func (f *Framework) Outbox() []sim.Envelope {
-	out := f.out
-	f.out = nil
-	return out
+	return f.out.take()
 }
 
 func (f *Framework) send(msg sim.Message) {
 	if f.removed || f.down {
 		return
 	}
-	f.out = append(f.out, sim.Envelope{From: FrameworkAddress(f.cfg.Name), To: MasterAddress, Msg: msg})
+	f.out.add(f.addr, MasterAddress, msg)
 }
 
 // Start sends SUBSCRIBE.
@@ -273,7 +275,7 @@ func (f *Framework) Handle(e sim.Envelope) []sim.Envelope {
 		}
 	case Update:
 		st := msg.Status
-		f.emit(&Record{T: f.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: st.Agent,
+		f.rec.record(Record{T: f.clock.Now(), Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: st.Agent,
 			State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "framework", UUID: st.UUID,
 			UnreachableTime: st.UnreachableTime})
 		t := f.tasks[st.Task]
@@ -383,7 +385,7 @@ func (f *Framework) Revive() { f.send(Revive{Framework: f.cfg.Name}) }
 
 // Submitted implements Driver.
 func (f *Framework) Submitted(task, job string, res Resources) {
-	f.emit(&Record{T: f.clock.Now(), Kind: KindTaskSubmitted, Task: task, Job: job, Framework: f.cfg.Name, Resources: res})
+	f.rec.record(Record{T: f.clock.Now(), Kind: KindTaskSubmitted, Task: task, Job: job, Framework: f.cfg.Name, Resources: res})
 }
 
 // DeclineAgent declines every offer the framework holds on agent (the

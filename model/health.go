@@ -21,7 +21,7 @@ func (m *Master) startPings(a *masterAgent) {
 			}
 		}
 		a.awaitPong = true
-		m.send(AgentAddress(a.name), PingSlave{Agent: a.name})
+		m.send(a.addr, a.ping)
 		a.pingTimer = m.clock.After(PingInterval, tick)
 	}
 	a.hasPing = true
@@ -45,9 +45,7 @@ func (m *Master) FrameworkDisconnected(name string) {
 		return
 	}
 	f.connected = false
-	for _, id := range sortedKeys(f.offers) {
-		m.rescind(m.offers[id], "framework_disconnected", false)
-	}
+	m.rescindAll(&f.offers, "framework_disconnected", false)
 	m.alloc.Suppress(name)
 	if f.failoverTimeout <= 0 {
 		m.RemoveFramework(name, "failover_timeout")

@@ -15,7 +15,7 @@ const HeartbeatInterval = 15 * sim.Second
 // stays connected. A disconnection stops it (Framework::disconnect resets
 // the heartbeater), as does the framework's removal or the master's end.
 func (m *Master) sendSubscribed(f *masterFramework) {
-	m.send(FrameworkAddress(f.name), Subscribed{Framework: f.name, HeartbeatInterval: HeartbeatInterval})
+	m.send(f.addr, Subscribed{Framework: f.name, HeartbeatInterval: HeartbeatInterval})
 	if f.hasHeartbeat {
 		m.clock.Cancel(f.heartbeatTimer)
 	}
@@ -25,7 +25,10 @@ func (m *Master) sendSubscribed(f *masterFramework) {
 			f.hasHeartbeat = false
 			return
 		}
-		m.send(FrameworkAddress(f.name), Heartbeat{Framework: f.name})
+		if f.heartbeat == nil {
+			f.heartbeat = Heartbeat{Framework: f.name}
+		}
+		m.send(f.addr, f.heartbeat)
 		f.heartbeatTimer = m.clock.After(HeartbeatInterval, beat)
 	}
 	f.hasHeartbeat = true
@@ -40,7 +43,7 @@ func (f *Framework) heartbeat() {
 	if !f.subscribed {
 		return
 	}
-	f.emit(&Record{T: f.clock.Now(), Kind: KindHeartbeat, Framework: f.cfg.Name, SeenBy: "framework"})
+	f.rec.record(Record{T: f.clock.Now(), Kind: KindHeartbeat, Framework: f.cfg.Name, SeenBy: "framework"})
 	if h, ok := f.sched.(HeartbeatScheduler); ok {
 		h.Heartbeat(f)
 	}

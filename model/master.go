@@ -2,7 +2,6 @@ package model
 
 import (
 	"sort"
-	"strconv"
 
 	"github.com/mesosim/mesosim/sim"
 )
@@ -44,20 +43,18 @@ type Master struct {
 	cfg   MasterConfig
 	clock Clock
 	alloc Allocator
-	emit  func(*Record)
-	out   []sim.Envelope
-	// rec is record's scratch Record, handed to emit by pointer so that a
-	// record does not escape to the heap; recording is set while emit
-	// runs (a nested record gets a copy of its own).
-	rec       Record
-	recording bool
+	rec   recorder
+	out   outbox
 
 	agents     map[string]*masterAgent
 	agentOrder []string
 	frameworks map[string]*masterFramework
-	offers     map[string]*masterOffer
-	nextOffer  uint64
-	nextTask   uint64
+	// offers holds the outstanding offers by sequence number (the N of
+	// their ID "oN"), which restarts at 1 in every new master.
+	offers    map[uint64]*masterOffer
+	nextOffer uint64
+	offerPool offerPool
+	nextTask  uint64
 
 	// registry is what survives a master failover (agents admitted,
 	// unreachable and gone; weights; quota), shared with the next leader.
@@ -75,13 +72,25 @@ type Master struct {
 	pendingAll    bool
 	pendingAgents map[string]bool
 	started       bool
+	// taskViews caches Tasks between changes of the frameworks' tasks.
+	taskViews taskViewCache
+
+	// Scratch of runCycle, reused from cycle to cycle, and the timer
+	// events of the cycles as method values made once.
+	candidates   []string
+	cycleGrants  []cycleGrant
+	cycleOrder   []*masterFramework
+	tickFn       func()
+	runPendingFn func()
 }
 
 type masterAgent struct {
-	name   string // the agent ID
+	name   string      // the agent ID
+	addr   sim.Address // AgentAddress(name)
+	ping   sim.Message // PingSlave{Agent: name}, boxed once
 	total  Resources
 	tasks  map[string]*masterTask // by framework/task
-	offers map[string]bool
+	offers offerSet
 	status agentStatus
 	// disconnected: registered, but its connection broke (Master::exited
 	// -> disconnect: Mesos's !slave->connected); deactivated meanwhile.
@@ -106,10 +115,12 @@ const (
 
 type masterFramework struct {
 	name           string
+	addr           sim.Address // FrameworkAddress(name)
+	heartbeat      sim.Message // Heartbeat{Framework: name}, boxed once
 	role           string
 	partitionAware bool
 	tasks          map[string]*masterTask
-	offers         map[string]bool
+	offers         offerSet
 	// connected is false for a framework known only from re-registering
 	// agents after a failover, or one whose scheduler disconnected.
 	connected       bool
@@ -120,6 +131,9 @@ type masterFramework struct {
 	hasFailover     bool
 	heartbeatTimer  sim.Timer
 	hasHeartbeat    bool
+	// runCycle's count of the framework's grants in the cycle, and where
+	// its offers start and are filled in the cycle's array.
+	cycleOffers, cycleStart, cycleFill int
 }
 
 type masterTask struct {
@@ -145,10 +159,22 @@ type masterTask struct {
 }
 
 type masterOffer struct {
+	seq                        uint64 // the N of id "oN"
 	id, framework, role, agent string
 	res                        Resources
 	timer                      sim.Timer
 	hasTimer                   bool
+	// f and a are the offer's framework and agent, whose sets hold it
+	// (their records outlive the offer: removing either rescinds it
+	// first); pos is where it is in their offerSets, by offerSide.
+	f   *masterFramework
+	a   *masterAgent
+	pos [2]int
+}
+
+// newMasterAgent returns a master's agent record with no task and no offer.
+func newMasterAgent(name string, total Resources) *masterAgent {
+	return &masterAgent{name: name, addr: AgentAddress(name), ping: PingSlave{Agent: name}, total: total, tasks: map[string]*masterTask{}, offers: offerSet{side: agentSide}}
 }
 
 // NewMaster returns a master that allocates with alloc and reports records
@@ -169,16 +195,18 @@ func NewMaster(cfg MasterConfig, clock Clock, alloc Allocator, emit func(*Record
 	if cfg.RegistryMaxAgentCount <= 0 {
 		cfg.RegistryMaxAgentCount = DefaultRegistryMaxAgentCount
 	}
-	return &Master{
-		cfg: cfg, clock: clock, alloc: alloc, emit: emit,
+	m := &Master{
+		cfg: cfg, clock: clock, alloc: alloc, rec: recorder{emit: emit},
 		agents:        map[string]*masterAgent{},
 		frameworks:    map[string]*masterFramework{},
-		offers:        map[string]*masterOffer{},
+		offers:        map[uint64]*masterOffer{},
 		pendingAgents: map[string]bool{},
 		registry:      NewRegistry(),
 		removed:       map[string]bool{},
 		agentLost:     map[string]string{},
 	}
+	m.tickFn, m.runPendingFn = m.tick, m.runPending
+	return m
 }
 
 // Start arms the periodic allocation: as in Mesos, the first batch cycle
@@ -188,7 +216,7 @@ func (m *Master) Start() {
 		return
 	}
 	m.started = true
-	m.clock.After(m.cfg.AllocationInterval, m.tick)
+	m.clock.After(m.cfg.AllocationInterval, m.tickFn)
 	m.startRegistryGC()
 }
 
@@ -196,37 +224,18 @@ func (m *Master) Start() {
 func (m *Master) Cycles() int64 { return m.cycle }
 
 // Outbox returns the messages produced outside Handle (by timers) and
-// clears it.
-func (m *Master) Outbox() []sim.Envelope {
-	out := m.out
-	m.out = nil
-	return out
-}
+// empties it. The slice (like Handle's) is valid until the master's next
+// call: its array is reused.
+func (m *Master) Outbox() []sim.Envelope { return m.out.take() }
 
-func (m *Master) send(to sim.Address, msg sim.Message) {
-	m.out = append(m.out, sim.Envelope{From: MasterAddress, To: to, Msg: msg})
-}
+func (m *Master) send(to sim.Address, msg sim.Message) { m.out.add(MasterAddress, to, msg) }
 
-// record stamps r with the time and hands it to the observers, through
-// the scratch m.rec: observers must not keep the pointer (Observer).
+// record stamps r with the time and hands it to the observers (through a
+// scratch Record: observers must not keep the pointer, see Observer).
 func (m *Master) record(r Record) {
 	r.T = m.clock.Now()
-	if m.recording {
-		emitCopy(m.emit, r)
-		return
-	}
-	m.recording = true
-	m.rec = r
-	m.emit(&m.rec)
-	m.rec = Record{}
-	m.recording = false
+	m.rec.record(r)
 }
-
-// emitCopy hands emit a Record of its own (it escapes to the heap). Not
-// inlined: inlined, its escaping copy would make record's r escape too.
-//
-//go:noinline
-func emitCopy(emit func(*Record), r Record) { emit(&r) }
 
 // Handle processes one message and returns the messages the master sends.
 func (m *Master) Handle(e sim.Envelope) []sim.Envelope {
@@ -297,10 +306,10 @@ func (m *Master) registerAgent(msg RegisterSlave) {
 		m.send(AgentAddress(msg.Agent), ShutdownSlave{Agent: msg.Agent})
 		return
 	}
-	a := &masterAgent{name: msg.Agent, total: msg.Resources, tasks: map[string]*masterTask{}, offers: map[string]bool{}}
+	a := newMasterAgent(msg.Agent, msg.Resources)
 	m.agents[a.name] = a
 	m.admit(a)
-	m.send(AgentAddress(a.name), SlaveRegistered{Agent: a.name})
+	m.send(a.addr, SlaveRegistered{Agent: a.name})
 }
 
 // admit makes a (re-)registered agent active: in the registry, in the
@@ -386,8 +395,8 @@ func (m *Master) subscribe(msg Subscribe) {
 		m.sendFrameworkUpdates(msg)
 		return
 	}
-	f := &masterFramework{name: msg.Framework, role: msg.Role, partitionAware: msg.PartitionAware,
-		tasks: map[string]*masterTask{}, offers: map[string]bool{}, connected: true, subscribed: true,
+	f := &masterFramework{name: msg.Framework, addr: FrameworkAddress(msg.Framework), role: msg.Role, partitionAware: msg.PartitionAware,
+		tasks: map[string]*masterTask{}, connected: true, subscribed: true,
 		failoverTimeout: msg.FailoverTimeout, checkpoint: msg.Checkpoint}
 	m.frameworks[f.name] = f
 	m.record(Record{Kind: KindFrameworkAdded, Framework: f.name, Role: f.role})
@@ -422,9 +431,7 @@ func (m *Master) RemoveFramework(name, reason string) {
 	if f == nil {
 		return
 	}
-	for _, id := range sortedKeys(f.offers) {
-		m.rescind(m.offers[id], "framework_removed", false)
-	}
+	m.rescindAll(&f.offers, "framework_removed", false)
 	agents := map[string]bool{}
 	tasks := make([]*masterTask, 0, len(f.tasks))
 	for _, t := range f.tasks {
@@ -469,7 +476,7 @@ func refuse(seconds float64) sim.Time {
 
 func (m *Master) decline(msg Decline) {
 	for _, id := range msg.Offers {
-		o := m.offers[id]
+		o := m.offer(id)
 		if o == nil || o.framework != msg.Framework {
 			continue
 		}
@@ -477,6 +484,7 @@ func (m *Master) decline(msg Decline) {
 		m.record(Record{Kind: KindOfferDeclined, Offer: o.id, Framework: o.framework, Agent: o.agent,
 			RefuseSeconds: refuse(msg.RefuseSeconds).Seconds(), Resources: o.res})
 		m.alloc.Recover(o.framework, o.agent, o.res, refuse(msg.RefuseSeconds))
+		m.offerPool.put(o)
 	}
 }
 
@@ -495,7 +503,7 @@ func (m *Master) accept(msg Accept) {
 			// REASON_SLAVE_DISCONNECTED).
 			reason = r
 		}
-		o := m.offers[id]
+		o := m.offer(id)
 		if o == nil || o.framework != msg.Framework || (len(offers) > 0 && o.agent != offers[0].agent) {
 			valid = false
 			continue
@@ -510,6 +518,7 @@ func (m *Master) accept(msg Accept) {
 			m.removeOffer(o)
 			m.record(Record{Kind: KindOfferDeclined, Offer: o.id, Framework: o.framework, Agent: o.agent, Resources: o.res})
 			m.alloc.Recover(o.framework, o.agent, o.res, 0)
+			m.offerPool.put(o)
 		}
 		state := TaskLost
 		if f.partitionAware {
@@ -519,7 +528,7 @@ func (m *Master) accept(msg Accept) {
 			st := TaskStatus{Task: ti.ID, Framework: f.name, State: state, Reason: reason, Source: SourceMaster}
 			m.record(Record{Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, State: st.State.String(),
 				Reason: st.Reason, Source: st.Source, SeenBy: "master"})
-			m.send(FrameworkAddress(f.name), Update{Status: st})
+			m.send(f.addr, Update{Status: st})
 		}
 		return
 	}
@@ -537,7 +546,7 @@ func (m *Master) accept(msg Accept) {
 			st := TaskStatus{Task: ti.ID, Framework: f.name, Agent: agent, State: TaskError, Reason: "REASON_TASK_INVALID", Source: SourceMaster}
 			m.record(Record{Kind: KindTaskStatus, Task: st.Task, Framework: st.Framework, Agent: agent, State: st.State.String(),
 				Reason: st.Reason, Source: st.Source, SeenBy: "master"})
-			m.send(FrameworkAddress(f.name), Update{Status: st})
+			m.send(f.addr, Update{Status: st})
 			continue
 		}
 		remaining = remaining.Sub(ti.Resources)
@@ -545,15 +554,17 @@ func (m *Master) accept(msg Accept) {
 		m.nextTask++
 		t := &masterTask{seq: m.nextTask, id: ti.ID, framework: f.name, agent: agent, res: ti.Resources, state: TaskStaging, updateState: TaskStaging, held: true}
 		f.tasks[t.id] = t
+		m.taskViews.changed(t.framework, t.id)
 		a.tasks[taskKey(f.name, t.id)] = t
 		m.record(Record{Kind: KindTaskLaunched, Task: t.id, Job: ti.Job, Framework: f.name, Agent: agent, Resources: t.res, Submitted: ti.Submitted})
-		m.send(AgentAddress(agent), RunTask{Framework: f.name, Role: f.role, PartitionAware: f.partitionAware, Checkpoint: f.checkpoint, Task: ti})
+		m.send(a.addr, RunTask{Framework: f.name, Role: f.role, PartitionAware: f.partitionAware, Checkpoint: f.checkpoint, Task: ti})
 	}
 	left := used
 	for _, o := range offers {
 		part := o.res.Sub(o.res.Sub(left))
 		left = left.Sub(part)
 		m.record(Record{Kind: KindOfferAccepted, Offer: o.id, Framework: f.name, Agent: agent, Tasks: len(msg.Launch), Resources: part})
+		m.offerPool.put(o)
 	}
 	if !remaining.IsEmpty() {
 		m.alloc.Recover(f.name, agent, remaining, refuse(msg.RefuseSeconds))
@@ -602,7 +613,7 @@ func (m *Master) statusUpdate(st TaskStatus) {
 		// update was acknowledged while this retry was under way) still
 		// reaches a connected framework.
 		if f.connected {
-			m.send(FrameworkAddress(f.name), Update{Status: st})
+			m.send(f.addr, Update{Status: st})
 		}
 		return
 	}
@@ -614,13 +625,13 @@ func (m *Master) statusUpdate(st TaskStatus) {
 		// updateTask, the master keeps its state, and it forwards the
 		// update so that the framework sees the agent's stream in order.
 		if f.connected {
-			m.send(FrameworkAddress(f.name), Update{Status: st})
+			m.send(f.addr, Update{Status: st})
 		}
 		return
 	}
 	m.transition(t, st)
 	if f.connected {
-		m.send(FrameworkAddress(f.name), Update{Status: st})
+		m.send(f.addr, Update{Status: st})
 	}
 }
 
@@ -631,6 +642,9 @@ func (m *Master) transition(t *masterTask, st TaskStatus) {
 	m.record(Record{Kind: KindTaskStatus, Task: t.id, Framework: t.framework, Agent: t.agent,
 		State: st.State.String(), Reason: st.Reason, Source: st.Source, SeenBy: "master", UUID: st.UUID,
 		UnreachableTime: st.UnreachableTime})
+	if t.state != st.State {
+		m.taskViews.changed(t.framework, t.id)
+	}
 	t.state = st.State
 	t.updateState = st.State
 	if st.State.Terminal() {
@@ -662,7 +676,7 @@ func (m *Master) masterStatus(t *masterTask, st TaskStatus) {
 			UnreachableTime: st.UnreachableTime})
 	}
 	if f, ok := m.frameworks[t.framework]; ok && f.connected {
-		m.send(FrameworkAddress(t.framework), Update{Status: st})
+		m.send(f.addr, Update{Status: st})
 	}
 }
 
@@ -674,7 +688,8 @@ func (m *Master) acknowledge(msg Acknowledge) {
 	// Master::acknowledge: nothing goes to an agent that is not
 	// registered or whose connection broke; otherwise the acknowledgement
 	// is passed on, whether the master still holds the task or not.
-	if a := m.agents[msg.Agent]; a == nil || a.status != agentActive || a.disconnected {
+	a := m.agents[msg.Agent]
+	if a == nil || a.status != agentActive || a.disconnected {
 		return
 	}
 	if t := f.tasks[msg.Task]; t != nil && t.agent == msg.Agent {
@@ -683,12 +698,13 @@ func (m *Master) acknowledge(msg Acknowledge) {
 			m.forgetTask(t)
 		}
 	}
-	m.send(AgentAddress(msg.Agent), StatusUpdateAcknowledgement{Framework: f.name, Task: msg.Task, UUID: msg.UUID})
+	m.send(a.addr, StatusUpdateAcknowledgement{Framework: f.name, Task: msg.Task, UUID: msg.UUID})
 }
 
 func (m *Master) forgetTask(t *masterTask) {
 	if f := m.frameworks[t.framework]; f != nil && f.tasks[t.id] == t {
 		delete(f.tasks, t.id)
+		m.taskViews.changed(t.framework, t.id)
 	}
 	if a := m.agents[t.agent]; a != nil {
 		delete(a.tasks, taskKey(t.framework, t.id))
@@ -696,13 +712,9 @@ func (m *Master) forgetTask(t *masterTask) {
 }
 
 func (m *Master) removeOffer(o *masterOffer) {
-	delete(m.offers, o.id)
-	if f := m.frameworks[o.framework]; f != nil {
-		delete(f.offers, o.id)
-	}
-	if a := m.agents[o.agent]; a != nil {
-		delete(a.offers, o.id)
-	}
+	delete(m.offers, o.seq)
+	o.f.offers.remove(o)
+	o.a.offers.remove(o)
 	if o.hasTimer {
 		m.clock.Cancel(o.timer)
 	}
@@ -726,115 +738,24 @@ func (m *Master) rescind(o *masterOffer, reason string, notify bool) {
 	if notify {
 		m.send(FrameworkAddress(o.framework), Rescind{Offer: o.id})
 	}
-}
-
-// trigger asks for an event-driven cycle over one agent ("" for all),
-// batched with any cycle already pending at this instant.
-func (m *Master) trigger(agent string) {
-	if agent == "" {
-		m.pendingAll = true
-	} else {
-		m.pendingAgents[agent] = true
-	}
-	if !m.hasPending {
-		m.hasPending = true
-		m.pending = m.clock.After(0, func() {
-			m.hasPending = false
-			m.runCycle()
-		})
-	}
-}
-
-// tick is the periodic batch allocation. It runs the cycle within its own
-// timer event (so a filter expiring at the same instant but armed later
-// still hides this cycle) and merges a pending event-driven cycle; the next
-// tick is armed after the cycle, as Mesos's batch() does.
-func (m *Master) tick() {
-	if m.hasPending {
-		m.clock.Cancel(m.pending)
-		m.hasPending = false
-	}
-	m.pendingAll = true
-	m.runCycle()
-	m.clock.After(m.cfg.AllocationInterval, m.tick)
-}
-
-func (m *Master) runCycle() {
-	var candidates []string
-	if m.pendingAll {
-		candidates = append(candidates, m.agentOrder...)
-	} else {
-		for _, n := range m.agentOrder {
-			if m.pendingAgents[n] {
-				candidates = append(candidates, n)
-			}
-		}
-	}
-	m.pendingAll = false
-	clear(m.pendingAgents)
-	m.cycle++
-	m.record(Record{Kind: KindAllocation, Cycle: m.cycle, Agents: len(candidates)})
-	grants := m.alloc.Allocate(candidates)
-	if len(grants) == 0 {
-		return
-	}
-	// One OFFERS callback per framework per cycle, in the order frameworks
-	// first received a grant.
-	var order []string
-	byFramework := map[string][]OfferOut{}
-	for _, g := range grants {
-		f := m.frameworks[g.Framework]
-		a := m.agents[g.Agent]
-		if f == nil || a == nil {
-			continue
-		}
-		m.nextOffer++
-		o := &masterOffer{id: "o" + strconv.FormatUint(m.nextOffer, 10), framework: g.Framework, role: g.Role, agent: g.Agent, res: g.Resources}
-		m.offers[o.id] = o
-		f.offers[o.id] = true
-		a.offers[o.id] = true
-		if m.cfg.OfferTimeout > 0 {
-			o.hasTimer = true
-			o.timer = m.clock.After(m.cfg.OfferTimeout, func() {
-				if m.offers[o.id] == o {
-					o.hasTimer = false
-					m.rescind(o, "offer_timeout", true)
-				}
-			})
-		}
-		m.record(Record{Kind: KindOffer, Offer: o.id, Framework: o.framework, Role: o.role, Agent: o.agent, Resources: o.res})
-		if _, ok := byFramework[g.Framework]; !ok {
-			order = append(order, g.Framework)
-		}
-		byFramework[g.Framework] = append(byFramework[g.Framework], OfferOut{ID: o.id, Agent: o.agent, Role: o.role, Resources: o.res})
-	}
-	for _, fw := range order {
-		m.send(FrameworkAddress(fw), Offers{Offers: byFramework[fw]})
-	}
+	m.offerPool.put(o)
 }
 
 // OutstandingOffers returns the ids of the offers not yet answered, sorted.
-func (m *Master) OutstandingOffers() []string { return sortedKeys(m.offers) }
+func (m *Master) OutstandingOffers() []string {
+	out := make([]string, 0, len(m.offers))
+	for _, o := range m.offers {
+		out = append(out, o.id)
+	}
+	sort.Strings(out)
+	return out
+}
 
 func taskKey(framework, task string) string { return framework + "/" + task }
 
 // sortTasksBySeq puts tasks in launch order.
 func sortTasksBySeq(tasks []*masterTask) {
 	sort.Slice(tasks, func(i, j int) bool { return tasks[i].seq < tasks[j].seq })
-}
-
-// Tasks returns the master's view of its tasks, sorted by framework and
-// task.
-func (m *Master) Tasks() []TaskView {
-	var out []TaskView
-	for _, fw := range sortedKeys(m.frameworks) {
-		f := m.frameworks[fw]
-		for _, id := range sortedKeys(f.tasks) {
-			t := f.tasks[id]
-			out = append(out, TaskView{Framework: fw, Task: id, Agent: t.agent, State: t.state})
-		}
-	}
-	return out
 }
 
 func (m *Master) allAgentsActive() bool {

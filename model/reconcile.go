@@ -25,7 +25,7 @@ func (m *Master) reconcile(msg Reconcile) {
 		return
 	}
 	answerAt := func(task, agent string, state TaskState, unreachable sim.Time) {
-		m.send(FrameworkAddress(f.name), Update{Status: TaskStatus{Task: task, Framework: f.name, Agent: agent,
+		m.send(f.addr, Update{Status: TaskStatus{Task: task, Framework: f.name, Agent: agent,
 			State: state, Reason: ReasonReconciliation, Source: SourceMaster, UnreachableTime: unreachable}})
 	}
 	answer := func(task, agent string, state TaskState) { answerAt(task, agent, state, 0) }

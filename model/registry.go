@@ -128,7 +128,7 @@ func (m *Master) Recover(reg *Registry) {
 		m.alloc.SetQuota(role, reg.Quota[role])
 	}
 	for _, id := range sortedKeys(reg.Admitted) {
-		a := &masterAgent{name: id, total: reg.Admitted[id], tasks: map[string]*masterTask{}, offers: map[string]bool{}}
+		a := newMasterAgent(id, reg.Admitted[id])
 		m.agents[id] = a
 		if _, ok := reg.Unreachable[id]; ok {
 			// In Mesos's slaves.unreachable: its re-registration is that of

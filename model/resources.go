@@ -684,10 +684,8 @@ func (r Resources) Contains(o Resources) bool {
 	}
 	i := 0
 	for j := range b {
-		for i < len(a) && cmpKey(&a[i], &b[j]) < 0 {
-			i++
-		}
-		if i == len(a) || cmpKey(&a[i], &b[j]) != 0 || !covers(&a[i], &b[j]) {
+		var found bool
+		if i, found = seekKey(a, i, &b[j]); !found || !covers(&a[i], &b[j]) {
 			return false
 		}
 		i++
@@ -766,8 +764,21 @@ func (r Resources) Filter(keep func(Resource) bool) Resources {
 	return Resources{out}
 }
 
+// unreservedOnly reports whether no entry of r is reserved.
+func (r Resources) unreservedOnly() bool {
+	for i := range r.items {
+		if r.items[i].Role != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // Unreserved returns the unreserved entries of r.
 func (r Resources) Unreserved() Resources {
+	if r.unreservedOnly() {
+		return r
+	}
 	return r.Filter(func(e Resource) bool { return e.Role == "" })
 }
 
@@ -785,6 +796,9 @@ func (r Resources) Scalars() Resources {
 // plus entries reserved to role or to any ancestor of role (a reservation
 // to "a" is usable by "a/b").
 func (r Resources) AllocatableTo(role string) Resources {
+	if r.unreservedOnly() {
+		return r // Filter would keep every entry
+	}
 	return r.Filter(func(e Resource) bool { return e.Role == "" || IsAncestorOrSelf(e.Role, role) })
 }
 

@@ -18,8 +18,19 @@ func (t *Tally) Add(o Resources) {
 	for j := range o.items {
 		b := &o.items[j]
 		var found bool
-		if i, found = t.seek(i, b); found {
-			t.items[i] = combine(t.items[i], *b)
+		i, found = t.seek(i, b)
+		if i == len(t.items) {
+			// Past every entry of t: the rest of o goes at the end as it
+			// is (o is sorted), in one append.
+			t.items = append(t.items, o.items[j:]...)
+			return
+		}
+		if found {
+			if e := &t.items[i]; e.kind() == kindScalar {
+				e.Scalar = addMilli(e.Scalar, b.Scalar) // combine's scalar case, in place
+			} else {
+				t.items[i] = combine(*e, *b)
+			}
 		} else {
 			t.items = slices.Insert(t.items, i, *b)
 		}
@@ -30,10 +41,18 @@ func (t *Tally) Add(o Resources) {
 // seek returns the index of the first entry from i on whose key is not
 // below b's, and whether its key is b's.
 func (t *Tally) seek(i int, b *Resource) (int, bool) {
-	for i < len(t.items) && cmpKey(&t.items[i], b) < 0 {
-		i++
+	return seekKey(t.items, i, b)
+}
+
+// seekKey returns the index of the first entry of items from i on whose
+// key is not below b's, and whether its key is b's.
+func seekKey(items []Resource, i int, b *Resource) (int, bool) {
+	for ; i < len(items); i++ {
+		if c := cmpKey(&items[i], b); c >= 0 {
+			return i, c == 0
+		}
 	}
-	return i, i < len(t.items) && cmpKey(&t.items[i], b) == 0
+	return i, false
 }
 
 // Sub subtracts o, saturating per (name, role), as Resources.Sub: a scalar
@@ -45,6 +64,19 @@ func (t *Tally) Sub(o Resources) {
 		b := &o.items[j]
 		var found bool
 		if i, found = t.seek(i, b); !found {
+			continue
+		}
+		if e := &t.items[i]; e.kind() == kindScalar {
+			// subEntry's scalar case, in place.
+			switch {
+			case b.Scalar <= 0:
+				i++
+			case e.Scalar <= b.Scalar:
+				t.items = slices.Delete(t.items, i, i+1)
+			default:
+				e.Scalar -= b.Scalar
+				i++
+			}
 			continue
 		}
 		x, diff := subEntry(&t.items[i], b)

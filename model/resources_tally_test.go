@@ -94,3 +94,15 @@ func BenchmarkTallyAddSub(b *testing.B) {
 		tally.Sub(y)
 	}
 }
+
+// BenchmarkTallyFill adds to an empty tally, as an allocator refilling an
+// agent's holdings does.
+func BenchmarkTallyFill(b *testing.B) {
+	x := MustParseResources("cpus:32;mem:65536;disk:100000;gpus:4;cpus(a):4;mem(a):1024")
+	var tally Tally
+	b.ReportAllocs()
+	for b.Loop() {
+		tally.Reset()
+		tally.Add(x)
+	}
+}

@@ -34,6 +34,8 @@ type World struct {
 	byID       map[string]*Agent // by current agent ID
 	frameworks map[string]*Framework
 	observers  []Observer
+	// rec hands Emit's records to the observers without a heap copy.
+	rec recorder
 }
 
 // NewWorld builds a world whose master allocates with the allocator that
@@ -48,6 +50,7 @@ func NewWorld(cfg WorldConfig, newAlloc func(clock Clock, streams sim.Streams) A
 		byID:       map[string]*Agent{},
 		frameworks: map[string]*Framework{},
 	}
+	w.rec.emit = w.record
 	w.net = sim.NewNetwork(w.loop, w.deliver)
 	w.net.SetDelay(cfg.NetworkDelay)
 	w.net.OnDropReason(func(e sim.Envelope, reason string) {
@@ -93,7 +96,7 @@ func (w *World) Now() sim.Time { return w.loop.Now() }
 // Emit sends a record to every observer, stamped with the current time.
 func (w *World) Emit(r Record) {
 	r.T = w.loop.Now()
-	w.record(&r)
+	w.rec.record(r)
 }
 
 func (w *World) record(r *Record) {
@@ -110,28 +113,34 @@ type worldClock struct {
 	alive func() bool
 }
 
-func (c worldClock) Now() sim.Time           { return c.w.loop.Now() }
-func (c worldClock) Cancel(t sim.Timer) bool { return c.w.loop.Cancel(t) }
-func (c worldClock) After(d sim.Time, fn func()) sim.Timer {
-	return c.w.loop.After(d, func() {
-		if c.alive != nil && !c.alive() {
-			return
-		}
-		fn()
-		if c.drain != nil {
-			c.w.send(c.drain())
-		}
-	})
+func (c *worldClock) Now() sim.Time           { return c.w.loop.Now() }
+func (c *worldClock) Cancel(t sim.Timer) bool { return c.w.loop.Cancel(t) }
+func (c *worldClock) After(d sim.Time, fn func()) sim.Timer {
+	return c.w.loop.AfterVia(d, c, fn)
+}
+
+// RunEvent implements sim.Runner: it runs one of c's timer events.
+func (c *worldClock) RunEvent(fn func()) {
+	if c.alive != nil && !c.alive() {
+		return
+	}
+	fn()
+	if c.drain != nil {
+		c.w.send(c.drain())
+	}
 }
 
 func (w *World) clock(drain func() []sim.Envelope, alive func() bool) Clock {
-	return worldClock{w: w, drain: drain, alive: alive}
+	return &worldClock{w: w, drain: drain, alive: alive}
 }
 
+// send puts an actor's outbox on the network and clears it: the actor
+// reuses its array for its next messages (outbox).
 func (w *World) send(out []sim.Envelope) {
 	for _, e := range out {
 		w.net.Send(e)
 	}
+	clear(out)
 }
 
 func (w *World) deliver(e sim.Envelope) {

@@ -192,7 +192,7 @@ func (f *Faults) AddPartition(p Partition) {
 	if until == 0 {
 		until = Never
 	}
-	f.parts = append(f.parts, partition{Partition: p, until: until})
+	f.parts = append(f.parts, partition{Partition: p, until: until, reason: ReasonPartition + p.Name})
 }
 
 // HealAll starts the liveness phase: from at on, no rule or partition
@@ -239,7 +239,7 @@ func (f *Faults) Route(now Time, e Envelope) Route {
 		return Route{Delays: []Time{0}}
 	}
 	if p := f.partition(now, e.From, e.To); p != nil {
-		return Route{Reason: ReasonPartition + p.Name}
+		return Route{Reason: p.reason}
 	}
 	var typ string
 	typed := false

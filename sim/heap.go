@@ -65,6 +65,19 @@ func (h *Heap[T]) Push(at Time, v T) Handle[T] {
 	return Handle[T]{heap: h, slot: slot, seq: h.seq}
 }
 
+// nextSeq takes the next seq without pushing: an entry kept outside the
+// heap (the loop's nowLane) gets its place in the (time, seq) order.
+func (h *Heap[T]) nextSeq() uint64 {
+	h.seq++
+	return h.seq
+}
+
+// before reports whether the earliest entry comes before (at, seq); the
+// heap must not be empty.
+func (h *Heap[T]) before(at Time, seq uint64) bool {
+	return less(h.entries[0], heapEntry{at: at, seq: seq})
+}
+
 // Peek returns the earliest entry's time without removing it.
 func (h *Heap[T]) Peek() (Time, bool) {
 	if len(h.entries) == 0 {

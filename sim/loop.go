@@ -5,6 +5,7 @@ package sim
 type Loop struct {
 	now    Time
 	queue  Heap[event]
+	lane   nowLane // deliveries due now, outside the heap
 	events uint64
 }
 
@@ -13,6 +14,7 @@ type Loop struct {
 // closure (and no allocation) of its own.
 type event struct {
 	fn        func()
+	via       Runner // runs fn, when set (AfterVia)
 	net       *Network
 	env       Envelope
 	unordered bool // a delivery outside per-pair order (Route.Unordered)
@@ -31,7 +33,7 @@ func (l *Loop) Now() Time { return l.now }
 func (l *Loop) Events() uint64 { return l.events }
 
 // Pending returns how many events are scheduled.
-func (l *Loop) Pending() int { return l.queue.Len() }
+func (l *Loop) Pending() int { return l.queue.Len() + l.lane.len() }
 
 // At schedules fn at time at. A time in the past is taken as now, so the
 // event still runs after everything already scheduled for now.
@@ -42,7 +44,12 @@ func (l *Loop) At(at Time, fn func()) Timer {
 // deliverAt schedules n's delivery of e at time at, which must not be in
 // the past.
 func (l *Loop) deliverAt(at Time, n *Network, e Envelope, unordered bool) {
-	l.queue.Push(at, event{net: n, env: e, unordered: unordered})
+	ev := event{net: n, env: e, unordered: unordered}
+	if at == l.now {
+		l.lane.push(l.queue.nextSeq(), ev)
+		return
+	}
+	l.queue.Push(at, ev)
 }
 
 // inFlight calls fn for every delivery of n in per-pair order still
@@ -53,10 +60,32 @@ func (l *Loop) inFlight(n *Network, fn func(at Time, e Envelope)) {
 			fn(en.at, ev.env)
 		}
 	}
+	for _, le := range l.lane.entries[l.lane.head:] {
+		if le.ev.net == n && !le.ev.unordered {
+			fn(l.now, le.ev.env)
+		}
+	}
 }
 
 // After schedules fn d after now, saturating at Never.
 func (l *Loop) After(d Time, fn func()) Timer {
+	return l.queue.Push(l.after(d), event{fn: fn})
+}
+
+// Runner runs the events scheduled through it (AfterVia): it wraps each
+// one in what its owner does around every timer event, without a closure
+// per event.
+type Runner interface {
+	RunEvent(fn func())
+}
+
+// AfterVia schedules r.RunEvent(fn) d after now, saturating at Never.
+func (l *Loop) AfterVia(d Time, r Runner, fn func()) Timer {
+	return l.queue.Push(l.after(d), event{fn: fn, via: r})
+}
+
+// after returns the time d after now, saturating at Never.
+func (l *Loop) after(d Time) Time {
 	if d < 0 {
 		d = 0
 	}
@@ -64,7 +93,7 @@ func (l *Loop) After(d Time, fn func()) Timer {
 	if at < l.now { // overflow
 		at = Never
 	}
-	return l.queue.Push(at, event{fn: fn})
+	return at
 }
 
 // Cancel removes a scheduled event; it reports false if it already ran or
@@ -78,16 +107,29 @@ func (l *Loop) Scheduled(t Timer) bool { return l.queue.Pending(t) }
 // an event ran. Events at Never never run: Never is later than any time a
 // simulation reaches.
 func (l *Loop) Step(until Time) bool {
-	at, ok := l.queue.Peek()
-	if !ok || at > until || at == Never {
-		return false
-	}
-	at, ev, _ := l.queue.Pop()
-	l.now = at
-	l.events++
-	if ev.fn != nil {
-		ev.fn()
+	var ev event
+	if l.lane.len() > 0 && (l.queue.Len() == 0 || !l.queue.before(l.now, l.lane.headSeq())) {
+		// The lane's head is the earliest event: every heap entry is
+		// later than now, or at now but pushed after it.
+		if l.now > until {
+			return false
+		}
+		ev = l.lane.pop()
 	} else {
+		at, ok := l.queue.Peek()
+		if !ok || at > until || at == Never {
+			return false
+		}
+		at, ev, _ = l.queue.Pop()
+		l.now = at
+	}
+	l.events++
+	switch {
+	case ev.via != nil:
+		ev.via.RunEvent(ev.fn)
+	case ev.fn != nil:
+		ev.fn()
+	default:
 		ev.net.deliver(ev.env)
 	}
 	return true

@@ -41,7 +41,8 @@ func (p Partition) Validate() error {
 // healed), since Heal may bring it down to zero.
 type partition struct {
 	Partition
-	until Time
+	until  Time
+	reason string // ReasonPartition + Name, made once
 }
 
 // active reports whether p cuts the network at now.
