@@ -209,6 +209,7 @@ func (o *fuzzOptions) run(cmd *cobra.Command, name string) error {
 			return badInput("--report cannot be used with --shard or --out: a part holds no report")
 		}
 	}
+	tuneGCForManyRuns()
 	file, data, err := scenarios.Source(name)
 	if err != nil {
 		return err
