@@ -2,7 +2,6 @@ package report
 
 import (
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -114,11 +113,16 @@ type Checker struct {
 	unreachable           map[string]bool
 	frameworkRemoved      map[string]sim.Time
 	// expected holds the tasks the leading master must still hold unless
-	// one of the excuses of ack-before-forget applies.
-	expected map[invKey]struct{}
+	// one of the excuses of ack-before-forget applies, each to its
+	// current record (c.tasks[k], whose expected flag mirrors it).
+	expected map[invKey]*invTask
 
 	agents map[string]*invAgent
 	offers map[string]invOffer
+	// slots are the scalar (name, role) pairs of the resources accounts
+	// (invariant_vec.go); slotIdx indexes them once they are many.
+	slots   []invSlot
+	slotIdx map[invSlot]int
 
 	nextCheck sim.Time
 	prev      *invSample // the last convergence sample, nil if none or not quiet
@@ -126,8 +130,9 @@ type Checker struct {
 	// faulted: a fault or an agent removal was recorded. A run configured
 	// without faults (HealAt 0) samples convergence only once one was.
 	faulted bool
-	// present is checkForgotten's scratch set, reused across checkpoints.
-	present map[invKey]struct{}
+	// views counts the reads of the master's view by checkForgotten; a
+	// task in the latest one has seen == views.
+	views uint32
 	// pruneAt is the size of tasks at which the next checkpoint prunes the
 	// tasks that ended (invariant_prune.go); pruneMin its floor.
 	pruneAt, pruneMin int
@@ -159,7 +164,11 @@ type invTask struct {
 	// known to hold the task; disconnectedAt when the master last dropped
 	// it as TASK_LOST, REASON_SLAVE_DISCONNECTED (its agent's connection
 	// broke and its framework does not checkpoint), -1 if never.
+	// expected: in Checker.expected; seen: the last read of the master's
+	// view (Checker.views) that held the task.
 	acked          bool
+	expected       bool
+	seen           uint32
 	expAt          sim.Time
 	disconnectedAt sim.Time
 	// convergence: the last record about the task, reconciliation answers
@@ -201,11 +210,10 @@ func NewChecker(w WorldView, cfg CheckerConfig) *Checker {
 		readmitted:       map[string]sim.Time{},
 		unreachable:      map[string]bool{},
 		frameworkRemoved: map[string]sim.Time{},
-		expected:         map[invKey]struct{}{},
+		expected:         map[invKey]*invTask{},
 		agents:           map[string]*invAgent{},
 		offers:           map[string]invOffer{},
 		reported:         map[string]bool{},
-		present:          map[invKey]struct{}{},
 		pruneAt:          invPruneMin,
 		pruneMin:         invPruneMin,
 	}
@@ -280,8 +288,7 @@ func (c *Checker) Observe(r *model.Record) {
 			c.readmitted[r.Agent] = r.T
 			delete(c.unreachable, r.Agent)
 		}
-		a := c.acct(r.Agent)
-		a.total, a.known = r.Resources, true
+		c.setTotal(c.acct(r.Agent), r.Resources)
 	case model.KindAgentRemoved:
 		c.faulted = true
 		switch r.Reason {
@@ -325,11 +332,14 @@ func (c *Checker) fault(r *model.Record) {
 		// Its successor's accounting starts from what agents report; the
 		// resources invariant counts a task again when the new leader
 		// records it (a launch, or a task_status that is not terminal).
+		for _, t := range c.expected {
+			t.expected = false
+		}
 		clear(c.expected)
 		clear(c.offers)
 		for _, a := range c.agents {
-			a.offered.Reset()
-			a.used.Reset()
+			a.offered.reset()
+			a.used.reset()
 		}
 		for _, t := range c.tasks {
 			t.held, t.masterLive = false, false
@@ -386,7 +396,7 @@ func (c *Checker) launched(r *model.Record) {
 	}
 	c.tasks[k] = t
 	c.syncHeld(t)
-	c.expected[k] = struct{}{}
+	c.expect(k, t)
 	t.live = &invLaunch{key: k, at: r.T, reached: sim.Never}
 	c.launches = append(c.launches, t.live)
 }
@@ -434,7 +444,7 @@ func (c *Checker) status(r *model.Record) {
 			t.disconnectedAt = r.T
 		}
 		if !t.acked {
-			c.expected[k] = struct{}{}
+			c.expect(k, t)
 		}
 		// The master recovers a task's resources on its first terminal
 		// update, and leaves UNREACHABLE ones out when the agent comes
@@ -463,7 +473,7 @@ func (c *Checker) frameworkSaw(r *model.Record, k invKey, t *invTask, st model.T
 			// The framework acknowledges it: the master may forget the
 			// task (whichever life the master applied it to).
 			t.acked = true
-			delete(c.expected, k)
+			c.unexpect(k, t)
 		}
 	}
 	if stale {
@@ -582,34 +592,29 @@ func (c *Checker) judgesConvergence() bool {
 // (unreachable or gone) since the master was last known to hold it, or is
 // removed now.
 func (c *Checker) checkForgotten(now sim.Time, master []model.TaskView) {
-	present := c.present
-	clear(present)
-	for _, v := range master {
+	c.views++
+	for i := range master {
+		v := &master[i]
 		k := invKey{v.Framework, v.Task}
-		present[k] = struct{}{}
 		t := c.task(k)
+		t.seen = c.views
 		t.agent = v.Agent
 		t.hist |= 1 << v.State
 		t.expAt = now
 		if !t.acked {
-			c.expected[k] = struct{}{}
+			c.expect(k, t)
 		}
 	}
 	var missing []invKey
-	for k := range c.expected {
-		if _, ok := present[k]; !ok {
+	for k, t := range c.expected {
+		if t.seen != c.views {
 			missing = append(missing, k)
 		}
 	}
-	sort.Slice(missing, func(i, j int) bool {
-		if missing[i].framework != missing[j].framework {
-			return missing[i].framework < missing[j].framework
-		}
-		return missing[i].task < missing[j].task
-	})
+	invSortKeys(missing)
 	for _, k := range missing {
-		delete(c.expected, k)
 		t := c.tasks[k]
+		c.unexpect(k, t)
 		if t.acked {
 			continue
 		}
@@ -619,6 +624,23 @@ func (c *Checker) checkForgotten(now sim.Time, master []model.TaskView) {
 		c.violate(Violation{T: now, Invariant: InvAckBeforeForget, Task: k.task, Framework: k.framework, Agent: t.agent,
 			Detail: "the master no longer holds the task, but its framework never received a reliable terminal" +
 				" update of it to acknowledge (the master last held it at " + t.expAt.String() + ")"})
+	}
+}
+
+// expect adds k, whose record is t, to the tasks the master must hold.
+func (c *Checker) expect(k invKey, t *invTask) {
+	if !t.expected {
+		t.expected = true
+		c.expected[k] = t
+	}
+}
+
+// unexpect takes k, whose record is t, out of the tasks the master must
+// hold.
+func (c *Checker) unexpect(k invKey, t *invTask) {
+	if t.expected {
+		t.expected = false
+		delete(c.expected, k)
 	}
 }
 

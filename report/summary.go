@@ -86,6 +86,10 @@ type Summary struct {
 	cycles                                        int64
 
 	scratch []int64
+	// free chains (by fNext) the holdings no map refers to any more, for
+	// reuse with their qty arrays: no allocation per offer or task once
+	// the run has warmed up.
+	free *holding
 }
 
 const (
@@ -461,10 +465,19 @@ func (s *Summary) agent(name string) *agent {
 	return a
 }
 
-// hold records that f holds q on agent ag and links the holding into both
-// lists. It does not change any allocation: the caller has allocated q.
-func (s *Summary) hold(f *framework, ag *agent, q []int64) *holding {
-	h := &holding{fw: f, ag: ag, qty: q, active: true}
+// hold records that f holds the scalars of r on agent ag and links the
+// holding into both lists. It does not change any allocation: the caller
+// allocates h.qty.
+func (s *Summary) hold(f *framework, ag *agent, r model.Resources) *holding {
+	h := s.free
+	if h != nil {
+		s.free = h.fNext
+		*h = holding{qty: h.qty}
+	} else {
+		h = &holding{}
+	}
+	h.fw, h.ag, h.active = f, ag, true
+	h.qty = s.qty(h.qty, r)
 	h.fNext = f.held.head
 	if h.fNext != nil {
 		h.fNext.fPrev = h
@@ -504,9 +517,10 @@ func (h *holding) unlink() {
 	h.fPrev, h.fNext, h.aPrev, h.aNext = nil, nil, nil, nil
 }
 
-// release returns h's resources and forgets an offer. A released task stays
-// in s.tasks (inactive) until the master sees it end, so that a later
-// TASK_FINISHED still counts once.
+// release returns h's resources and forgets an offer (h is then free for
+// reuse: callers must not keep it). A released task stays in s.tasks
+// (inactive) until the master sees it end, so that a later TASK_FINISHED
+// still counts once; forget frees it then.
 func (s *Summary) release(h *holding) {
 	if !h.active {
 		return
@@ -516,7 +530,14 @@ func (s *Summary) release(h *holding) {
 	if !h.isTask {
 		s.lock(h.fw, h.qty, -1)
 		delete(s.offers, h.offer)
+		s.forget(h)
 	}
+}
+
+// forget puts h, inactive and in no map any more, on the free list.
+func (s *Summary) forget(h *holding) {
+	*h = holding{qty: h.qty[:0], fNext: s.free}
+	s.free = h
 }
 
 // taskEnded counts one more terminal task of j, and records j's completion
@@ -618,10 +639,9 @@ func (s *Summary) Observe(r *model.Record) {
 		if old := s.offers[r.Offer]; old != nil { // a reused id: drop the old one
 			s.release(old)
 		}
-		q := s.qty(nil, r.Resources)
-		s.allocate(f, q, 1)
-		s.lock(f, q, 1)
-		h := s.hold(f, s.agent(r.Agent), q)
+		h := s.hold(f, s.agent(r.Agent), r.Resources)
+		s.allocate(f, h.qty, 1)
+		s.lock(f, h.qty, 1)
 		h.offer = r.Offer
 		s.offers[r.Offer] = h
 		if f.demanding { // an offerless interval ends, the next begins
@@ -650,8 +670,9 @@ func (s *Summary) Observe(r *model.Record) {
 		// used part then belongs to the tasks launched from it.
 		used := s.qty(s.scratch, r.Resources)
 		s.scratch = used
+		f := h.fw
 		s.release(h)
-		s.allocate(h.fw, used, 1)
+		s.allocate(f, used, 1)
 
 	case model.KindTaskSubmitted:
 		f := s.framework(r.Framework, "")
@@ -691,8 +712,9 @@ func (s *Summary) Observe(r *model.Record) {
 				j = old.job
 			}
 			s.release(old)
+			s.forget(old)
 		}
-		h := s.hold(f, s.agent(r.Agent), s.qty(nil, r.Resources))
+		h := s.hold(f, s.agent(r.Agent), r.Resources)
 		h.isTask = true
 		h.job = j
 		s.tasks[k] = h
@@ -722,6 +744,7 @@ func (s *Summary) Observe(r *model.Record) {
 			s.finsh++
 		}
 		s.taskEnded(h.job)
+		s.forget(h)
 	}
 }
 
