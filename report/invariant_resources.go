@@ -106,8 +106,9 @@ func (c *Checker) checkFits(now sim.Time, agent string, a *invAgent) {
 }
 
 func invHasNonScalar(r model.Resources) bool {
-	for _, e := range r.Items() {
-		if !e.IsScalar() {
+	items := r.Items()
+	for i := range items {
+		if !items[i].IsScalar() {
 			return true
 		}
 	}

@@ -57,12 +57,14 @@ type invRes struct {
 // model.Resources.Add), ranges and sets unite.
 func (c *Checker) add(a *invRes, r model.Resources) {
 	nonScalar := false
-	for _, e := range r.Items() {
+	items := r.Items()
+	for j := range items {
+		e := &items[j]
 		if !e.IsScalar() {
 			nonScalar = true
 			continue
 		}
-		i := c.slot(&e)
+		i := c.slot(e)
 		for len(a.scal) <= i {
 			a.scal = append(a.scal, 0)
 		}
@@ -75,12 +77,12 @@ func (c *Checker) add(a *invRes, r model.Resources) {
 
 // sub subtracts r, saturating at zero per (name, role) as model.Tally.Sub.
 func (c *Checker) sub(a *invRes, r model.Resources) {
-	for _, e := range r.Items() {
-		if !e.IsScalar() || e.Scalar <= 0 {
-			continue
-		}
-		if i := c.slot(&e); i < len(a.scal) {
-			a.scal[i] = max(a.scal[i]-e.Scalar, 0)
+	items := r.Items()
+	for j := range items {
+		if e := &items[j]; e.IsScalar() && e.Scalar > 0 {
+			if i := c.slot(e); i < len(a.scal) {
+				a.scal[i] = max(a.scal[i]-e.Scalar, 0)
+			}
 		}
 	}
 	if !a.other.IsEmpty() {
@@ -97,9 +99,10 @@ func (a *invRes) reset() {
 // scalars sets dst to r's scalars by slot and returns it.
 func (c *Checker) scalars(dst []model.Milli, r model.Resources) []model.Milli {
 	clear(dst)
-	for _, e := range r.Items() {
-		if e.IsScalar() {
-			i := c.slot(&e)
+	items := r.Items()
+	for j := range items {
+		if e := &items[j]; e.IsScalar() {
+			i := c.slot(e)
 			for len(dst) <= i {
 				dst = append(dst, 0)
 			}

@@ -217,7 +217,9 @@ func (s *Summary) intern(name string) int {
 // to dst[:0].
 func (s *Summary) qty(dst []int64, r model.Resources) []int64 {
 	dst = dst[:0]
-	for _, e := range r.Items() {
+	items := r.Items()
+	for j := range items {
+		e := &items[j]
 		if !e.IsScalar() || e.Scalar == 0 {
 			continue
 		}
