@@ -593,10 +593,12 @@ func (c *Checker) judgesConvergence() bool {
 // removed now.
 func (c *Checker) checkForgotten(now sim.Time, master []model.TaskView) {
 	c.views++
+	held := 0 // expected tasks in the view
 	for i := range master {
 		v := &master[i]
 		k := invKey{v.Framework, v.Task}
 		t := c.task(k)
+		first := t.seen != c.views
 		t.seen = c.views
 		t.agent = v.Agent
 		t.hist |= 1 << v.State
@@ -604,6 +606,12 @@ func (c *Checker) checkForgotten(now sim.Time, master []model.TaskView) {
 		if !t.acked {
 			c.expect(k, t)
 		}
+		if first && t.expected {
+			held++
+		}
+	}
+	if held == len(c.expected) {
+		return // the master holds every task expected
 	}
 	var missing []invKey
 	for k, t := range c.expected {
