@@ -16,9 +16,10 @@ type invAgent struct {
 	offered, used invRes
 }
 
+// invOffer is an outstanding offer: its agent's account and resources.
 type invOffer struct {
-	agent string
-	res   model.Resources
+	acct *invAgent
+	res  model.Resources
 }
 
 func (c *Checker) acct(agent string) *invAgent {
@@ -69,7 +70,7 @@ func (c *Checker) offered(r *model.Record) {
 			c.violate(v)
 		}
 	}
-	c.offers[r.Offer] = invOffer{agent: r.Agent, res: r.Resources}
+	c.offers[r.Offer] = invOffer{acct: a, res: r.Resources}
 	c.add(&a.offered, r.Resources)
 	c.checkFits(r.T, r.Agent, a)
 }
@@ -82,8 +83,7 @@ func (c *Checker) offerEnded(r *model.Record) {
 		return
 	}
 	delete(c.offers, r.Offer)
-	a := c.acct(o.agent)
-	c.sub(&a.offered, o.res)
+	c.sub(&o.acct.offered, o.res)
 }
 
 // setTotal records an agent's resources from its agent_added record.
