@@ -174,7 +174,10 @@ type invTask struct {
 	// convergence: the last record about the task, reconciliation answers
 	// aside.
 	active sim.Time
+	// live is this life's launch (liveness), nil for a task the checker
+	// did not see launched; it points at launch, allocated with the task.
 	live   *invLaunch
+	launch invLaunch
 }
 
 // invStreamKey names the status update stream of a task on an agent.
@@ -186,6 +189,9 @@ type invStreamKey struct{ framework, task, agent string }
 type invStream struct {
 	seq   []invUUID
 	fwIdx int
+	// buf holds seq while it is short (as most streams stay), in the
+	// stream's own allocation.
+	buf [4]invUUID
 }
 
 type invUUID struct {
@@ -397,7 +403,8 @@ func (c *Checker) launched(r *model.Record) {
 	c.tasks[k] = t
 	c.syncHeld(t)
 	c.expect(k, t)
-	t.live = &invLaunch{key: k, at: r.T, reached: sim.Never}
+	t.launch = invLaunch{key: k, at: r.T, reached: sim.Never}
+	t.live = &t.launch
 	c.launches = append(c.launches, t.live)
 }
 
@@ -422,6 +429,7 @@ func (c *Checker) status(r *model.Record) {
 			s := c.streams[invStreamKey{r.Framework, r.Task, r.Agent}]
 			if s == nil {
 				s = &invStream{fwIdx: -1}
+				s.seq = s.buf[:0]
 				c.streams[invStreamKey{r.Framework, r.Task, r.Agent}] = s
 			}
 			s.seq = append(s.seq, invUUID{uuid: r.UUID, resets: c.resets[r.Agent]})
