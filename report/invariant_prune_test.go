@@ -46,7 +46,7 @@ func checkerMemoryBounded(t *testing.T, heal sim.Time) {
 	for m := sim.Minute; m <= end; m += sim.Minute {
 		w.Run(m)
 		if m > heal+2*sim.Minute { // the first prune comes at the deadline
-			most = max(most, len(c.tasks), len(c.streams), len(c.launches), len(c.expected), len(c.offers))
+			most = max(most, len(c.tasks), len(c.streams), len(c.launches), len(c.expected), c.offers.len())
 		}
 	}
 	c.Finish(end)

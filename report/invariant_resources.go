@@ -55,7 +55,7 @@ func (c *Checker) syncHeld(t *invTask) {
 func (c *Checker) offered(r *model.Record) {
 	a := c.acct(r.Agent)
 	v := Violation{T: r.T, Invariant: InvResources, Agent: r.Agent}
-	if _, dup := c.offers[r.Offer]; dup {
+	if _, dup := c.offers.get(r.Offer); dup {
 		v.Detail = "offer " + r.Offer + " made again while outstanding"
 		c.violate(v)
 	}
@@ -70,19 +70,19 @@ func (c *Checker) offered(r *model.Record) {
 			c.violate(v)
 		}
 	}
-	c.offers[r.Offer] = invOffer{acct: a, res: r.Resources}
+	c.offers.set(r.Offer, invOffer{acct: a, res: r.Resources})
 	c.add(&a.offered, r.Resources)
 	c.checkFits(r.T, r.Agent, a)
 }
 
 func (c *Checker) offerEnded(r *model.Record) {
-	o, ok := c.offers[r.Offer]
+	o, ok := c.offers.get(r.Offer)
 	if !ok {
 		c.violate(Violation{T: r.T, Invariant: InvResources, Agent: r.Agent,
 			Detail: "offer " + r.Offer + " ended (" + r.Kind + ") but was not outstanding: ended twice, or never made"})
 		return
 	}
-	delete(c.offers, r.Offer)
+	c.offers.del(r.Offer)
 	c.sub(&o.acct.offered, o.res)
 }
 

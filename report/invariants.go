@@ -118,7 +118,7 @@ type Checker struct {
 	expected map[invKey]*invTask
 
 	agents map[string]*invAgent
-	offers map[string]invOffer
+	offers offerTable[invOffer]
 	// slots are the scalar (name, role) pairs of the resources accounts
 	// (invariant_vec.go); slotIdx indexes them once they are many.
 	slots   []invSlot
@@ -218,7 +218,6 @@ func NewChecker(w WorldView, cfg CheckerConfig) *Checker {
 		frameworkRemoved: map[string]sim.Time{},
 		expected:         map[invKey]*invTask{},
 		agents:           map[string]*invAgent{},
-		offers:           map[string]invOffer{},
 		reported:         map[string]bool{},
 		pruneAt:          invPruneMin,
 		pruneMin:         invPruneMin,
@@ -342,7 +341,7 @@ func (c *Checker) fault(r *model.Record) {
 			t.expected = false
 		}
 		clear(c.expected)
-		clear(c.offers)
+		c.offers.reset()
 		for _, a := range c.agents {
 			a.offered.reset()
 			a.used.reset()

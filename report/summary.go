@@ -71,7 +71,7 @@ type Summary struct {
 	roles      map[string]*role
 	roleList   []*role // in creation order
 	agents     map[string]*agent
-	offers     map[string]*holding
+	offers     offerTable[*holding]
 	tasks      map[taskKey]*holding
 	pending    map[taskKey]*job // submitted, not yet launched; nil job when none
 	jobs       map[jobKey]*job  // jobs with a task not yet terminal
@@ -181,7 +181,6 @@ func NewSummary(cfg SummaryConfig) *Summary {
 		frameworks: map[string]*framework{},
 		roles:      map[string]*role{},
 		agents:     map[string]*agent{},
-		offers:     map[string]*holding{},
 		tasks:      map[taskKey]*holding{},
 		pending:    map[taskKey]*job{},
 		jobs:       map[jobKey]*job{},
@@ -531,7 +530,7 @@ func (s *Summary) release(h *holding) {
 	h.unlink()
 	if !h.isTask {
 		s.lock(h.fw, h.qty, -1)
-		delete(s.offers, h.offer)
+		s.offers.del(h.offer)
 		s.forget(h)
 	}
 }
@@ -638,14 +637,14 @@ func (s *Summary) Observe(r *model.Record) {
 		f := s.framework(r.Framework, r.Role)
 		f.offers++
 		s.offersN++
-		if old := s.offers[r.Offer]; old != nil { // a reused id: drop the old one
+		if old, _ := s.offers.get(r.Offer); old != nil { // a reused id: drop the old one
 			s.release(old)
 		}
 		h := s.hold(f, s.agent(r.Agent), r.Resources)
 		s.allocate(f, h.qty, 1)
 		s.lock(f, h.qty, 1)
 		h.offer = r.Offer
-		s.offers[r.Offer] = h
+		s.offers.set(r.Offer, h)
 		if f.demanding { // an offerless interval ends, the next begins
 			s.endStarve(f)
 			s.startStarve(f)
@@ -659,12 +658,12 @@ func (s *Summary) Observe(r *model.Record) {
 			s.framework(r.Framework, "").rescinded++
 			s.rescinded++
 		}
-		if h := s.offers[r.Offer]; h != nil {
+		if h, _ := s.offers.get(r.Offer); h != nil {
 			s.release(h)
 		}
 
 	case model.KindOfferAccepted:
-		h := s.offers[r.Offer]
+		h, _ := s.offers.get(r.Offer)
 		if h == nil {
 			return
 		}
