@@ -23,10 +23,11 @@ type invOffer struct {
 }
 
 func (c *Checker) acct(agent string) *invAgent {
-	a := c.agents[agent]
+	a := c.agentC.find(c.agents, agent)
 	if a == nil {
 		a = &invAgent{}
 		c.agents[agent] = a
+		c.agentC.put(len(c.agents), agent, a)
 	}
 	return a
 }

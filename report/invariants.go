@@ -118,6 +118,7 @@ type Checker struct {
 	expected map[invKey]*invTask
 
 	agents map[string]*invAgent
+	agentC nameCache[invAgent] // in front of agents
 	offers offerTable[invOffer]
 	// slots are the scalar (name, role) pairs of the resources accounts
 	// (invariant_vec.go); slotIdx indexes them once they are many.

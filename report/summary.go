@@ -71,6 +71,8 @@ type Summary struct {
 	roles      map[string]*role
 	roleList   []*role // in creation order
 	agents     map[string]*agent
+	agentC     nameCache[agent]     // in front of agents
+	frameworkC nameCache[framework] // in front of frameworks
 	offers     offerTable[*holding]
 	tasks      map[taskKey]*holding
 	pending    map[taskKey]*job // submitted, not yet launched; nil job when none
@@ -376,13 +378,14 @@ func (s *Summary) role(name string) *role {
 // framework returns the framework named name, creating it in roleName if it
 // is new (a framework first seen in an offer gets the offer's role).
 func (s *Summary) framework(name, roleName string) *framework {
-	f := s.frameworks[name]
+	f := s.frameworkC.find(s.frameworks, name)
 	if f == nil {
 		f = &framework{name: name, role: s.role(roleName), active: true, submits: s.submitters[name]}
 		f.role.frameworks = append(f.role.frameworks, f)
 		s.newAccount(&f.acct)
 		s.newLocked(&f.locked)
 		s.frameworks[name] = f
+		s.frameworkC.put(len(s.frameworks), name, f)
 		s.updateDemand(f)
 	}
 	return f
@@ -458,10 +461,11 @@ func (s *Summary) endStarve(f *framework) {
 }
 
 func (s *Summary) agent(name string) *agent {
-	a := s.agents[name]
+	a := s.agentC.find(s.agents, name)
 	if a == nil {
 		a = &agent{}
 		s.agents[name] = a
+		s.agentC.put(len(s.agents), name, a)
 	}
 	return a
 }
@@ -651,14 +655,21 @@ func (s *Summary) Observe(r *model.Record) {
 		}
 
 	case model.KindOfferDeclined, model.KindOfferRescinded:
+		h, _ := s.offers.get(r.Offer)
+		var f *framework
+		if h != nil && h.fw.name == r.Framework {
+			f = h.fw // as s.framework finds it, without a lookup
+		} else {
+			f = s.framework(r.Framework, "")
+		}
 		if r.Kind == model.KindOfferDeclined {
-			s.framework(r.Framework, "").declined++
+			f.declined++
 			s.declined++
 		} else {
-			s.framework(r.Framework, "").rescinded++
+			f.rescinded++
 			s.rescinded++
 		}
-		if h, _ := s.offers.get(r.Offer); h != nil {
+		if h != nil {
 			s.release(h)
 		}
 
