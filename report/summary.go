@@ -475,9 +475,8 @@ func (s *Summary) agent(name string) *agent {
 // allocates h.qty.
 func (s *Summary) hold(f *framework, ag *agent, r model.Resources) *holding {
 	h := s.free
-	if h != nil {
+	if h != nil { // forget cleared it but for qty and fNext, set below
 		s.free = h.fNext
-		*h = holding{qty: h.qty}
 	} else {
 		h = &holding{}
 	}
