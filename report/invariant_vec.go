@@ -13,34 +13,9 @@ import (
 // index in Checker.slots is the pair's slot in every invRes.
 type invSlot struct{ name, role string }
 
-// invSlotsLinear is how many slots the checker finds by a linear search
-// before it indexes them in a map: scenarios hold a handful of (name,
-// role) pairs, which compare faster than they hash.
-const invSlotsLinear = 8
-
 // slot returns the slot of e's (name, role), adding it if new.
 func (c *Checker) slot(e *model.Resource) int {
-	if len(c.slots) <= invSlotsLinear {
-		for i := range c.slots {
-			if c.slots[i].name == e.Name && c.slots[i].role == e.Role {
-				return i
-			}
-		}
-	} else if i, ok := c.slotIdx[invSlot{e.Name, e.Role}]; ok {
-		return i
-	}
-	k := invSlot{e.Name, e.Role}
-	c.slots = append(c.slots, k)
-	if len(c.slots) > invSlotsLinear {
-		if c.slotIdx == nil {
-			c.slotIdx = make(map[invSlot]int, 2*len(c.slots))
-			for i, s := range c.slots {
-				c.slotIdx[s] = i
-			}
-		}
-		c.slotIdx[k] = len(c.slots) - 1
-	}
-	return len(c.slots) - 1
+	return c.slots.index(invSlot{e.Name, e.Role})
 }
 
 // invRes is an account of resources owned by the checker and updated in
@@ -156,7 +131,7 @@ func (c *Checker) text(a *invRes) string {
 	var es []entry
 	for i, q := range a.scal {
 		if q > 0 {
-			s := c.slots[i]
+			s := c.slots.keys[i]
 			key := s.name
 			if s.role != "" {
 				key += "(" + s.role + ")"

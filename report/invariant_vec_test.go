@@ -23,10 +23,10 @@ func TestInvResMatchesTally(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	c := NewChecker(nil, CheckerConfig{})
 	for i := range 20 {
-		c.slots, c.slotIdx = nil, nil
+		c.slots = interner[invSlot]{}
 		if i%2 == 1 {
 			// Force the map index.
-			for j := range invSlotsLinear + 1 {
+			for j := range internLinear + 1 {
 				c.slot(&model.Resource{Name: "pad", Role: string(rune('a' + j))})
 			}
 		}

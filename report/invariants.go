@@ -120,10 +120,9 @@ type Checker struct {
 	agents map[string]*invAgent
 	agentC nameCache[invAgent] // in front of agents
 	offers offerTable[invOffer]
-	// slots are the scalar (name, role) pairs of the resources accounts
-	// (invariant_vec.go); slotIdx indexes them once they are many.
-	slots   []invSlot
-	slotIdx map[invSlot]int
+	// slots number the scalar (name, role) pairs of the resources
+	// accounts (invariant_vec.go).
+	slots interner[invSlot]
 
 	nextCheck sim.Time
 	prev      *invSample // the last convergence sample, nil if none or not quiet

@@ -54,9 +54,8 @@ type SummaryConfig struct {
 // record). Quantiles are computed at Finish. Output never depends on map
 // iteration order.
 type Summary struct {
-	names   []string       // interned resource names; index 0 is cpus, 1 mem
-	nameIdx map[string]int // name -> index in names
-	excl    []bool         // by name index: left out of dominant shares
+	names interner[string] // resource names; index 0 is cpus, 1 mem
+	excl  []bool           // by name index: left out of dominant shares
 
 	now     sim.Time // time of the latest record
 	totalsT sim.Time // time of the latest flush of all accounts
@@ -179,7 +178,6 @@ type holdList struct{ head *holding }
 // NewSummary returns an empty summary.
 func NewSummary(cfg SummaryConfig) *Summary {
 	s := &Summary{
-		nameIdx:    map[string]int{},
 		frameworks: map[string]*framework{},
 		roles:      map[string]*role{},
 		agents:     map[string]*agent{},
@@ -204,13 +202,10 @@ func NewSummary(cfg SummaryConfig) *Summary {
 }
 
 func (s *Summary) intern(name string) int {
-	if i, ok := s.nameIdx[name]; ok {
-		return i
+	i := s.names.index(name)
+	if i == len(s.excl) {
+		s.excl = append(s.excl, false)
 	}
-	i := len(s.names)
-	s.names = append(s.names, name)
-	s.excl = append(s.excl, false)
-	s.nameIdx[name] = i
 	return i
 }
 
