@@ -5,14 +5,36 @@ package report
 // pairs of a scenario are a handful, which compare faster than they hash.
 const internLinear = 8
 
-// interner numbers keys densely, in the order first seen.
+// internGuesses is how many entry positions an interner remembers the
+// last key number of.
+const internGuesses = 8
+
+// interner numbers keys densely, in the order first seen. Keys are looked
+// up as the entries of resources, in canonical order, and resources of one
+// scenario mostly hold the same names: so the number found last for the
+// entry at the same position is tried first.
 type interner[K comparable] struct {
-	keys []K       // by number
-	idx  map[K]int // key -> number, once there are more than internLinear
+	keys  []K       // by number
+	idx   map[K]int // key -> number, once there are more than internLinear
+	guess [internGuesses]int
 }
 
-// index returns k's number, numbering it if new.
-func (x *interner[K]) index(k K) int {
+// index returns k's number, numbering it if new; pos is k's position in
+// its resources (any value will do: it only picks the first guess).
+func (x *interner[K]) index(k K, pos int) int {
+	if pos < 0 || pos >= internGuesses {
+		return x.find(k)
+	}
+	if g := x.guess[pos]; g < len(x.keys) && x.keys[g] == k {
+		return g
+	}
+	i := x.find(k)
+	x.guess[pos] = i
+	return i
+}
+
+// find returns k's number, numbering it if new.
+func (x *interner[K]) find(k K) int {
 	if len(x.keys) <= internLinear {
 		for i := range x.keys {
 			if x.keys[i] == k {

@@ -13,9 +13,10 @@ import (
 // index in Checker.slots is the pair's slot in every invRes.
 type invSlot struct{ name, role string }
 
-// slot returns the slot of e's (name, role), adding it if new.
-func (c *Checker) slot(e *model.Resource) int {
-	return c.slots.index(invSlot{e.Name, e.Role})
+// slot returns the slot of e's (name, role), adding it if new; e is at
+// position pos in its resources.
+func (c *Checker) slot(e *model.Resource, pos int) int {
+	return c.slots.index(invSlot{e.Name, e.Role}, pos)
 }
 
 // invRes is an account of resources owned by the checker and updated in
@@ -39,7 +40,7 @@ func (c *Checker) add(a *invRes, r model.Resources) {
 			nonScalar = true
 			continue
 		}
-		i := c.slot(e)
+		i := c.slot(e, j)
 		for len(a.scal) <= i {
 			a.scal = append(a.scal, 0)
 		}
@@ -55,7 +56,7 @@ func (c *Checker) sub(a *invRes, r model.Resources) {
 	items := r.Items()
 	for j := range items {
 		if e := &items[j]; e.IsScalar() && e.Scalar > 0 {
-			if i := c.slot(e); i < len(a.scal) {
+			if i := c.slot(e, j); i < len(a.scal) {
 				a.scal[i] = max(a.scal[i]-e.Scalar, 0)
 			}
 		}
@@ -77,7 +78,7 @@ func (c *Checker) scalars(dst []model.Milli, r model.Resources) []model.Milli {
 	items := r.Items()
 	for j := range items {
 		if e := &items[j]; e.IsScalar() {
-			i := c.slot(e)
+			i := c.slot(e, j)
 			for len(dst) <= i {
 				dst = append(dst, 0)
 			}

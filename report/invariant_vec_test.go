@@ -27,7 +27,7 @@ func TestInvResMatchesTally(t *testing.T) {
 		if i%2 == 1 {
 			// Force the map index.
 			for j := range internLinear + 1 {
-				c.slot(&model.Resource{Name: "pad", Role: string(rune('a' + j))})
+				c.slot(&model.Resource{Name: "pad", Role: string(rune('a' + j))}, j)
 			}
 		}
 		a := &invAgent{}

@@ -193,16 +193,18 @@ func NewSummary(cfg SummaryConfig) *Summary {
 	for _, n := range cfg.Submitters {
 		s.submitters[n] = true
 	}
-	s.intern("cpus")
-	s.intern("mem")
+	s.intern("cpus", -1)
+	s.intern("mem", -1)
 	for _, n := range cfg.FairSharingExcluded {
-		s.excl[s.intern(n)] = true
+		s.excl[s.intern(n, -1)] = true
 	}
 	return s
 }
 
-func (s *Summary) intern(name string) int {
-	i := s.names.index(name)
+// intern returns the index of a resource name, the entry at position pos
+// of its resources (-1: none).
+func (s *Summary) intern(name string, pos int) int {
+	i := s.names.index(name, pos)
 	if i == len(s.excl) {
 		s.excl = append(s.excl, false)
 	}
@@ -219,7 +221,7 @@ func (s *Summary) qty(dst []int64, r model.Resources) []int64 {
 		if !e.IsScalar() || e.Scalar == 0 {
 			continue
 		}
-		i := s.intern(e.Name)
+		i := s.intern(e.Name, j)
 		for len(dst) <= i {
 			dst = append(dst, 0)
 		}
