@@ -178,6 +178,10 @@ type invTask struct {
 	// did not see launched; it points at launch, allocated with the task.
 	live   *invLaunch
 	launch invLaunch
+	// stream is the task's update stream on streamAgent, as in
+	// Checker.streams, once looked up or created (nil: not yet).
+	stream      *invStream
+	streamAgent string
 }
 
 // invStreamKey names the status update stream of a task on an agent.
@@ -389,15 +393,21 @@ func invOnlyKnown(s model.TaskState) bool {
 
 func (c *Checker) launched(r *model.Record) {
 	k := invKey{r.Framework, r.Task}
-	if old := c.tasks[k]; old != nil && old.held {
+	old := c.tasks[k]
+	if old != nil && old.held {
 		old.masterLive = false
 		c.syncHeld(old)
 	}
 	// A launch starts a new life of the task ID.
 	t := &invTask{agent: r.Agent, res: r.Resources, launched: true, masterLive: true,
 		hist: 1 << model.TaskStaging, active: r.T, expAt: r.T}
-	if s := c.streams[invStreamKey{r.Framework, r.Task, r.Agent}]; s != nil {
-		t.lifeStart = len(s.seq)
+	// A task ID has update streams only while it has a record (status
+	// creates the record first, prune deletes both).
+	if old != nil {
+		if s := c.stream(k, old, r.Agent); s != nil {
+			t.lifeStart = len(s.seq)
+			t.stream, t.streamAgent = s, r.Agent
+		}
 	}
 	c.tasks[k] = t
 	c.syncHeld(t)
@@ -425,11 +435,12 @@ func (c *Checker) status(r *model.Record) {
 			t.agent = r.Agent
 		}
 		if r.UUID != 0 {
-			s := c.streams[invStreamKey{r.Framework, r.Task, r.Agent}]
+			s := c.stream(k, t, r.Agent)
 			if s == nil {
 				s = &invStream{fwIdx: -1}
 				s.seq = s.buf[:0]
 				c.streams[invStreamKey{r.Framework, r.Task, r.Agent}] = s
+				t.stream, t.streamAgent = s, r.Agent
 			}
 			s.seq = append(s.seq, invUUID{uuid: r.UUID, resets: c.resets[r.Agent]})
 		}
@@ -474,7 +485,7 @@ func (c *Checker) frameworkSaw(r *model.Record, k invKey, t *invTask, st model.T
 	// another agent, or from before the relaunch in the agent's stream).
 	stale := r.Agent != "" && t.agent != "" && r.Agent != t.agent
 	if r.UUID != 0 {
-		idx := c.checkOrder(r, subject)
+		idx := c.checkOrder(r, c.stream(k, t, r.Agent), subject)
 		stale = stale || (idx >= 0 && idx < t.lifeStart)
 		if st.Terminal() {
 			// The framework acknowledges it: the master may forget the
@@ -513,13 +524,26 @@ func (c *Checker) frameworkSaw(r *model.Record, k invKey, t *invTask, st model.T
 	}
 }
 
+// stream returns the update stream of task k, whose record is t, on
+// agent (nil if none), through t's cache.
+func (c *Checker) stream(k invKey, t *invTask, agent string) *invStream {
+	if t.stream != nil && t.streamAgent == agent {
+		return t.stream
+	}
+	s := c.streams[invStreamKey{k.framework, k.task, agent}]
+	if s != nil {
+		t.stream, t.streamAgent = s, agent
+	}
+	return s
+}
+
 // checkOrder checks a reliable update a framework received against the
-// order its agent generated the task's updates in, and returns the
-// update's index in that stream (-1 if the agent never generated it).
-func (c *Checker) checkOrder(r *model.Record, subject Violation) int {
+// order its agent generated the task's updates in (s, the task's stream on
+// the update's agent, nil if none), and returns the update's index in that
+// stream (-1 if the agent never generated it).
+func (c *Checker) checkOrder(r *model.Record, s *invStream, subject Violation) int {
 	v := subject
 	v.Invariant = InvUpdateOrder
-	s := c.streams[invStreamKey{r.Framework, r.Task, r.Agent}]
 	idx := -1
 	if s != nil {
 		switch i := s.fwIdx; {
