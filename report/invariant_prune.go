@@ -26,13 +26,13 @@ const invPruneMin = 4096
 // Its status update streams go with it, and launches that settled within
 // their bound leave the liveness list. Nothing is pruned when the faults
 // never heal (HealAt sim.Never) or while the views cannot be read (no
-// leader). Called at checkpoints, after checkForgotten filled c.present
-// with the master's view.
+// leader). Called at checkpoints, after checkForgotten marked the tasks in
+// the master's view (seen).
 func (c *Checker) prune(now sim.Time) {
 	if len(c.tasks) < c.pruneAt || c.cfg.HealAt == sim.Never || now < c.deadline || c.w.Leaders() == 0 {
 		return
 	}
-	held := make(map[invKey]struct{}, len(c.present))
+	held := make(map[invKey]struct{}, len(c.expected))
 	for _, views := range [][]model.TaskView{c.w.AgentTasks(), c.w.FrameworkTasks()} {
 		for _, v := range views {
 			held[invKey{v.Framework, v.Task}] = struct{}{}
@@ -69,10 +69,7 @@ func (c *Checker) ended(now sim.Time, k invKey, t *invTask, held map[invKey]stru
 	if l := t.live; l != nil && (l.reached == sim.Never || l.reached > c.livenessBound(l)) {
 		return false
 	}
-	if _, ok := c.expected[k]; ok {
-		return false
-	}
-	if _, ok := c.present[k]; ok {
+	if t.expected || t.seen == c.views {
 		return false
 	}
 	_, ok := held[k]

@@ -11,9 +11,17 @@ import (
 // TestCheckerMemoryBounded runs a workload of short tasks for an hour (a
 // few thousand tasks, a handful live at once) and checks that the
 // checker's per-task maps follow the live tasks, not every task of the
-// run, and that pruning changed no verdict (none, in a run without faults).
+// run, and that pruning changed no verdict (none, in a run without
+// faults). It does so in a run without faults (HealAt 0, convergence not
+// sampled) and in one whose faults heal at 5m (sampled every minute).
 func TestCheckerMemoryBounded(t *testing.T) {
-	w, c, launched := invWorld(t, nil, CheckerConfig{HealAt: 0, ConvergeWithin: 2 * sim.Minute})
+	for _, heal := range []sim.Time{0, 5 * sim.Minute} {
+		t.Run(heal.String(), func(t *testing.T) { checkerMemoryBounded(t, heal) })
+	}
+}
+
+func checkerMemoryBounded(t *testing.T, heal sim.Time) {
+	w, c, launched := invWorld(t, nil, CheckerConfig{HealAt: heal, ConvergeWithin: 2 * sim.Minute})
 	c.pruneMin, c.pruneAt = 64, 64
 	for _, a := range []string{"a1", "a2"} {
 		if err := w.AddAgent(a, model.MustParseResources("cpus:8;mem:8192")); err != nil {
@@ -37,17 +45,19 @@ func TestCheckerMemoryBounded(t *testing.T) {
 	most := 0
 	for m := sim.Minute; m <= end; m += sim.Minute {
 		w.Run(m)
-		most = max(most, len(c.tasks), len(c.streams), len(c.launches))
+		if m > heal+2*sim.Minute { // the first prune comes at the deadline
+			most = max(most, len(c.tasks), len(c.streams), len(c.launches), len(c.expected), c.offers.len())
+		}
 	}
 	c.Finish(end)
 	if *launched < 3000 {
 		t.Fatalf("only %d tasks launched", *launched)
 	}
-	// Pruning starts at the deadline (2m) and then runs whenever the maps
+	// Pruning starts at the deadline (HealAt+2m) and then runs whenever the maps
 	// reach twice what the last prune left: what is left is the tasks of
 	// the last Settle or so (about 60 here) plus the live ones.
 	if most > 4*64 {
-		t.Fatalf("the checker held up to %d tasks, streams or launches for %d tasks launched", most, *launched)
+		t.Fatalf("the checker held up to %d tasks, streams, launches, expected tasks or offers for %d tasks launched", most, *launched)
 	}
 	if vs := c.Violations(); len(vs) > 0 {
 		t.Fatalf("violations: %+v", vs)

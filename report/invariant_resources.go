@@ -6,25 +6,28 @@ import (
 )
 
 // invAgent is the resources invariant's account of one agent: its total
-// (from agent_added), what its outstanding offers hold, and what its live
-// tasks hold.
+// (from agent_added, with its scalars by slot), what its outstanding
+// offers hold, and what its live tasks hold.
 type invAgent struct {
-	total model.Resources
-	known bool
+	total     model.Resources
+	totalScal []model.Milli
+	known     bool
 	// offered and used are owned by the account and updated in place.
-	offered, used model.Tally
+	offered, used invRes
 }
 
+// invOffer is an outstanding offer: its agent's account and resources.
 type invOffer struct {
-	agent string
-	res   model.Resources
+	acct *invAgent
+	res  model.Resources
 }
 
 func (c *Checker) acct(agent string) *invAgent {
-	a := c.agents[agent]
+	a := c.agentC.find(c.agents, agent)
 	if a == nil {
 		a = &invAgent{}
 		c.agents[agent] = a
+		c.agentC.put(len(c.agents), agent, a)
 	}
 	return a
 }
@@ -44,45 +47,50 @@ func (c *Checker) syncHeld(t *invTask) {
 	t.held = want
 	a := c.acct(t.agent)
 	if want {
-		a.used.Add(t.res)
+		c.add(&a.used, t.res)
 	} else {
-		a.used.Sub(t.res)
+		c.sub(&a.used, t.res)
 	}
 }
 
 func (c *Checker) offered(r *model.Record) {
 	a := c.acct(r.Agent)
 	v := Violation{T: r.T, Invariant: InvResources, Agent: r.Agent}
-	if _, dup := c.offers[r.Offer]; dup {
+	if _, dup := c.offers.get(r.Offer); dup {
 		v.Detail = "offer " + r.Offer + " made again while outstanding"
 		c.violate(v)
 	}
 	if invHasNonScalar(r.Resources) {
 		// Scalars are checked by the sum below; ranges and sets add up by
 		// union, so an overlap must be looked for.
-		if x := invIntersect(r.Resources, a.offered.View()); !x.IsEmpty() {
+		if x := invIntersect(r.Resources, a.offered.other.View()); !x.IsEmpty() {
 			v.Detail = "offer " + r.Offer + " holds " + x.String() + ", already in another outstanding offer"
 			c.violate(v)
-		} else if x := invIntersect(r.Resources, a.used.View()); !x.IsEmpty() {
+		} else if x := invIntersect(r.Resources, a.used.other.View()); !x.IsEmpty() {
 			v.Detail = "offer " + r.Offer + " holds " + x.String() + ", used by a live task"
 			c.violate(v)
 		}
 	}
-	c.offers[r.Offer] = invOffer{agent: r.Agent, res: r.Resources}
-	a.offered.Add(r.Resources)
+	c.offers.set(r.Offer, invOffer{acct: a, res: r.Resources})
+	c.add(&a.offered, r.Resources)
 	c.checkFits(r.T, r.Agent, a)
 }
 
 func (c *Checker) offerEnded(r *model.Record) {
-	o, ok := c.offers[r.Offer]
+	o, ok := c.offers.get(r.Offer)
 	if !ok {
 		c.violate(Violation{T: r.T, Invariant: InvResources, Agent: r.Agent,
 			Detail: "offer " + r.Offer + " ended (" + r.Kind + ") but was not outstanding: ended twice, or never made"})
 		return
 	}
-	delete(c.offers, r.Offer)
-	a := c.acct(o.agent)
-	a.offered.Sub(o.res)
+	c.offers.del(r.Offer)
+	c.sub(&o.acct.offered, o.res)
+}
+
+// setTotal records an agent's resources from its agent_added record.
+func (c *Checker) setTotal(a *invAgent, r model.Resources) {
+	a.total, a.known = r, true
+	a.totalScal = c.scalars(a.totalScal, r)
 }
 
 // checkFits checks that an agent's outstanding offers plus live tasks fit
@@ -91,16 +99,17 @@ func (c *Checker) checkFits(now sim.Time, agent string, a *invAgent) {
 	if !a.known {
 		return
 	}
-	if !a.total.ContainsSum(a.used.View(), a.offered.View()) {
+	if !fits(a.total, a.totalScal, &a.used, &a.offered) {
 		c.violate(Violation{T: now, Invariant: InvResources, Agent: agent,
-			Detail: "outstanding offers (" + a.offered.View().String() + ") plus live tasks (" + a.used.View().String() +
+			Detail: "outstanding offers (" + c.text(&a.offered) + ") plus live tasks (" + c.text(&a.used) +
 				") exceed the agent's " + a.total.String()})
 	}
 }
 
 func invHasNonScalar(r model.Resources) bool {
-	for _, e := range r.Items() {
-		if !e.IsScalar() {
+	items := r.Items()
+	for i := range items {
+		if !items[i].IsScalar() {
 			return true
 		}
 	}

@@ -2,7 +2,6 @@ package report
 
 import (
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -114,11 +113,16 @@ type Checker struct {
 	unreachable           map[string]bool
 	frameworkRemoved      map[string]sim.Time
 	// expected holds the tasks the leading master must still hold unless
-	// one of the excuses of ack-before-forget applies.
-	expected map[invKey]struct{}
+	// one of the excuses of ack-before-forget applies, each to its
+	// current record (c.tasks[k], whose expected flag mirrors it).
+	expected map[invKey]*invTask
 
 	agents map[string]*invAgent
-	offers map[string]invOffer
+	agentC nameCache[invAgent] // in front of agents
+	offers offerTable[invOffer]
+	// slots number the scalar (name, role) pairs of the resources
+	// accounts (invariant_vec.go).
+	slots interner[invSlot]
 
 	nextCheck sim.Time
 	prev      *invSample // the last convergence sample, nil if none or not quiet
@@ -126,8 +130,9 @@ type Checker struct {
 	// faulted: a fault or an agent removal was recorded. A run configured
 	// without faults (HealAt 0) samples convergence only once one was.
 	faulted bool
-	// present is checkForgotten's scratch set, reused across checkpoints.
-	present map[invKey]struct{}
+	// views counts the reads of the master's view by checkForgotten; a
+	// task in the latest one has seen == views.
+	views uint32
 	// pruneAt is the size of tasks at which the next checkpoint prunes the
 	// tasks that ended (invariant_prune.go); pruneMin its floor.
 	pruneAt, pruneMin int
@@ -159,13 +164,24 @@ type invTask struct {
 	// known to hold the task; disconnectedAt when the master last dropped
 	// it as TASK_LOST, REASON_SLAVE_DISCONNECTED (its agent's connection
 	// broke and its framework does not checkpoint), -1 if never.
+	// expected: in Checker.expected; seen: the last read of the master's
+	// view (Checker.views) that held the task.
 	acked          bool
+	expected       bool
+	seen           uint32
 	expAt          sim.Time
 	disconnectedAt sim.Time
 	// convergence: the last record about the task, reconciliation answers
 	// aside.
 	active sim.Time
+	// live is this life's launch (liveness), nil for a task the checker
+	// did not see launched; it points at launch, allocated with the task.
 	live   *invLaunch
+	launch invLaunch
+	// stream is the task's update stream on streamAgent, as in
+	// Checker.streams, once looked up or created (nil: not yet).
+	stream      *invStream
+	streamAgent string
 }
 
 // invStreamKey names the status update stream of a task on an agent.
@@ -177,6 +193,9 @@ type invStreamKey struct{ framework, task, agent string }
 type invStream struct {
 	seq   []invUUID
 	fwIdx int
+	// buf holds seq while it is short (as most streams stay), in the
+	// stream's own allocation.
+	buf [4]invUUID
 }
 
 type invUUID struct {
@@ -201,11 +220,9 @@ func NewChecker(w WorldView, cfg CheckerConfig) *Checker {
 		readmitted:       map[string]sim.Time{},
 		unreachable:      map[string]bool{},
 		frameworkRemoved: map[string]sim.Time{},
-		expected:         map[invKey]struct{}{},
+		expected:         map[invKey]*invTask{},
 		agents:           map[string]*invAgent{},
-		offers:           map[string]invOffer{},
 		reported:         map[string]bool{},
-		present:          map[invKey]struct{}{},
 		pruneAt:          invPruneMin,
 		pruneMin:         invPruneMin,
 	}
@@ -280,8 +297,7 @@ func (c *Checker) Observe(r *model.Record) {
 			c.readmitted[r.Agent] = r.T
 			delete(c.unreachable, r.Agent)
 		}
-		a := c.acct(r.Agent)
-		a.total, a.known = r.Resources, true
+		c.setTotal(c.acct(r.Agent), r.Resources)
 	case model.KindAgentRemoved:
 		c.faulted = true
 		switch r.Reason {
@@ -325,11 +341,14 @@ func (c *Checker) fault(r *model.Record) {
 		// Its successor's accounting starts from what agents report; the
 		// resources invariant counts a task again when the new leader
 		// records it (a launch, or a task_status that is not terminal).
+		for _, t := range c.expected {
+			t.expected = false
+		}
 		clear(c.expected)
-		clear(c.offers)
+		c.offers.reset()
 		for _, a := range c.agents {
-			a.offered.Reset()
-			a.used.Reset()
+			a.offered.reset()
+			a.used.reset()
 		}
 		for _, t := range c.tasks {
 			t.held, t.masterLive = false, false
@@ -374,20 +393,27 @@ func invOnlyKnown(s model.TaskState) bool {
 
 func (c *Checker) launched(r *model.Record) {
 	k := invKey{r.Framework, r.Task}
-	if old := c.tasks[k]; old != nil && old.held {
+	old := c.tasks[k]
+	if old != nil && old.held {
 		old.masterLive = false
 		c.syncHeld(old)
 	}
 	// A launch starts a new life of the task ID.
 	t := &invTask{agent: r.Agent, res: r.Resources, launched: true, masterLive: true,
 		hist: 1 << model.TaskStaging, active: r.T, expAt: r.T}
-	if s := c.streams[invStreamKey{r.Framework, r.Task, r.Agent}]; s != nil {
-		t.lifeStart = len(s.seq)
+	// A task ID has update streams only while it has a record (status
+	// creates the record first, prune deletes both).
+	if old != nil {
+		if s := c.stream(k, old, r.Agent); s != nil {
+			t.lifeStart = len(s.seq)
+			t.stream, t.streamAgent = s, r.Agent
+		}
 	}
 	c.tasks[k] = t
 	c.syncHeld(t)
-	c.expected[k] = struct{}{}
-	t.live = &invLaunch{key: k, at: r.T, reached: sim.Never}
+	c.expect(k, t)
+	t.launch = invLaunch{key: k, at: r.T, reached: sim.Never}
+	t.live = &t.launch
 	c.launches = append(c.launches, t.live)
 }
 
@@ -409,10 +435,12 @@ func (c *Checker) status(r *model.Record) {
 			t.agent = r.Agent
 		}
 		if r.UUID != 0 {
-			s := c.streams[invStreamKey{r.Framework, r.Task, r.Agent}]
+			s := c.stream(k, t, r.Agent)
 			if s == nil {
 				s = &invStream{fwIdx: -1}
+				s.seq = s.buf[:0]
 				c.streams[invStreamKey{r.Framework, r.Task, r.Agent}] = s
+				t.stream, t.streamAgent = s, r.Agent
 			}
 			s.seq = append(s.seq, invUUID{uuid: r.UUID, resets: c.resets[r.Agent]})
 		}
@@ -434,7 +462,7 @@ func (c *Checker) status(r *model.Record) {
 			t.disconnectedAt = r.T
 		}
 		if !t.acked {
-			c.expected[k] = struct{}{}
+			c.expect(k, t)
 		}
 		// The master recovers a task's resources on its first terminal
 		// update, and leaves UNREACHABLE ones out when the agent comes
@@ -457,13 +485,13 @@ func (c *Checker) frameworkSaw(r *model.Record, k invKey, t *invTask, st model.T
 	// another agent, or from before the relaunch in the agent's stream).
 	stale := r.Agent != "" && t.agent != "" && r.Agent != t.agent
 	if r.UUID != 0 {
-		idx := c.checkOrder(r, subject)
+		idx := c.checkOrder(r, c.stream(k, t, r.Agent), subject)
 		stale = stale || (idx >= 0 && idx < t.lifeStart)
 		if st.Terminal() {
 			// The framework acknowledges it: the master may forget the
 			// task (whichever life the master applied it to).
 			t.acked = true
-			delete(c.expected, k)
+			c.unexpect(k, t)
 		}
 	}
 	if stale {
@@ -496,13 +524,26 @@ func (c *Checker) frameworkSaw(r *model.Record, k invKey, t *invTask, st model.T
 	}
 }
 
+// stream returns the update stream of task k, whose record is t, on
+// agent (nil if none), through t's cache.
+func (c *Checker) stream(k invKey, t *invTask, agent string) *invStream {
+	if t.stream != nil && t.streamAgent == agent {
+		return t.stream
+	}
+	s := c.streams[invStreamKey{k.framework, k.task, agent}]
+	if s != nil {
+		t.stream, t.streamAgent = s, agent
+	}
+	return s
+}
+
 // checkOrder checks a reliable update a framework received against the
-// order its agent generated the task's updates in, and returns the
-// update's index in that stream (-1 if the agent never generated it).
-func (c *Checker) checkOrder(r *model.Record, subject Violation) int {
+// order its agent generated the task's updates in (s, the task's stream on
+// the update's agent, nil if none), and returns the update's index in that
+// stream (-1 if the agent never generated it).
+func (c *Checker) checkOrder(r *model.Record, s *invStream, subject Violation) int {
 	v := subject
 	v.Invariant = InvUpdateOrder
-	s := c.streams[invStreamKey{r.Framework, r.Task, r.Agent}]
 	idx := -1
 	if s != nil {
 		switch i := s.fwIdx; {
@@ -582,34 +623,37 @@ func (c *Checker) judgesConvergence() bool {
 // (unreachable or gone) since the master was last known to hold it, or is
 // removed now.
 func (c *Checker) checkForgotten(now sim.Time, master []model.TaskView) {
-	present := c.present
-	clear(present)
-	for _, v := range master {
+	c.views++
+	held := 0 // expected tasks in the view
+	for i := range master {
+		v := &master[i]
 		k := invKey{v.Framework, v.Task}
-		present[k] = struct{}{}
 		t := c.task(k)
+		first := t.seen != c.views
+		t.seen = c.views
 		t.agent = v.Agent
 		t.hist |= 1 << v.State
 		t.expAt = now
 		if !t.acked {
-			c.expected[k] = struct{}{}
+			c.expect(k, t)
+		}
+		if first && t.expected {
+			held++
 		}
 	}
+	if held == len(c.expected) {
+		return // the master holds every task expected
+	}
 	var missing []invKey
-	for k := range c.expected {
-		if _, ok := present[k]; !ok {
+	for k, t := range c.expected {
+		if t.seen != c.views {
 			missing = append(missing, k)
 		}
 	}
-	sort.Slice(missing, func(i, j int) bool {
-		if missing[i].framework != missing[j].framework {
-			return missing[i].framework < missing[j].framework
-		}
-		return missing[i].task < missing[j].task
-	})
+	invSortKeys(missing)
 	for _, k := range missing {
-		delete(c.expected, k)
 		t := c.tasks[k]
+		c.unexpect(k, t)
 		if t.acked {
 			continue
 		}
@@ -619,6 +663,23 @@ func (c *Checker) checkForgotten(now sim.Time, master []model.TaskView) {
 		c.violate(Violation{T: now, Invariant: InvAckBeforeForget, Task: k.task, Framework: k.framework, Agent: t.agent,
 			Detail: "the master no longer holds the task, but its framework never received a reliable terminal" +
 				" update of it to acknowledge (the master last held it at " + t.expAt.String() + ")"})
+	}
+}
+
+// expect adds k, whose record is t, to the tasks the master must hold.
+func (c *Checker) expect(k invKey, t *invTask) {
+	if !t.expected {
+		t.expected = true
+		c.expected[k] = t
+	}
+}
+
+// unexpect takes k, whose record is t, out of the tasks the master must
+// hold.
+func (c *Checker) unexpect(k invKey, t *invTask) {
+	if t.expected {
+		t.expected = false
+		delete(c.expected, k)
 	}
 }
 

@@ -557,6 +557,21 @@ func TestInvariantResources(t *testing.T) {
 			invLaunchRec(invSec, "f", "t1", "a1", "cpus:2;mem:512"), invOfferEnd(invSec, model.KindOfferAccepted, "o1", "a1"),
 			invOfferRec(2*invSec, "o2", "a1", "cpus:3;mem:512"))
 		r.expect("resources a1")
+		if d, want := r.c.Violations()[0].Detail, "outstanding offers (cpus:3;mem:512) plus live tasks (cpus:2;mem:512)"+
+			" exceed the agent's cpus:4;mem:1024"; d != want {
+			t.Fatalf("detail %q, want %q", d, want)
+		}
+	})
+	t.Run("overcommitted with ports and a reservation", func(t *testing.T) {
+		r := newInvRig(t, invSafety)
+		r.feed(invAgentAdded(0, "a1", "cpus:4;cpus(r1):1;ports:[1000-1010]"),
+			invOfferRec(invSec, "o1", "a1", "cpus:3;cpus(r1):1;ports:[1000-1002]"),
+			invOfferRec(2*invSec, "o2", "a1", "cpus:2;ports:[1005-1006]"))
+		r.expect("resources a1")
+		if d, want := r.c.Violations()[0].Detail, "outstanding offers (cpus:5;cpus(r1):1;ports:[1000-1002,1005-1006]) plus live tasks ()"+
+			" exceed the agent's cpus:4;cpus(r1):1;ports:[1000-1010]"; d != want {
+			t.Fatalf("detail %q, want %q", d, want)
+		}
 	})
 	t.Run("ended twice", func(t *testing.T) {
 		r := newInvRig(t, invSafety)

@@ -256,7 +256,7 @@ func (s *Summary) finalRatio(a *account, i int) float64 {
 // sorted by name, with its utilisation and locked share over [0, end].
 func (s *Summary) resources(end sim.Time) []ResourceRow {
 	out := []ResourceRow{}
-	for i, name := range s.names {
+	for i, name := range s.names.keys {
 		tot := atf(s.total.ints, i)
 		final := at(s.total.alloc, i)
 		if tot <= 0 && final <= 0 {

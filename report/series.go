@@ -118,7 +118,7 @@ func (s *Series) Interval() sim.Time { return s.interval }
 // the share over [a.last, b] is the share against the current total.
 func (s *Summary) peek(a, l *account, b sim.Time) markAcct {
 	m := markAcct{share: a.intShare, ints: slices.Clone(a.ints)}
-	for len(m.ints) < len(s.names) {
+	for len(m.ints) < len(s.names.keys) {
 		m.ints = append(m.ints, 0)
 	}
 	if d := float64(b - a.last); d > 0 {
@@ -174,7 +174,7 @@ func (s *Series) cut(b sim.Time) {
 
 	// The cluster.
 	emitAcct(emit, ScopeCluster, ScopeCluster, cur.cluster, s.prev.cluster, dTot, dt, false, 0)
-	for i, name := range sm.names {
+	for i, name := range sm.names.keys {
 		if dTot[i] > 0 {
 			emit(ScopeCluster, ScopeCluster, "util_"+name, diff(cur.cluster.ints, s.prev.cluster.ints)[i]/dTot[i], true)
 		}

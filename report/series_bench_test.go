@@ -13,19 +13,26 @@ import (
 // scenario, kept once for the benchmarks.
 func defaultRecords(b *testing.B) ([]model.Record, sim.Time) {
 	b.Helper()
-	sc, err := scenarios.Open(scenarios.DefaultName)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sc.Duration = 10 * sim.Minute
-	s, err := scenarios.Build(sc)
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, sc := buildDefault(b, 10*sim.Minute)
 	var recs []model.Record
 	s.World.Observe(model.ObserverFunc(func(r *model.Record) { recs = append(recs, *r) }))
 	s.Run()
 	return recs, sc.Duration
+}
+
+// buildDefault builds the default scenario to run for d.
+func buildDefault(tb testing.TB, d sim.Time) (*scenarios.Sim, *scenarios.Scenario) {
+	tb.Helper()
+	sc, err := scenarios.Open(scenarios.DefaultName)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sc.Duration = d
+	s, err := scenarios.Build(sc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s, sc
 }
 
 // BenchmarkObserversDefault feeds the same records to the summary alone

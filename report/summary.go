@@ -54,9 +54,8 @@ type SummaryConfig struct {
 // record). Quantiles are computed at Finish. Output never depends on map
 // iteration order.
 type Summary struct {
-	names   []string       // interned resource names; index 0 is cpus, 1 mem
-	nameIdx map[string]int // name -> index in names
-	excl    []bool         // by name index: left out of dominant shares
+	names interner[string] // resource names; index 0 is cpus, 1 mem
+	excl  []bool           // by name index: left out of dominant shares
 
 	now     sim.Time // time of the latest record
 	totalsT sim.Time // time of the latest flush of all accounts
@@ -71,7 +70,9 @@ type Summary struct {
 	roles      map[string]*role
 	roleList   []*role // in creation order
 	agents     map[string]*agent
-	offers     map[string]*holding
+	agentC     nameCache[agent]     // in front of agents
+	frameworkC nameCache[framework] // in front of frameworks
+	offers     offerTable[*holding]
 	tasks      map[taskKey]*holding
 	pending    map[taskKey]*job // submitted, not yet launched; nil job when none
 	jobs       map[jobKey]*job  // jobs with a task not yet terminal
@@ -86,6 +87,10 @@ type Summary struct {
 	cycles                                        int64
 
 	scratch []int64
+	// free chains (by fNext) the holdings no map refers to any more, for
+	// reuse with their qty arrays: no allocation per offer or task once
+	// the run has warmed up.
+	free *holding
 }
 
 const (
@@ -173,11 +178,9 @@ type holdList struct{ head *holding }
 // NewSummary returns an empty summary.
 func NewSummary(cfg SummaryConfig) *Summary {
 	s := &Summary{
-		nameIdx:    map[string]int{},
 		frameworks: map[string]*framework{},
 		roles:      map[string]*role{},
 		agents:     map[string]*agent{},
-		offers:     map[string]*holding{},
 		tasks:      map[taskKey]*holding{},
 		pending:    map[taskKey]*job{},
 		jobs:       map[jobKey]*job{},
@@ -190,22 +193,21 @@ func NewSummary(cfg SummaryConfig) *Summary {
 	for _, n := range cfg.Submitters {
 		s.submitters[n] = true
 	}
-	s.intern("cpus")
-	s.intern("mem")
+	s.intern("cpus", -1)
+	s.intern("mem", -1)
 	for _, n := range cfg.FairSharingExcluded {
-		s.excl[s.intern(n)] = true
+		s.excl[s.intern(n, -1)] = true
 	}
 	return s
 }
 
-func (s *Summary) intern(name string) int {
-	if i, ok := s.nameIdx[name]; ok {
-		return i
+// intern returns the index of a resource name, the entry at position pos
+// of its resources (-1: none).
+func (s *Summary) intern(name string, pos int) int {
+	i := s.names.index(name, pos)
+	if i == len(s.excl) {
+		s.excl = append(s.excl, false)
 	}
-	i := len(s.names)
-	s.names = append(s.names, name)
-	s.excl = append(s.excl, false)
-	s.nameIdx[name] = i
 	return i
 }
 
@@ -213,11 +215,13 @@ func (s *Summary) intern(name string) int {
 // to dst[:0].
 func (s *Summary) qty(dst []int64, r model.Resources) []int64 {
 	dst = dst[:0]
-	for _, e := range r.Items() {
+	items := r.Items()
+	for j := range items {
+		e := &items[j]
 		if !e.IsScalar() || e.Scalar == 0 {
 			continue
 		}
-		i := s.intern(e.Name)
+		i := s.intern(e.Name, j)
 		for len(dst) <= i {
 			dst = append(dst, 0)
 		}
@@ -371,13 +375,14 @@ func (s *Summary) role(name string) *role {
 // framework returns the framework named name, creating it in roleName if it
 // is new (a framework first seen in an offer gets the offer's role).
 func (s *Summary) framework(name, roleName string) *framework {
-	f := s.frameworks[name]
+	f := s.frameworkC.find(s.frameworks, name)
 	if f == nil {
 		f = &framework{name: name, role: s.role(roleName), active: true, submits: s.submitters[name]}
 		f.role.frameworks = append(f.role.frameworks, f)
 		s.newAccount(&f.acct)
 		s.newLocked(&f.locked)
 		s.frameworks[name] = f
+		s.frameworkC.put(len(s.frameworks), name, f)
 		s.updateDemand(f)
 	}
 	return f
@@ -453,18 +458,27 @@ func (s *Summary) endStarve(f *framework) {
 }
 
 func (s *Summary) agent(name string) *agent {
-	a := s.agents[name]
+	a := s.agentC.find(s.agents, name)
 	if a == nil {
 		a = &agent{}
 		s.agents[name] = a
+		s.agentC.put(len(s.agents), name, a)
 	}
 	return a
 }
 
-// hold records that f holds q on agent ag and links the holding into both
-// lists. It does not change any allocation: the caller has allocated q.
-func (s *Summary) hold(f *framework, ag *agent, q []int64) *holding {
-	h := &holding{fw: f, ag: ag, qty: q, active: true}
+// hold records that f holds the scalars of r on agent ag and links the
+// holding into both lists. It does not change any allocation: the caller
+// allocates h.qty.
+func (s *Summary) hold(f *framework, ag *agent, r model.Resources) *holding {
+	h := s.free
+	if h != nil { // forget cleared it but for qty and fNext, set below
+		s.free = h.fNext
+	} else {
+		h = &holding{}
+	}
+	h.fw, h.ag, h.active = f, ag, true
+	h.qty = s.qty(h.qty, r)
 	h.fNext = f.held.head
 	if h.fNext != nil {
 		h.fNext.fPrev = h
@@ -504,9 +518,10 @@ func (h *holding) unlink() {
 	h.fPrev, h.fNext, h.aPrev, h.aNext = nil, nil, nil, nil
 }
 
-// release returns h's resources and forgets an offer. A released task stays
-// in s.tasks (inactive) until the master sees it end, so that a later
-// TASK_FINISHED still counts once.
+// release returns h's resources and forgets an offer (h is then free for
+// reuse: callers must not keep it). A released task stays in s.tasks
+// (inactive) until the master sees it end, so that a later TASK_FINISHED
+// still counts once; forget frees it then.
 func (s *Summary) release(h *holding) {
 	if !h.active {
 		return
@@ -515,8 +530,15 @@ func (s *Summary) release(h *holding) {
 	h.unlink()
 	if !h.isTask {
 		s.lock(h.fw, h.qty, -1)
-		delete(s.offers, h.offer)
+		s.offers.del(h.offer)
+		s.forget(h)
 	}
+}
+
+// forget puts h, inactive and in no map any more, on the free list.
+func (s *Summary) forget(h *holding) {
+	*h = holding{qty: h.qty[:0], fNext: s.free}
+	s.free = h
 }
 
 // taskEnded counts one more terminal task of j, and records j's completion
@@ -615,34 +637,40 @@ func (s *Summary) Observe(r *model.Record) {
 		f := s.framework(r.Framework, r.Role)
 		f.offers++
 		s.offersN++
-		if old := s.offers[r.Offer]; old != nil { // a reused id: drop the old one
+		if old, _ := s.offers.get(r.Offer); old != nil { // a reused id: drop the old one
 			s.release(old)
 		}
-		q := s.qty(nil, r.Resources)
-		s.allocate(f, q, 1)
-		s.lock(f, q, 1)
-		h := s.hold(f, s.agent(r.Agent), q)
+		h := s.hold(f, s.agent(r.Agent), r.Resources)
+		s.allocate(f, h.qty, 1)
+		s.lock(f, h.qty, 1)
 		h.offer = r.Offer
-		s.offers[r.Offer] = h
+		s.offers.set(r.Offer, h)
 		if f.demanding { // an offerless interval ends, the next begins
 			s.endStarve(f)
 			s.startStarve(f)
 		}
 
 	case model.KindOfferDeclined, model.KindOfferRescinded:
+		h, _ := s.offers.get(r.Offer)
+		var f *framework
+		if h != nil && h.fw.name == r.Framework {
+			f = h.fw // as s.framework finds it, without a lookup
+		} else {
+			f = s.framework(r.Framework, "")
+		}
 		if r.Kind == model.KindOfferDeclined {
-			s.framework(r.Framework, "").declined++
+			f.declined++
 			s.declined++
 		} else {
-			s.framework(r.Framework, "").rescinded++
+			f.rescinded++
 			s.rescinded++
 		}
-		if h := s.offers[r.Offer]; h != nil {
+		if h != nil {
 			s.release(h)
 		}
 
 	case model.KindOfferAccepted:
-		h := s.offers[r.Offer]
+		h, _ := s.offers.get(r.Offer)
 		if h == nil {
 			return
 		}
@@ -650,8 +678,9 @@ func (s *Summary) Observe(r *model.Record) {
 		// used part then belongs to the tasks launched from it.
 		used := s.qty(s.scratch, r.Resources)
 		s.scratch = used
+		f := h.fw
 		s.release(h)
-		s.allocate(h.fw, used, 1)
+		s.allocate(f, used, 1)
 
 	case model.KindTaskSubmitted:
 		f := s.framework(r.Framework, "")
@@ -691,8 +720,9 @@ func (s *Summary) Observe(r *model.Record) {
 				j = old.job
 			}
 			s.release(old)
+			s.forget(old)
 		}
-		h := s.hold(f, s.agent(r.Agent), s.qty(nil, r.Resources))
+		h := s.hold(f, s.agent(r.Agent), r.Resources)
 		h.isTask = true
 		h.job = j
 		s.tasks[k] = h
@@ -722,6 +752,7 @@ func (s *Summary) Observe(r *model.Record) {
 			s.finsh++
 		}
 		s.taskEnded(h.job)
+		s.forget(h)
 	}
 }
 
