@@ -49,7 +49,9 @@ func dayRun(t *testing.T, name string, horizon sim.Time, extra ...Override) ([]b
 	return buf.Bytes(), submitted
 }
 
-func needSample(t *testing.T) {
+// needSample skips a test or benchmark when the Google 2011 sample is not
+// in ../shared/traces.
+func needSample(t testing.TB) {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(sampleDir, "task_events-part-00000-of-00500.csv.gz")); err != nil {
 		t.Skip("the Google 2011 sample is not in ../shared/traces; skipping")
