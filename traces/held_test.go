@@ -86,15 +86,17 @@ func TestGoogleHeldBoundedByLookahead(t *testing.T) {
 }
 
 // TestGoogleHeldCompact measures the heap a held task costs the Google
-// reader: a stream whose first task never ends holds every later task
-// until the look-ahead runs out (as the sample's snapshot does).
+// reader while it reads: a stream whose first task never ends holds every
+// later task until the look-ahead (1 h here) runs out, as the sample's
+// snapshot does; the first Next returns then, with the tasks of that hour
+// held (the stream goes on for two hours more).
 func TestGoogleHeldCompact(t *testing.T) {
 	data := googleStream(3, 200*sim.Millisecond, 10*sim.Minute)
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	r := newGoogleReader([]partSource{partBytes("task_events", data)}, nil, Options{})
-	tk, err := r.Next() // reads the whole stream: the first task never ends
+	r := newGoogleReader([]partSource{partBytes("task_events", data)}, nil, Options{Lookahead: sim.Hour})
+	tk, err := r.Next() // the first task never ends: returned when the look-ahead runs out
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,11 +105,11 @@ func TestGoogleHeldCompact(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	per := float64(after.HeapAlloc-before.HeapAlloc) / float64(held)
 	t.Logf("%d tasks held, %.0f bytes of heap each (first %s)", held, per, tk.ID)
-	if held < 50000 {
+	if held < 15000 {
 		t.Fatalf("only %d tasks held", held)
 	}
-	if per > 200 {
-		t.Errorf("%.0f bytes per held task, want <= 200", per)
+	if per > 240 {
+		t.Errorf("%.0f bytes per held task, want <= 240 (302 with the Task held whole)", per)
 	}
 	runtime.KeepAlive(r)
 }
