@@ -80,6 +80,11 @@ type replay struct {
 	units  traces.Units
 	err    error
 	counts map[string]int64 // tasks submitted per framework
+	// next is the task whose submission is scheduled (there is one at a
+	// time), and due the event that submits it: made once, so that
+	// scheduling a task allocates nothing.
+	next traces.Task
+	due  func()
 }
 
 // startReplay opens the trace and schedules its first task.
@@ -90,6 +95,10 @@ func (s *Sim) startReplay(spec *TraceSpec) error {
 		return &Error{File: s.Scenario.File, Line: spec.Line, Msg: "trace: " + err.Error()}
 	}
 	rp := &replay{spec: spec, sim: s, r: r, units: r.Units(), counts: map[string]int64{}}
+	rp.due = func() {
+		rp.submit(rp.next)
+		rp.advance()
+	}
 	s.replay = rp
 	rp.advance()
 	// The first row is read now: a malformed one (or an unreadable
@@ -122,11 +131,8 @@ func (rp *replay) advance() {
 			rp.r.Close()
 			return
 		}
-		at := max(t.Submit-rp.spec.Start, 0)
-		rp.sim.World.At(at, func() {
-			rp.submit(t)
-			rp.advance()
-		})
+		rp.next = t
+		rp.sim.World.At(max(t.Submit-rp.spec.Start, 0), rp.due)
 		return
 	}
 }

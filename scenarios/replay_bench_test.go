@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -15,10 +14,7 @@ var sampleDir = filepath.Join("..", "..", "shared", "traces", "google-2011")
 // BenchmarkReplay replays the Google 2011 sample's first ten minutes on 5%
 // of the cell and reports simulated seconds per wall second.
 func BenchmarkReplay(b *testing.B) {
-	part0 := filepath.Join(sampleDir, "task_events-part-00000-of-00500.csv.gz")
-	if _, err := os.Stat(part0); err != nil {
-		b.Skip("the Google 2011 sample is not in ../shared/traces; skipping the replay benchmark")
-	}
+	needSample(b)
 	src, _ := BuiltinSource("google-2011-sample")
 	horizon := 10 * sim.Minute
 	b.ResetTimer()
@@ -43,9 +39,7 @@ func BenchmarkReplay(b *testing.B) {
 // TestReplaySample runs the embedded google-2011-sample briefly on a slice
 // of the cell: tasks reach both frameworks, and the run is deterministic.
 func TestReplaySample(t *testing.T) {
-	if _, err := os.Stat(filepath.Join(sampleDir, "task_events-part-00000-of-00500.csv.gz")); err != nil {
-		t.Skip("the Google 2011 sample is not in ../shared/traces; skipping")
-	}
+	needSample(t)
 	src, _ := BuiltinSource("google-2011-sample")
 	run := func() map[string]int64 {
 		sc, err := ParseWith(filepath.Join(sampleDir, "..", "google-2011-sample.yaml"), src, []Override{

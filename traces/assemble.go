@@ -1,8 +1,11 @@
 package traces
 
 import (
+	"cmp"
 	"container/heap"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/mesosim/mesosim/sim"
 )
@@ -62,34 +65,6 @@ const (
 // first run and "JOB/INDEX#2", "JOB/INDEX#3", ... for its resubmissions.
 const RunSep = "#"
 
-// asmTask is one task the assembler holds: waiting to be yielded (idx >=
-// 0), or yielded and kept as a tombstone (gidx >= 0) so that its later rows
-// are recognised.
-type asmTask struct {
-	Task
-	key      string   // the task's ID in the trace (Task.ID without the run suffix)
-	run      int      // run number: 1 for the first SUBMIT seen, 2 for the next, ...
-	start    sim.Time // SCHEDULE time; -1 before
-	deadline sim.Time // the look-ahead runs out after this read position
-	last     sim.Time // time of the task's latest row
-	idx      int      // index in the waiting heap, -1 once yielded
-	gidx     int      // index in the tombstone heap, -1 when not there
-	rows     int32    // rows seen, for DropUnscheduled
-	phase    asmPhase
-	endSeen  bool // an end row (or an end after the window) was seen
-	// prior says an earlier run of the same task is (or will be) yielded:
-	// this run counts in Stats.Reruns.
-	prior bool
-	// void marks a run that is never yielded (it ended before it was
-	// scheduled, or only its end was read): a tombstone that keeps the
-	// run numbering going.
-	void bool
-	// superseded marks a run still waiting to be yielded after a later
-	// run of its task took its place in the map: it is not kept as a
-	// tombstone once yielded.
-	superseded bool
-}
-
 // assembler turns a stream of per-task events (SUBMIT, SCHEDULE, an end),
 // fed in non-decreasing time order, into tasks yielded in order of Submit
 // (ties by ID). It is shared by the event-based readers.
@@ -112,6 +87,7 @@ type assembler struct {
 	eof    bool
 	tasks  map[string]*asmTask
 	wait   indexedHeap[asmTask] // by (Submit, ID)
+	rest   []*asmTask           // after EOF: the tasks still waiting, sorted by (Submit, ID)
 	graves indexedHeap[asmTask] // tombstones by their latest row, ties by ID
 	peak   int
 
@@ -119,6 +95,9 @@ type assembler struct {
 	dropped int64
 	jobs    map[string]struct{}
 	stats   Stats // Tasks, Reruns, Jobs, First, Last
+
+	users   []string          // user names by asmTask.user; users[0] is ""
+	userIdx map[string]uint32 // index of each name in users
 }
 
 func newAssembler(lookahead sim.Time, firstRunOnly bool, events map[string]int64) *assembler {
@@ -126,31 +105,36 @@ func newAssembler(lookahead sim.Time, firstRunOnly bool, events map[string]int64
 		lookahead = DefaultLookahead
 	}
 	a := &assembler{
-		look:   lookahead,
-		first:  firstRunOnly,
-		tasks:  make(map[string]*asmTask),
-		events: events,
-		jobs:   make(map[string]struct{}),
+		look:    lookahead,
+		first:   firstRunOnly,
+		tasks:   make(map[string]*asmTask),
+		events:  events,
+		jobs:    make(map[string]struct{}),
+		users:   []string{""},
+		userIdx: map[string]uint32{"": 0},
 	}
 	a.wait = indexedHeap[asmTask]{
-		less: func(x, y *asmTask) bool {
-			if x.Submit != y.Submit {
-				return x.Submit < y.Submit
-			}
-			return x.ID < y.ID
-		},
-		pos: func(t *asmTask) *int { return &t.idx },
+		less: func(x, y *asmTask) bool { return waitOrder(x, y) < 0 },
+		pos:  func(t *asmTask) *int32 { return &t.idx },
 	}
 	a.graves = indexedHeap[asmTask]{
 		less: func(x, y *asmTask) bool {
 			if x.last != y.last {
 				return x.last < y.last
 			}
-			return x.ID < y.ID
+			return x.id < y.id
 		},
-		pos: func(t *asmTask) *int { return &t.gidx },
+		pos: func(t *asmTask) *int32 { return &t.gidx },
 	}
 	return a
+}
+
+// waitOrder is the order tasks are yielded in: by Submit, ties by ID.
+func waitOrder(x, y *asmTask) int {
+	if c := cmp.Compare(x.submit, y.submit); c != 0 {
+		return c
+	}
+	return strings.Compare(x.id, y.id)
 }
 
 func asmAdd(a, b sim.Time) sim.Time {
@@ -183,8 +167,8 @@ func (a *assembler) advance(t sim.Time) {
 
 // forget removes s from the task map, unless a later run replaced it.
 func (a *assembler) forget(s *asmTask) {
-	if a.tasks[s.key] == s {
-		delete(a.tasks, s.key)
+	if k := s.key(); a.tasks[k] == s {
+		delete(a.tasks, k)
 	}
 }
 
@@ -211,24 +195,23 @@ func (a *assembler) touch(s *asmTask, t sim.Time) {
 	if t > s.last {
 		s.last = t
 		if s.gidx >= 0 {
-			heap.Fix(&a.graves, s.gidx)
+			heap.Fix(&a.graves, int(s.gidx))
 		}
 	}
 }
 
 func (s *asmTask) expire() {
-	s.Duration = Unknown
-	s.End = ""
+	s.duration = Unknown
+	s.end = 0
 	s.phase = asmDone
 }
 
 func (a *assembler) create(t sim.Time, id []byte) *asmTask {
 	s := &asmTask{
-		Task:  Task{Submit: t, ID: string(id), Priority: -1, SchedClass: -1, Duration: Unknown},
+		id: string(id), keyLen: int32(len(id)), submit: t, priority: -1, schedClass: -1, duration: Unknown,
 		start: -1, last: t, gidx: -1, rows: 1, run: 1,
 	}
-	s.key = s.ID
-	a.tasks[s.key] = s
+	a.tasks[s.id] = s
 	heap.Push(&a.wait, s)
 	a.hold()
 	return s
@@ -240,21 +223,19 @@ func (a *assembler) create(t sim.Time, id []byte) *asmTask {
 // it is yielded in its turn and then forgotten.
 func (a *assembler) rerun(prev *asmTask, t sim.Time) *asmTask {
 	s := &asmTask{
-		Task:  prev.Task,
-		key:   prev.key,
-		run:   prev.run + 1,
+		job: prev.job, priority: prev.priority, schedClass: prev.schedClass, user: prev.user, cpu: prev.cpu, mem: prev.mem,
+		keyLen: prev.keyLen, run: prev.run + 1, submit: t, duration: Unknown,
 		start: -1, deadline: asmAdd(t, a.look), last: t, gidx: -1, rows: 1,
 		prior: prev.prior || !prev.void,
 	}
-	s.Submit, s.Duration, s.Running, s.End = t, Unknown, false, ""
-	s.ID = s.key + RunSep + strconv.Itoa(s.run)
+	s.id = prev.key() + RunSep + strconv.Itoa(int(s.run))
 	if prev.gidx >= 0 {
-		heap.Remove(&a.graves, prev.gidx)
+		heap.Remove(&a.graves, int(prev.gidx))
 	}
 	if prev.idx >= 0 {
 		prev.superseded = true
 	}
-	a.tasks[s.key] = s
+	a.tasks[s.key()] = s
 	heap.Push(&a.wait, s)
 	a.hold()
 	return s
@@ -262,12 +243,12 @@ func (a *assembler) rerun(prev *asmTask, t sim.Time) *asmTask {
 
 // submit records a SUBMIT at t. It returns the task whose attributes the
 // row should set (a new or still pending task), or nil.
-func (a *assembler) submit(t sim.Time, id []byte) *Task {
+func (a *assembler) submit(t sim.Time, id []byte) *asmTask {
 	s := a.tasks[string(id)]
 	if s == nil {
 		s = a.create(t, id)
 		s.deadline = asmAdd(t, a.look)
-		return &s.Task
+		return s
 	}
 	a.touch(s, t)
 	switch {
@@ -280,7 +261,7 @@ func (a *assembler) submit(t sim.Time, id []byte) *Task {
 		s.phase = asmRerun
 	case s.phase == asmDone && s.endSeen:
 		a.events[EventResubmit]++
-		return &a.rerun(s, t).Task
+		return a.rerun(s, t)
 	default: // pending, running, or expired without an end
 		a.drop(DropDuplicate, 1)
 	}
@@ -289,21 +270,21 @@ func (a *assembler) submit(t sim.Time, id []byte) *Task {
 
 // schedule records a SCHEDULE at t and returns the task whose attributes
 // the row should set (new or just scheduled), or nil.
-func (a *assembler) schedule(t sim.Time, id []byte) *Task {
+func (a *assembler) schedule(t sim.Time, id []byte) *asmTask {
 	s := a.tasks[string(id)]
 	if s == nil {
 		// Submitted before the stream: replayed from its SCHEDULE.
 		s = a.create(t, id)
 		s.start, s.deadline, s.phase = t, asmAdd(t, a.look), asmRunning
-		s.Running = t == 0
-		return &s.Task
+		s.running = t == 0
+		return s
 	}
 	a.touch(s, t)
 	switch s.phase {
 	case asmPending:
 		s.start, s.deadline, s.phase = t, asmAdd(t, a.look), asmRunning
-		s.Running = t == 0
-		return &s.Task
+		s.running = t == 0
+		return s
 	case asmRerun:
 		a.drop(DropRerun, 1)
 	case asmDone:
@@ -321,14 +302,14 @@ func (a *assembler) schedule(t sim.Time, id []byte) *Task {
 // update records an update of a task's request (e.g. UPDATE_PENDING): it
 // returns the task to update while it is still pending, else nil. Update
 // rows are never counted as dropped.
-func (a *assembler) update(t sim.Time, id []byte) *Task {
+func (a *assembler) update(t sim.Time, id []byte) *asmTask {
 	s := a.tasks[string(id)]
 	if s == nil {
 		return nil
 	}
 	a.touch(s, t)
 	if s.phase == asmPending {
-		return &s.Task
+		return s
 	}
 	return nil
 }
@@ -343,10 +324,9 @@ func (a *assembler) end(t sim.Time, id []byte, kind string, afterWindow bool) {
 		// a later run, not taken for a new task.
 		a.drop(DropNoStart, 1)
 		if !afterWindow {
-			s = &asmTask{Task: Task{ID: string(id), Priority: -1, SchedClass: -1}, start: -1, last: t, idx: -1,
+			s = &asmTask{id: string(id), keyLen: int32(len(id)), priority: -1, schedClass: -1, start: -1, last: t, idx: -1,
 				phase: asmDone, endSeen: true, run: 1, void: true}
-			s.key = s.ID
-			a.tasks[s.key] = s
+			a.tasks[s.id] = s
 			a.bury(s)
 		}
 		return
@@ -364,7 +344,7 @@ func (a *assembler) end(t sim.Time, id []byte, kind string, afterWindow bool) {
 		}
 		// Never ran: nothing to replay.
 		a.drop(DropUnscheduled, int64(s.rows))
-		heap.Remove(&a.wait, s.idx)
+		heap.Remove(&a.wait, int(s.idx))
 		if a.first {
 			a.forget(s)
 			return
@@ -377,7 +357,7 @@ func (a *assembler) end(t sim.Time, id []byte, kind string, afterWindow bool) {
 		if afterWindow {
 			s.expire()
 		} else {
-			s.Duration, s.End, s.phase = t-s.start, kind, asmDone
+			s.duration, s.end, s.phase = t-s.start, endOf(kind), asmDone
 		}
 		s.endSeen = true
 	case asmRerun:
@@ -393,30 +373,50 @@ func (a *assembler) end(t sim.Time, id []byte, kind string, afterWindow bool) {
 }
 
 // finish marks the end of the stream: every waiting task becomes ready,
-// and tombstones are no longer needed.
+// and neither tombstones nor the task map are needed any more (no row
+// follows). The waiting tasks are sorted once, in the order the heap
+// would pop them ((Submit, ID) is unique among them), and yielded from
+// the sorted slice: with the sample's snapshot holding the watermark at 0
+// until EOF, that is every task of the two parts, and one sort costs
+// about half of one heap pop each.
 func (a *assembler) finish() {
 	a.eof = true
 	for _, g := range a.graves.items {
-		a.forget(g)
 		g.gidx = -1
 	}
 	a.graves.items = nil
+	a.tasks = nil
+	a.rest = a.wait.items
+	a.wait.items = nil
+	slices.SortFunc(a.rest, waitOrder)
 }
 
 // pop returns the next task in Submit order if it is ready.
 func (a *assembler) pop() (Task, bool) {
+	if a.eof {
+		if len(a.rest) == 0 {
+			return Task{}, false
+		}
+		s := a.rest[0]
+		a.rest[0], a.rest = nil, a.rest[1:]
+		s.idx = -1
+		if s.phase == asmPending || s.phase == asmRunning {
+			s.expire()
+		}
+		return a.yield(s), true
+	}
 	if a.wait.Len() == 0 {
 		return Task{}, false
 	}
 	s := a.wait.items[0]
 	if s.phase == asmPending || s.phase == asmRunning {
-		if !a.eof && a.pos <= s.deadline {
+		if a.pos <= s.deadline {
 			return Task{}, false
 		}
 		s.expire()
 	}
 	heap.Pop(&a.wait)
-	if a.eof || s.superseded {
+	if s.superseded {
 		a.forget(s)
 	} else {
 		// Remembered for a look-ahead after its latest row or its yield,
@@ -424,7 +424,12 @@ func (a *assembler) pop() (Task, bool) {
 		s.last = max(s.last, a.pos)
 		heap.Push(&a.graves, s)
 	}
-	t := s.Task
+	return a.yield(s), true
+}
+
+// yield counts s as yielded and returns it as a Task.
+func (a *assembler) yield(s *asmTask) Task {
+	t := a.task(s)
 	a.stats.Tasks++
 	if s.prior {
 		a.stats.Reruns++
@@ -439,9 +444,9 @@ func (a *assembler) pop() (Task, bool) {
 	if t.Submit > a.stats.Last {
 		a.stats.Last = t.Submit
 	}
-	return t, true
+	return t
 }
 
 // inFlight is the number of tasks held (waiting or tombstones; runs of
 // one task count one each).
-func (a *assembler) inFlight() int { return a.wait.Len() + a.graves.Len() }
+func (a *assembler) inFlight() int { return a.wait.Len() + a.graves.Len() + len(a.rest) }

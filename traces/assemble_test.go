@@ -38,15 +38,15 @@ func asmFeed(look sim.Time, first bool, evs []asmEv) ([]Task, []sim.Time, *assem
 		switch e.kind {
 		case "SUBMIT":
 			if tk := a.submit(e.t, id); tk != nil {
-				tk.Job = "j"
+				tk.job = "j"
 			}
 		case "SCHEDULE":
 			if tk := a.schedule(e.t, id); tk != nil {
-				tk.Job = "j"
+				tk.job = "j"
 			}
 		case "UPDATE":
 			if tk := a.update(e.t, id); tk != nil {
-				tk.CPU++
+				tk.cpu++
 			}
 		case "AFTER":
 			a.end(e.t, id, EndFinish, true)

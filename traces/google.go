@@ -50,7 +50,6 @@ type GoogleReader struct {
 	stats Stats
 	pos   sim.Time // latest task row time
 	key   []byte
-	users map[string]string // user names, shared by their tasks
 	err   error
 	eof   bool
 
@@ -72,9 +71,9 @@ type googleJobRow struct {
 
 type googleJob struct {
 	id    uint64
-	user  string
+	user  uint32   // index in the assembler's users
 	ended sim.Time // -1 while running
-	idx   int
+	idx   int32
 }
 
 // OpenGoogle opens Google clusterdata-2011-2 task_events parts (taskFiles,
@@ -108,7 +107,7 @@ func newGoogleReader(tasks, jobs []partSource, opt Options) *GoogleReader {
 			}
 			return a.id < b.id
 		},
-		pos: func(j *googleJob) *int { return &j.idx },
+		pos: func(j *googleJob) *int32 { return &j.idx },
 	}
 	r.stats.Events = make(map[string]int64)
 	r.asm = newAssembler(opt.Lookahead, opt.FirstRunOnly, r.stats.Events)
@@ -367,7 +366,7 @@ func (r *GoogleReader) taskRow(line []byte) (string, error) {
 	r.key = append(r.key, '/')
 	r.key = strconv.AppendUint(r.key, index, 10)
 
-	var tk *Task
+	var tk *asmTask
 	switch ev {
 	case 0: // SUBMIT
 		if after {
@@ -392,43 +391,27 @@ func (r *GoogleReader) taskRow(line []byte) (string, error) {
 	if tk == nil {
 		return "", nil
 	}
-	if tk.Job == "" {
-		tk.Job = tk.ID[:jobLen]
+	if tk.job == "" {
+		tk.job = tk.id[:jobLen]
 	}
 	if sched >= 0 {
-		tk.SchedClass = int(sched)
+		tk.schedClass = int32(sched)
 	}
-	tk.Priority = int(prio)
+	tk.priority = int32(prio)
 	if len(f[6]) > 0 {
-		if tk.User != string(f[6]) {
-			tk.User = r.user(f[6])
-		}
-	} else if tk.User == "" && r.jobUsers != nil {
+		tk.user = r.asm.userOf(f[6])
+	} else if tk.user == 0 && r.jobUsers != nil {
 		if j := r.jobUsers[job]; j != nil {
-			tk.User = j.user
+			tk.user = j.user
 		}
 	}
 	if hasCPU {
-		tk.CPU = cpu
+		tk.cpu = cpu
 	}
 	if hasMem {
-		tk.Mem = mem
+		tk.mem = mem
 	}
 	return "", nil
-}
-
-// user returns b as a string shared by every task of that user (users
-// are few: hundreds in the whole 29-day trace).
-func (r *GoogleReader) user(b []byte) string {
-	if u, ok := r.users[string(b)]; ok {
-		return u
-	}
-	if r.users == nil {
-		r.users = make(map[string]string)
-	}
-	u := string(b)
-	r.users[u] = u
-	return u
 }
 
 // jobsUpTo applies the job_events rows with time <= t.
@@ -519,11 +502,11 @@ func (r *GoogleReader) applyJob() {
 			j = &googleJob{id: row.job, ended: -1, idx: -1}
 			r.jobUsers[row.job] = j
 		}
-		if len(row.user) > 0 && j.user != string(row.user) {
-			j.user = string(row.user)
+		if len(row.user) > 0 {
+			j.user = r.asm.userOf(row.user)
 		}
 		if j.idx >= 0 && row.ev == 0 { // resubmitted: keep it
-			heap.Remove(&r.jobEnds, j.idx)
+			heap.Remove(&r.jobEnds, int(j.idx))
 			j.ended = -1
 		}
 	case j != nil && j.idx < 0 && row.t != googleAfterWindow: // an end

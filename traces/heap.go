@@ -7,7 +7,7 @@ package traces
 type indexedHeap[T any] struct {
 	items []*T
 	less  func(a, b *T) bool
-	pos   func(t *T) *int
+	pos   func(t *T) *int32
 }
 
 // Len implements heap.Interface.
@@ -19,13 +19,13 @@ func (h *indexedHeap[T]) Less(i, j int) bool { return h.less(h.items[i], h.items
 // Swap implements heap.Interface.
 func (h *indexedHeap[T]) Swap(i, j int) {
 	h.items[i], h.items[j] = h.items[j], h.items[i]
-	*h.pos(h.items[i]), *h.pos(h.items[j]) = i, j
+	*h.pos(h.items[i]), *h.pos(h.items[j]) = int32(i), int32(j)
 }
 
 // Push implements heap.Interface.
 func (h *indexedHeap[T]) Push(x any) {
 	t := x.(*T)
-	*h.pos(t) = len(h.items)
+	*h.pos(t) = int32(len(h.items))
 	h.items = append(h.items, t)
 }
 
