@@ -682,6 +682,11 @@ func (r Resources) Contains(o Resources) bool {
 	if len(b) > len(a) {
 		return false
 	}
+	if len(a) == len(b) {
+		if ok, known := containsAligned(a, b); known {
+			return ok
+		}
+	}
 	i := 0
 	for j := range b {
 		var found bool
@@ -693,15 +698,38 @@ func (r Resources) Contains(o Resources) bool {
 	return true
 }
 
+// containsAligned is Contains's fast path for entries of the same keys at
+// the same positions, all scalar (the common case: offers, holdings and
+// filters of one agent's resources): known is false as soon as a key or
+// kind differs, and then Contains walks the general way.
+func containsAligned(a, b []Resource) (ok, known bool) {
+	for k := range a {
+		x, y := &a[k], &b[k]
+		if len(x.Ranges)|len(x.Set)|len(y.Ranges)|len(y.Set) != 0 || x.Name != y.Name || x.Role != y.Role {
+			return false, false
+		}
+		if x.Scalar < y.Scalar {
+			// a[k] is the only entry of a with this key (keys are unique).
+			return false, true
+		}
+	}
+	return true, true
+}
+
 // Equal reports whether r and o hold the same entries.
 func (r Resources) Equal(o Resources) bool {
 	a, b := r.items, o.items
 	if len(a) != len(b) {
 		return false
 	}
+	if len(a) == 0 || &a[0] == &b[0] {
+		// One backing array: the same entries (Resources are immutable).
+		return true
+	}
 	for i := range a {
 		x, y := &a[i], &b[i]
-		if x.Name != y.Name || x.Role != y.Role || x.Scalar != y.Scalar ||
+		// The quantity first: it differs most often and costs least.
+		if x.Scalar != y.Scalar || x.Name != y.Name || x.Role != y.Role ||
 			!slices.Equal(x.Ranges, y.Ranges) || !slices.Equal(x.Set, y.Set) {
 			return false
 		}
