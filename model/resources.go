@@ -568,6 +568,13 @@ func (r Resources) Add(o Resources) Resources {
 		return o
 	}
 	a, b := r.items, o.items
+	if alignedScalars(a, b) {
+		out := slices.Clone(a)
+		for k := range out {
+			out[k].Scalar = addMilli(out[k].Scalar, b[k].Scalar)
+		}
+		return Resources{out}
+	}
 	out := make([]Resource, 0, len(a)+len(b))
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
@@ -618,6 +625,14 @@ func (r Resources) Sub(o Resources) Resources {
 	if len(o.items) == 0 || len(r.items) == 0 {
 		return r
 	}
+	if alignedScalars(r.items, o.items) {
+		return subAligned(r, o)
+	}
+	return r.subGeneral(o)
+}
+
+// subGeneral is Sub merging by key.
+func (r Resources) subGeneral(o Resources) Resources {
 	a, b := r.items, o.items
 	var out []Resource
 	changed := false
@@ -663,6 +678,34 @@ func (r Resources) Sub(o Resources) Resources {
 	return Resources{out}
 }
 
+// subAligned is Sub for o holding r's scalar keys in r's order:
+// each quantity less o's, the exhausted ones dropped. A non-positive
+// quantity in o (not canonical) takes the general way, which ignores it.
+func subAligned(r, o Resources) Resources {
+	a, b := r.items, o.items
+	left := 0
+	for k := range a {
+		if b[k].Scalar <= 0 {
+			return r.subGeneral(o)
+		}
+		if a[k].Scalar > b[k].Scalar {
+			left++
+		}
+	}
+	if left == 0 {
+		return Resources{}
+	}
+	out := make([]Resource, 0, left)
+	for k := range a {
+		if q := a[k].Scalar - b[k].Scalar; q > 0 {
+			x := a[k]
+			x.Scalar = q
+			out = append(out, x)
+		}
+	}
+	return Resources{out}
+}
+
 // covers reports whether entry a covers entry b of the same key.
 func covers(a, b *Resource) bool {
 	switch a.kind() {
@@ -698,6 +741,25 @@ func (r Resources) Contains(o Resources) bool {
 	return true
 }
 
+// sameScalarKey reports whether x and y are scalars of the same key.
+func sameScalarKey(x, y *Resource) bool {
+	return len(x.Ranges)|len(x.Set)|len(y.Ranges)|len(y.Set) == 0 && x.Name == y.Name && x.Role == y.Role
+}
+
+// alignedScalars reports whether a and b hold scalars of the same keys at
+// the same positions (then Add and Sub work entry by entry).
+func alignedScalars(a, b []Resource) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !sameScalarKey(&a[k], &b[k]) {
+			return false
+		}
+	}
+	return true
+}
+
 // containsAligned is Contains's fast path for entries of the same keys at
 // the same positions, all scalar (the common case: offers, holdings and
 // filters of one agent's resources): known is false as soon as a key or
@@ -705,7 +767,7 @@ func (r Resources) Contains(o Resources) bool {
 func containsAligned(a, b []Resource) (ok, known bool) {
 	for k := range a {
 		x, y := &a[k], &b[k]
-		if len(x.Ranges)|len(x.Set)|len(y.Ranges)|len(y.Set) != 0 || x.Name != y.Name || x.Role != y.Role {
+		if !sameScalarKey(x, y) {
 			return false, false
 		}
 		if x.Scalar < y.Scalar {
