@@ -33,14 +33,21 @@ func (n *names) id(name string) int {
 }
 
 // add adds (sign 1) or removes (sign -1) the scalars of res to q.
+// Entries come sorted by name, and names are mostly interned in that
+// order: the index after the last entry's is tried before the scan.
 func (n *names) add(q *quantities, res model.Resources, sign model.Milli) {
 	items := res.Items()
+	next := 0
 	for k := range items {
 		it := &items[k] // not a copy of the entry
 		if !it.IsScalar() {
 			continue
 		}
-		i := n.id(it.Name)
+		i := next
+		if i >= len(n.list) || n.list[i] != it.Name {
+			i = n.id(it.Name)
+		}
+		next = i + 1
 		for len(*q) <= i {
 			*q = append(*q, 0)
 		}
