@@ -35,6 +35,9 @@ type Hierarchical struct {
 	weights  map[string]float64
 	quota    quotaState
 	buf      bitset
+	// delta is the scratch vector of the allocation being added or
+	// removed (names.vector), shared by the framework and its roles.
+	delta quantities
 	// visit is the agent visit under way, reused (see agentVisit).
 	visit agentVisit
 	// table numbers the agents (see agentTable); lastGrants is how many
@@ -262,14 +265,15 @@ func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, c
 		h.bump()
 	}
 	a.allocate(res, 1)
-	h.names.add(&c.alloc, res, 1)
+	h.names.vector(&h.delta, res)
+	addVector(&c.alloc, h.delta, 1)
 	a.hold(c, res)
 	if count {
 		c.count++
 	}
 	h.quota.allocated(h, c.role, res, 1)
 	leaf := c.leaf
-	h.roles.allocated(h, leaf, res, false)
+	h.roles.allocated(leaf, h.delta, false)
 	leaf.frameworks.update(c, h)
 }
 
@@ -279,11 +283,12 @@ func (h *Hierarchical) unallocate(c *client, a *agentState, res model.Resources)
 		h.bump()
 	}
 	a.allocate(res, -1)
-	h.names.add(&c.alloc, res, -1)
+	h.names.vector(&h.delta, res)
+	addVector(&c.alloc, h.delta, -1)
 	a.release(c, res)
 	h.quota.allocated(h, c.role, res, -1)
 	leaf := c.leaf
-	h.roles.allocated(h, leaf, res, true)
+	h.roles.allocated(leaf, h.delta, true)
 	leaf.frameworks.update(c, h)
 }
 

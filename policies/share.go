@@ -55,6 +55,26 @@ func (n *names) add(q *quantities, res model.Resources, sign model.Milli) {
 	}
 }
 
+// vector sets *d to the scalars of res by name index, as add would add
+// them to an empty vector (as long as the highest index res names), so
+// that one resolution of the names serves several vectors (addVector).
+func (n *names) vector(d *quantities, res model.Resources) {
+	clear(*d)
+	*d = (*d)[:0]
+	n.add(d, res, 1)
+}
+
+// addVector adds (sign 1) or removes (sign -1) d, from vector, to q:
+// what add would do with the resources d came from.
+func addVector(q *quantities, d quantities, sign model.Milli) {
+	for len(*q) < len(d) {
+		*q = append(*q, 0)
+	}
+	for i, x := range d {
+		(*q)[i] += sign * x
+	}
+}
+
 // dominantShare is DRF's share: the maximum over scalar resources r of
 // allocation_r / total_r, skipping fair-sharing-excluded names and names
 // whose cluster total is zero, divided by the weight. The denominator is the

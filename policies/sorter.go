@@ -294,12 +294,12 @@ func (t *roleTree) leaf(role string) *roleNode {
 
 // allocated adds (or with sub, removes) res along the leaf's path; count
 // grows only on additions.
-func (t *roleTree) allocated(d *Hierarchical, leaf *roleNode, res model.Resources, sub bool) {
+func (t *roleTree) allocated(leaf *roleNode, delta quantities, sub bool) {
 	for n := leaf; n != nil && n != &t.root; n = n.parent {
 		if sub {
-			d.names.add(&n.alloc, res, -1)
+			addVector(&n.alloc, delta, -1)
 		} else {
-			d.names.add(&n.alloc, res, 1)
+			addVector(&n.alloc, delta, 1)
 			n.count++
 		}
 		n.parent.unsorted = true
