@@ -344,7 +344,7 @@ func parseEntry(tok string) (Resource, int, error) {
 			role = ""
 		}
 	}
-	r := Resource{Name: name, Role: role}
+	r := Resource{Name: knownName(name), Role: role}
 	switch {
 	case value == "":
 		return bad("empty value")
@@ -413,6 +413,26 @@ func parseEntry(tok string) (Resource, int, error) {
 		r.Scalar = m
 		return r, 0, nil
 	}
+}
+
+// knownName returns the program's own copy of the common resource names
+// (one string literal each), else name: entries parsed from different
+// texts then share their names' bytes, and comparing two names (cmpKey,
+// sameScalarKey) finds them equal at the first pointer check.
+func knownName(name string) string {
+	switch name {
+	case "cpus":
+		return "cpus"
+	case "mem":
+		return "mem"
+	case "disk":
+		return "disk"
+	case "gpus":
+		return "gpus"
+	case "ports":
+		return "ports"
+	}
+	return name
 }
 
 func nameProblem(name string) string {
