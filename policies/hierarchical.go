@@ -65,12 +65,13 @@ func (h *Hierarchical) bump() { h.epoch++ }
 func NewDRF(cfg model.AllocatorConfig) *Hierarchical { return newHierarchical(cfg, drfOrder{}) }
 
 func newHierarchical(cfg model.AllocatorConfig, o order) *Hierarchical {
+	weights := map[string]float64{}
 	h := &Hierarchical{
 		cfg: cfg, clock: cfg.Clock, rng: cfg.Rand, order: o,
 		agents:  map[string]*agentState{},
 		clients: map[string]*client{},
-		roles:   newRoleTree(),
-		weights: map[string]float64{},
+		roles:   newRoleTree(weights),
+		weights: weights,
 		names:   names{exclude: cfg.FairSharingExcluded},
 		dec:     newDecisions(cfg.Decisions),
 	}
@@ -84,8 +85,11 @@ func (h *Hierarchical) share(alloc quantities, weight float64) float64 {
 	return h.names.dominantShare(alloc, h.totalQ, weight)
 }
 
-func (h *Hierarchical) weight(role string) float64 {
-	if w, ok := h.weights[role]; ok {
+func (h *Hierarchical) weight(role string) float64 { return weightOf(h.weights, role) }
+
+// weightOf is role's weight in weights: 1 unless set.
+func weightOf(weights map[string]float64, role string) float64 {
+	if w, ok := weights[role]; ok {
 		return w
 	}
 	return 1
@@ -206,6 +210,7 @@ func (h *Hierarchical) Revive(name string) {
 // SetWeight implements model.Allocator.
 func (h *Hierarchical) SetWeight(role string, w float64) {
 	h.weights[role] = w
+	h.roles.setWeight(role, w)
 	h.roles.invalidate()
 }
 
