@@ -761,9 +761,11 @@ func (r Resources) Contains(o Resources) bool {
 	return true
 }
 
-// sameScalarKey reports whether x and y are scalars of the same key.
+// sameScalarKey reports whether x and y are scalars of the same key. Two
+// unreserved entries need no string comparison of their roles.
 func sameScalarKey(x, y *Resource) bool {
-	return len(x.Ranges)|len(x.Set)|len(y.Ranges)|len(y.Set) == 0 && x.Name == y.Name && x.Role == y.Role
+	return len(x.Ranges)|len(x.Set)|len(y.Ranges)|len(y.Set) == 0 && x.Name == y.Name &&
+		(len(x.Role)|len(y.Role) == 0 || x.Role == y.Role)
 }
 
 // alignedScalars reports whether a and b hold scalars of the same keys at
