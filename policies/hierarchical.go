@@ -35,6 +35,10 @@ type Hierarchical struct {
 	weights  map[string]float64
 	quota    quotaState
 	buf      bitset
+	// recovering is the framework of the last Recover (a decline recovers
+	// many offers of one framework in a row); nil once it is removed and
+	// whenever a framework is added.
+	recovering *client
 	// delta is the scratch vector of the allocation being added or
 	// removed (names.vector), shared by the framework and its roles.
 	delta quantities
@@ -156,6 +160,7 @@ func (h *Hierarchical) AddFramework(info model.FrameworkInfo) {
 		minAlloc: info.MinAllocatable}
 	h.nextIdx++
 	h.clients[c.name] = c
+	h.recovering = nil // the name may have been another client's
 	h.clientAt = append(h.clientAt, c)
 	h.bump()
 	h.subscribed = append(h.subscribed, c)
@@ -177,6 +182,9 @@ func (h *Hierarchical) RemoveFramework(name string) {
 	h.bump()
 	c.leaf.frameworks.remove(c, h)
 	delete(h.clients, name)
+	if h.recovering == c {
+		h.recovering = nil
+	}
 	h.clientAt[c.idx] = nil
 	for i, x := range h.subscribed {
 		if x == c {
@@ -222,7 +230,11 @@ func (h *Hierarchical) SetQuota(role string, q model.Quota) {
 
 // Recover implements model.Allocator.
 func (h *Hierarchical) Recover(framework, agent string, res model.Resources, refuse sim.Time) {
-	c := h.clients[framework]
+	c := h.recovering
+	if c == nil || c.name != framework {
+		c = h.clients[framework]
+		h.recovering = c
+	}
 	a := h.agents[agent]
 	if c == nil || a == nil || res.IsEmpty() {
 		return
