@@ -344,7 +344,7 @@ func parseEntry(tok string) (Resource, int, error) {
 			role = ""
 		}
 	}
-	r := Resource{Name: name, Role: role}
+	r := Resource{Name: knownName(name), Role: role}
 	switch {
 	case value == "":
 		return bad("empty value")
@@ -413,6 +413,26 @@ func parseEntry(tok string) (Resource, int, error) {
 		r.Scalar = m
 		return r, 0, nil
 	}
+}
+
+// knownName returns the program's own copy of the common resource names
+// (one string literal each), else name: entries parsed from different
+// texts then share their names' bytes, and comparing two names (cmpKey,
+// sameScalarKey) finds them equal at the first pointer check.
+func knownName(name string) string {
+	switch name {
+	case "cpus":
+		return "cpus"
+	case "mem":
+		return "mem"
+	case "disk":
+		return "disk"
+	case "gpus":
+		return "gpus"
+	case "ports":
+		return "ports"
+	}
+	return name
 }
 
 func nameProblem(name string) string {
@@ -568,6 +588,13 @@ func (r Resources) Add(o Resources) Resources {
 		return o
 	}
 	a, b := r.items, o.items
+	if alignedScalars(a, b) {
+		out := slices.Clone(a)
+		for k := range out {
+			out[k].Scalar = addMilli(out[k].Scalar, b[k].Scalar)
+		}
+		return Resources{out}
+	}
 	out := make([]Resource, 0, len(a)+len(b))
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
@@ -618,6 +645,14 @@ func (r Resources) Sub(o Resources) Resources {
 	if len(o.items) == 0 || len(r.items) == 0 {
 		return r
 	}
+	if alignedScalars(r.items, o.items) {
+		return subAligned(r, o)
+	}
+	return r.subGeneral(o)
+}
+
+// subGeneral is Sub merging by key.
+func (r Resources) subGeneral(o Resources) Resources {
 	a, b := r.items, o.items
 	var out []Resource
 	changed := false
@@ -663,6 +698,34 @@ func (r Resources) Sub(o Resources) Resources {
 	return Resources{out}
 }
 
+// subAligned is Sub for o holding r's scalar keys in r's order:
+// each quantity less o's, the exhausted ones dropped. A non-positive
+// quantity in o (not canonical) takes the general way, which ignores it.
+func subAligned(r, o Resources) Resources {
+	a, b := r.items, o.items
+	left := 0
+	for k := range a {
+		if b[k].Scalar <= 0 {
+			return r.subGeneral(o)
+		}
+		if a[k].Scalar > b[k].Scalar {
+			left++
+		}
+	}
+	if left == 0 {
+		return Resources{}
+	}
+	out := make([]Resource, 0, left)
+	for k := range a {
+		if q := a[k].Scalar - b[k].Scalar; q > 0 {
+			x := a[k]
+			x.Scalar = q
+			out = append(out, x)
+		}
+	}
+	return Resources{out}
+}
+
 // covers reports whether entry a covers entry b of the same key.
 func covers(a, b *Resource) bool {
 	switch a.kind() {
@@ -682,6 +745,11 @@ func (r Resources) Contains(o Resources) bool {
 	if len(b) > len(a) {
 		return false
 	}
+	if len(a) == len(b) {
+		if ok, known := containsAligned(a, b); known {
+			return ok
+		}
+	}
 	i := 0
 	for j := range b {
 		var found bool
@@ -693,15 +761,59 @@ func (r Resources) Contains(o Resources) bool {
 	return true
 }
 
+// sameScalarKey reports whether x and y are scalars of the same key. Two
+// unreserved entries need no string comparison of their roles.
+func sameScalarKey(x, y *Resource) bool {
+	return len(x.Ranges)|len(x.Set)|len(y.Ranges)|len(y.Set) == 0 && x.Name == y.Name &&
+		(len(x.Role)|len(y.Role) == 0 || x.Role == y.Role)
+}
+
+// alignedScalars reports whether a and b hold scalars of the same keys at
+// the same positions (then Add and Sub work entry by entry).
+func alignedScalars(a, b []Resource) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !sameScalarKey(&a[k], &b[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// containsAligned is Contains's fast path for entries of the same keys at
+// the same positions, all scalar (the common case: offers, holdings and
+// filters of one agent's resources): known is false as soon as a key or
+// kind differs, and then Contains walks the general way.
+func containsAligned(a, b []Resource) (ok, known bool) {
+	for k := range a {
+		x, y := &a[k], &b[k]
+		if !sameScalarKey(x, y) {
+			return false, false
+		}
+		if x.Scalar < y.Scalar {
+			// a[k] is the only entry of a with this key (keys are unique).
+			return false, true
+		}
+	}
+	return true, true
+}
+
 // Equal reports whether r and o hold the same entries.
 func (r Resources) Equal(o Resources) bool {
 	a, b := r.items, o.items
 	if len(a) != len(b) {
 		return false
 	}
+	if len(a) == 0 || &a[0] == &b[0] {
+		// One backing array: the same entries (Resources are immutable).
+		return true
+	}
 	for i := range a {
 		x, y := &a[i], &b[i]
-		if x.Name != y.Name || x.Role != y.Role || x.Scalar != y.Scalar ||
+		// The quantity first: it differs most often and costs least.
+		if x.Scalar != y.Scalar || x.Name != y.Name || x.Role != y.Role ||
 			!slices.Equal(x.Ranges, y.Ranges) || !slices.Equal(x.Set, y.Set) {
 			return false
 		}

@@ -35,6 +35,13 @@ type Hierarchical struct {
 	weights  map[string]float64
 	quota    quotaState
 	buf      bitset
+	// recovering is the framework of the last Recover (a decline recovers
+	// many offers of one framework in a row); nil once it is removed and
+	// whenever a framework is added.
+	recovering *client
+	// delta is the scratch vector of the allocation being added or
+	// removed (names.vector), shared by the framework and its roles.
+	delta quantities
 	// visit is the agent visit under way, reused (see agentVisit).
 	visit agentVisit
 	// table numbers the agents (see agentTable); lastGrants is how many
@@ -62,12 +69,13 @@ func (h *Hierarchical) bump() { h.epoch++ }
 func NewDRF(cfg model.AllocatorConfig) *Hierarchical { return newHierarchical(cfg, drfOrder{}) }
 
 func newHierarchical(cfg model.AllocatorConfig, o order) *Hierarchical {
+	weights := map[string]float64{}
 	h := &Hierarchical{
 		cfg: cfg, clock: cfg.Clock, rng: cfg.Rand, order: o,
 		agents:  map[string]*agentState{},
 		clients: map[string]*client{},
-		roles:   newRoleTree(),
-		weights: map[string]float64{},
+		roles:   newRoleTree(weights),
+		weights: weights,
 		names:   names{exclude: cfg.FairSharingExcluded},
 		dec:     newDecisions(cfg.Decisions),
 	}
@@ -81,8 +89,11 @@ func (h *Hierarchical) share(alloc quantities, weight float64) float64 {
 	return h.names.dominantShare(alloc, h.totalQ, weight)
 }
 
-func (h *Hierarchical) weight(role string) float64 {
-	if w, ok := h.weights[role]; ok {
+func (h *Hierarchical) weight(role string) float64 { return weightOf(h.weights, role) }
+
+// weightOf is role's weight in weights: 1 unless set.
+func weightOf(weights map[string]float64, role string) float64 {
+	if w, ok := weights[role]; ok {
 		return w
 	}
 	return 1
@@ -149,6 +160,7 @@ func (h *Hierarchical) AddFramework(info model.FrameworkInfo) {
 		minAlloc: info.MinAllocatable}
 	h.nextIdx++
 	h.clients[c.name] = c
+	h.recovering = nil // the name may have been another client's
 	h.clientAt = append(h.clientAt, c)
 	h.bump()
 	h.subscribed = append(h.subscribed, c)
@@ -170,6 +182,9 @@ func (h *Hierarchical) RemoveFramework(name string) {
 	h.bump()
 	c.leaf.frameworks.remove(c, h)
 	delete(h.clients, name)
+	if h.recovering == c {
+		h.recovering = nil
+	}
 	h.clientAt[c.idx] = nil
 	for i, x := range h.subscribed {
 		if x == c {
@@ -203,6 +218,7 @@ func (h *Hierarchical) Revive(name string) {
 // SetWeight implements model.Allocator.
 func (h *Hierarchical) SetWeight(role string, w float64) {
 	h.weights[role] = w
+	h.roles.setWeight(role, w)
 	h.roles.invalidate()
 }
 
@@ -214,7 +230,11 @@ func (h *Hierarchical) SetQuota(role string, q model.Quota) {
 
 // Recover implements model.Allocator.
 func (h *Hierarchical) Recover(framework, agent string, res model.Resources, refuse sim.Time) {
-	c := h.clients[framework]
+	c := h.recovering
+	if c == nil || c.name != framework {
+		c = h.clients[framework]
+		h.recovering = c
+	}
 	a := h.agents[agent]
 	if c == nil || a == nil || res.IsEmpty() {
 		return
@@ -262,14 +282,15 @@ func (h *Hierarchical) allocate(c *client, a *agentState, res model.Resources, c
 		h.bump()
 	}
 	a.allocate(res, 1)
-	h.names.add(&c.alloc, res, 1)
+	h.names.vector(&h.delta, res)
+	addVector(&c.alloc, h.delta, 1)
 	a.hold(c, res)
 	if count {
 		c.count++
 	}
 	h.quota.allocated(h, c.role, res, 1)
 	leaf := c.leaf
-	h.roles.allocated(h, leaf, res, false)
+	h.roles.allocated(leaf, h.delta, false)
 	leaf.frameworks.update(c, h)
 }
 
@@ -279,11 +300,12 @@ func (h *Hierarchical) unallocate(c *client, a *agentState, res model.Resources)
 		h.bump()
 	}
 	a.allocate(res, -1)
-	h.names.add(&c.alloc, res, -1)
+	h.names.vector(&h.delta, res)
+	addVector(&c.alloc, h.delta, -1)
 	a.release(c, res)
 	h.quota.allocated(h, c.role, res, -1)
 	leaf := c.leaf
-	h.roles.allocated(h, leaf, res, true)
+	h.roles.allocated(leaf, h.delta, true)
 	leaf.frameworks.update(c, h)
 }
 

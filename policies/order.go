@@ -97,18 +97,18 @@ func (randomOrder) visit(h *Hierarchical, v *agentVisit) {
 func weightedShuffle(h *Hierarchical, nodes []*roleNode) {
 	total := 0.0
 	for _, n := range nodes {
-		total += h.weight(n.path)
+		total += n.weight
 	}
 	for i := 0; i < len(nodes)-1; i++ {
 		x := h.rng.Float64() * total
 		j := i
 		for ; j < len(nodes)-1; j++ {
-			x -= h.weight(nodes[j].path)
+			x -= nodes[j].weight
 			if x < 0 {
 				break
 			}
 		}
-		total -= h.weight(nodes[j].path)
+		total -= nodes[j].weight
 		nodes[i], nodes[j] = nodes[j], nodes[i]
 	}
 }

@@ -33,18 +33,45 @@ func (n *names) id(name string) int {
 }
 
 // add adds (sign 1) or removes (sign -1) the scalars of res to q.
+// Entries come sorted by name, and names are mostly interned in that
+// order: the index after the last entry's is tried before the scan.
 func (n *names) add(q *quantities, res model.Resources, sign model.Milli) {
 	items := res.Items()
+	next := 0
 	for k := range items {
 		it := &items[k] // not a copy of the entry
 		if !it.IsScalar() {
 			continue
 		}
-		i := n.id(it.Name)
+		i := next
+		if i >= len(n.list) || n.list[i] != it.Name {
+			i = n.id(it.Name)
+		}
+		next = i + 1
 		for len(*q) <= i {
 			*q = append(*q, 0)
 		}
 		(*q)[i] += sign * it.Scalar
+	}
+}
+
+// vector sets *d to the scalars of res by name index, as add would add
+// them to an empty vector (as long as the highest index res names), so
+// that one resolution of the names serves several vectors (addVector).
+func (n *names) vector(d *quantities, res model.Resources) {
+	clear(*d)
+	*d = (*d)[:0]
+	n.add(d, res, 1)
+}
+
+// addVector adds (sign 1) or removes (sign -1) d, from vector, to q:
+// what add would do with the resources d came from.
+func addVector(q *quantities, d quantities, sign model.Milli) {
+	for len(*q) < len(d) {
+		*q = append(*q, 0)
+	}
+	for i, x := range d {
+		(*q)[i] += sign * x
 	}
 }
 

@@ -242,6 +242,8 @@ type roleNode struct {
 	alloc    quantities
 	count    uint64
 	share    float64
+	// weight is the role's weight (weightOf), kept by setWeight.
+	weight   float64
 	unsorted bool
 	// frameworks is the framework sorter of the role (leaves only).
 	frameworks *frameworkSorter
@@ -255,12 +257,25 @@ func (n *roleNode) less(o *roleNode) bool {
 type roleTree struct {
 	root  roleNode
 	nodes map[string]*roleNode // tree nodes by path
-	order []*roleNode          // cached leaf order
-	stale bool
+	// weights is the allocator's map of role weights (read only here).
+	weights map[string]float64
+	order   []*roleNode // cached leaf order
+	stale   bool
 }
 
-func newRoleTree() *roleTree {
-	return &roleTree{nodes: map[string]*roleNode{}, stale: true}
+func newRoleTree(weights map[string]float64) *roleTree {
+	return &roleTree{nodes: map[string]*roleNode{}, weights: weights, stale: true}
+}
+
+// setWeight keeps the weight of role's node and leaf, if any, in step
+// with the allocator's weights.
+func (t *roleTree) setWeight(role string, w float64) {
+	if n := t.nodes[role]; n != nil {
+		n.weight = w
+		if n.leaf != nil {
+			n.leaf.weight = w
+		}
+	}
 }
 
 // node returns the tree node of path, creating it and its ancestors.
@@ -272,7 +287,7 @@ func (t *roleTree) node(path string) *roleNode {
 	if p := model.ParentRole(path); p != "" {
 		parent = t.node(p)
 	}
-	n := &roleNode{path: path, parent: parent}
+	n := &roleNode{path: path, parent: parent, weight: weightOf(t.weights, path)}
 	parent.children = append(parent.children, n)
 	parent.unsorted = true
 	t.nodes[path] = n
@@ -284,7 +299,7 @@ func (t *roleTree) node(path string) *roleNode {
 func (t *roleTree) leaf(role string) *roleNode {
 	n := t.node(role)
 	if n.leaf == nil {
-		n.leaf = &roleNode{path: role, parent: n, isLeaf: true, frameworks: &frameworkSorter{}}
+		n.leaf = &roleNode{path: role, parent: n, isLeaf: true, weight: n.weight, frameworks: &frameworkSorter{}}
 		n.children = append(n.children, n.leaf)
 		n.unsorted = true
 		t.stale = true
@@ -294,12 +309,12 @@ func (t *roleTree) leaf(role string) *roleNode {
 
 // allocated adds (or with sub, removes) res along the leaf's path; count
 // grows only on additions.
-func (t *roleTree) allocated(d *Hierarchical, leaf *roleNode, res model.Resources, sub bool) {
+func (t *roleTree) allocated(leaf *roleNode, delta quantities, sub bool) {
 	for n := leaf; n != nil && n != &t.root; n = n.parent {
 		if sub {
-			d.names.add(&n.alloc, res, -1)
+			addVector(&n.alloc, delta, -1)
 		} else {
-			d.names.add(&n.alloc, res, 1)
+			addVector(&n.alloc, delta, 1)
 			n.count++
 		}
 		n.parent.unsorted = true
@@ -337,7 +352,7 @@ func (t *roleTree) walk(d *Hierarchical, n *roleNode) {
 	// same result.
 	if n.unsorted && len(n.children) > 1 {
 		for _, c := range n.children {
-			c.share = d.share(c.alloc, d.weight(c.path))
+			c.share = d.share(c.alloc, c.weight)
 		}
 		slices.SortFunc(n.children, compareNodes)
 	}
