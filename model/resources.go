@@ -559,6 +559,17 @@ func appendJSONString(b, s []byte) []byte {
 	return append(b, '"')
 }
 
+// appendCoalesced appends x to out, a sorted coalesced range list whose
+// last range begins at or before x: x merges into that range when they
+// overlap or touch.
+func appendCoalesced(out []Range, x Range) []Range {
+	if n := len(out); n > 0 && (out[n-1].End == math.MaxUint64 || x.Begin <= out[n-1].End+1) {
+		out[n-1].End = max(out[n-1].End, x.End)
+		return out
+	}
+	return append(out, x)
+}
+
 // unionRanges merges two normalized range lists.
 func unionRanges(a, b []Range) []Range {
 	if len(b) == 0 {
@@ -578,14 +589,7 @@ func unionRanges(a, b []Range) []Range {
 			x = b[j]
 			j++
 		}
-		n := len(out)
-		if n > 0 && (out[n-1].End == math.MaxUint64 || x.Begin <= out[n-1].End+1) {
-			if x.End > out[n-1].End {
-				out[n-1].End = x.End
-			}
-			continue
-		}
-		out = append(out, x)
+		out = appendCoalesced(out, x)
 	}
 	return slices.Clip(out)
 }

@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -270,14 +269,7 @@ func normalizeRanges(rs []Range) []Range {
 	})
 	out := rs[:0]
 	for _, x := range rs {
-		n := len(out)
-		if n > 0 && (out[n-1].End == math.MaxUint64 || x.Begin <= out[n-1].End+1) {
-			if x.End > out[n-1].End {
-				out[n-1].End = x.End
-			}
-			continue
-		}
-		out = append(out, x)
+		out = appendCoalesced(out, x)
 	}
 	return slices.Clip(out)
 }

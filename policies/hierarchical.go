@@ -35,10 +35,6 @@ type Hierarchical struct {
 	weights  map[string]float64
 	quota    quotaState
 	buf      bitset
-	// recovering is the framework of the last Recover (a decline recovers
-	// many offers of one framework in a row); nil once it is removed and
-	// whenever a framework is added.
-	recovering *client
 	// delta is the scratch vector of the allocation being added or
 	// removed (names.vector), shared by the framework and its roles.
 	delta quantities
@@ -160,7 +156,6 @@ func (h *Hierarchical) AddFramework(info model.FrameworkInfo) {
 		minAlloc: info.MinAllocatable}
 	h.nextIdx++
 	h.clients[c.name] = c
-	h.recovering = nil // the name may have been another client's
 	h.clientAt = append(h.clientAt, c)
 	h.bump()
 	h.subscribed = append(h.subscribed, c)
@@ -182,9 +177,6 @@ func (h *Hierarchical) RemoveFramework(name string) {
 	h.bump()
 	c.leaf.frameworks.remove(c, h)
 	delete(h.clients, name)
-	if h.recovering == c {
-		h.recovering = nil
-	}
 	h.clientAt[c.idx] = nil
 	for i, x := range h.subscribed {
 		if x == c {
@@ -230,11 +222,7 @@ func (h *Hierarchical) SetQuota(role string, q model.Quota) {
 
 // Recover implements model.Allocator.
 func (h *Hierarchical) Recover(framework, agent string, res model.Resources, refuse sim.Time) {
-	c := h.recovering
-	if c == nil || c.name != framework {
-		c = h.clients[framework]
-		h.recovering = c
-	}
+	c := h.clients[framework]
 	a := h.agents[agent]
 	if c == nil || a == nil || res.IsEmpty() {
 		return

@@ -23,11 +23,10 @@ type invOffer struct {
 }
 
 func (c *Checker) acct(agent string) *invAgent {
-	a := c.agentC.find(c.agents, agent)
+	a := c.agents[agent]
 	if a == nil {
 		a = &invAgent{}
 		c.agents[agent] = a
-		c.agentC.put(len(c.agents), agent, a)
 	}
 	return a
 }

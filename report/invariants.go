@@ -118,7 +118,6 @@ type Checker struct {
 	expected map[invKey]*invTask
 
 	agents map[string]*invAgent
-	agentC nameCache[invAgent] // in front of agents
 	offers offerTable[invOffer]
 	// slots number the scalar (name, role) pairs of the resources
 	// accounts (invariant_vec.go).

@@ -70,8 +70,6 @@ type Summary struct {
 	roles      map[string]*role
 	roleList   []*role // in creation order
 	agents     map[string]*agent
-	agentC     nameCache[agent]     // in front of agents
-	frameworkC nameCache[framework] // in front of frameworks
 	offers     offerTable[*holding]
 	tasks      map[taskKey]*holding
 	pending    map[taskKey]*job // submitted, not yet launched; nil job when none
@@ -375,14 +373,13 @@ func (s *Summary) role(name string) *role {
 // framework returns the framework named name, creating it in roleName if it
 // is new (a framework first seen in an offer gets the offer's role).
 func (s *Summary) framework(name, roleName string) *framework {
-	f := s.frameworkC.find(s.frameworks, name)
+	f := s.frameworks[name]
 	if f == nil {
 		f = &framework{name: name, role: s.role(roleName), active: true, submits: s.submitters[name]}
 		f.role.frameworks = append(f.role.frameworks, f)
 		s.newAccount(&f.acct)
 		s.newLocked(&f.locked)
 		s.frameworks[name] = f
-		s.frameworkC.put(len(s.frameworks), name, f)
 		s.updateDemand(f)
 	}
 	return f
@@ -458,11 +455,10 @@ func (s *Summary) endStarve(f *framework) {
 }
 
 func (s *Summary) agent(name string) *agent {
-	a := s.agentC.find(s.agents, name)
+	a := s.agents[name]
 	if a == nil {
 		a = &agent{}
 		s.agents[name] = a
-		s.agentC.put(len(s.agents), name, a)
 	}
 	return a
 }
